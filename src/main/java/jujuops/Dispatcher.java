@@ -1,0 +1,130 @@
+package jujuops;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jujuops.hooktools.HookTools;
+import jujuops.hooktools.ProcessCommandRunner;
+import jujuops.hooktools.ProcessHookTools;
+import jujuops.logging.JujuLog;
+import jujuops.store.DeferredEvent;
+import jujuops.store.FileUnitStateStore;
+import jujuops.store.UnitState;
+import jujuops.store.UnitStateStore;
+
+/**
+ * The whole life of one dispatch, in one place: read the environment, build the charm, re-emit deferred
+ * events, emit this event, evaluate status, commit. A dispatch is a transaction: when a handler throws,
+ * nothing it deferred or dropped is saved, and the process exits non-zero (a genuine bug; Juju retries).
+ */
+public final class Dispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    /** Exit codes. */
+    public static final int OK = 0;
+    public static final int BUG = 1;
+    public static final int NOT_JUJU = 2;
+
+    private Dispatcher() {}
+
+    /** The production entry point: real environment, real hook tools, the state file in the charm dir. */
+    public static void main(CharmFactory charm) {
+        Map<String, String> env = System.getenv();
+        JujuContext context;
+        try {
+            context = JujuContext.fromEnv(env);
+        } catch (IllegalArgumentException e) {
+            System.err.println("dispatch: " + e.getMessage());
+            System.exit(NOT_JUJU);
+            return;
+        }
+        HookTools tools = new ProcessHookTools(new ProcessCommandRunner());
+        UnitStateStore store = new FileUnitStateStore(context.charmDir().resolve(FileUnitStateStore.FILE_NAME));
+        System.exit(run(charm, context, tools, store));
+    }
+
+    /** Runs one dispatch and returns the process exit code. */
+    public static int run(CharmFactory charm, JujuContext context, HookTools tools, UnitStateStore store) {
+        JujuLog.install((level, message) -> tools.jujuLog(level, message));
+        try {
+            Event event = Event.fromDispatch(context);
+            UnitState before = load(store);
+            Framework framework = new Framework(context, tools, before.stored(), before.nextSeq(), event);
+            try {
+                charm.setUp(framework);
+                List<DeferredEvent> kept = reemitDeferred(framework, before.deferred());
+                emit(framework, event);
+                framework.evaluateStatus();
+                commit(store, before, kept, framework);
+                return OK;
+            } catch (RuntimeException | Error e) {
+                return failed(context, tools, event, e);
+            }
+        } finally {
+            JujuLog.reset();
+        }
+    }
+
+    private static UnitState load(UnitStateStore store) {
+        try {
+            return store.load();
+        } catch (FileUnitStateStore.CorruptStateException e) {
+            Object aside = store instanceof FileUnitStateStore ? ((FileUnitStateStore) store).quarantine() : "nowhere";
+            LOG.error("unit state unreadable ({}); moved to {} and starting with no deferred events", e.getMessage(), aside);
+            return UnitState.EMPTY;
+        }
+    }
+
+    private static List<DeferredEvent> reemitDeferred(Framework framework, List<DeferredEvent> deferred) {
+        List<DeferredEvent> kept = new ArrayList<>();
+        for (DeferredEvent d : deferred) {
+            if (framework.reemit(d)) {
+                kept.add(d);
+            }
+        }
+        return kept;
+    }
+
+    private static void emit(Framework framework, Event event) {
+        if (!framework.hasObservers(event.name())) {
+            // Juju fires hooks a charm may not know (e.g. after a rollback): ignoring them is correct.
+            LOG.debug("no observer for {}; nothing to do", event.name());
+            return;
+        }
+        framework.emit(event);
+    }
+
+    private static void commit(UnitStateStore store, UnitState before, List<DeferredEvent> kept, Framework framework) {
+        List<DeferredEvent> all = new ArrayList<>(kept);
+        all.addAll(framework.newlyDeferred());
+        UnitState after = new UnitState(all, framework.storedSnapshot(),
+                framework.newlyDeferred().isEmpty() ? before.nextSeq() : framework.nextSeq());
+        if (!after.equals(before)) {
+            store.save(after);
+        }
+    }
+
+    private static int failed(JujuContext context, HookTools tools, Event event, Throwable e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        LOG.error("uncaught {} while handling {}; nothing deferred in this dispatch was saved\n{}",
+                e.getClass().getSimpleName(), event.name(), trace);
+        System.err.println("dispatch " + context.dispatchPath() + " failed: " + trace);
+        if (event.isAction()) {
+            try {
+                tools.actionFail("Unexpected error in " + event.name() + " (" + e.getClass().getSimpleName()
+                        + "); see juju debug-log");
+            } catch (RuntimeException ignored) {
+                // already failing; the exit code says it
+            }
+        }
+        return BUG;
+    }
+}

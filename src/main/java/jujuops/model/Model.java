@@ -1,0 +1,125 @@
+package jujuops.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jujuops.hooktools.HookTools;
+
+/**
+ * The Juju model as this unit sees it during one dispatch. Reads go to the hook tools lazily and are
+ * cached for the dispatch; writes go through at once (Juju itself buffers relation data until the hook
+ * exits 0).
+ */
+public final class Model {
+
+    private final HookTools tools;
+    private final String unitName;
+    private final String modelName;
+    private final String modelUuid;
+    private Boolean leader;
+    private Config config;
+    private Status unitStatus;
+
+    public Model(HookTools tools, String unitName, String modelName, String modelUuid) {
+        this.tools = tools;
+        this.unitName = unitName;
+        this.modelName = modelName;
+        this.modelUuid = modelUuid;
+    }
+
+    public String unitName() {
+        return unitName;
+    }
+
+    public String appName() {
+        return unitName.substring(0, unitName.indexOf('/'));
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    public String modelUuid() {
+        return modelUuid;
+    }
+
+    public boolean isLeader() {
+        if (leader == null) {
+            leader = tools.isLeader();
+        }
+        return leader;
+    }
+
+    /** How many units of this application Juju intends to run, this one included. */
+    public int plannedUnits() {
+        return tools.plannedUnits();
+    }
+
+    public Config config() {
+        if (config == null) {
+            config = new Config(tools.configGet());
+        }
+        return config;
+    }
+
+    /** Every relation on an endpoint. */
+    public List<Relation> relations(String endpoint) {
+        List<Relation> out = new ArrayList<>();
+        for (String id : tools.relationIds(endpoint)) {
+            out.add(new Relation(this, tools, endpoint, id));
+        }
+        return out;
+    }
+
+    /** The relation on an endpoint with {@code limit: 1}, if there is one. */
+    public Optional<Relation> relation(String endpoint) {
+        List<Relation> all = relations(endpoint);
+        if (all.size() > 1) {
+            throw new ModelError("endpoint " + endpoint + " has " + all.size() + " relations, expected at most one");
+        }
+        return all.stream().findFirst();
+    }
+
+    /** A relation known by its id, e.g. from an event's snapshot; empty when it no longer exists. */
+    public Optional<Relation> relationById(String endpoint, String relationId) {
+        if (!tools.relationIds(endpoint).contains(relationId)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Relation(this, tools, endpoint, relationId));
+    }
+
+    public Status unitStatus() {
+        if (unitStatus == null) {
+            unitStatus = tools.statusGet(false);
+        }
+        return unitStatus;
+    }
+
+    public void setUnitStatus(Status status) {
+        tools.statusSet(status, false);
+        unitStatus = status;
+    }
+
+    public Status appStatus() {
+        requireLeader("read the application status");
+        return tools.statusGet(true);
+    }
+
+    public void setAppStatus(Status status) {
+        requireLeader("set the application status");
+        tools.statusSet(status, true);
+    }
+
+    /** The content of a Juju secret this unit may read. */
+    public Map<String, String> secret(String uri) {
+        return tools.secretGet(uri);
+    }
+
+    void requireLeader(String what) {
+        if (!isLeader()) {
+            throw new RelationDataAccessError("only the leader unit may " + what);
+        }
+    }
+}

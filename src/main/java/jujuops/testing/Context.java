@@ -1,0 +1,83 @@
+package jujuops.testing;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jujuops.CharmFactory;
+import jujuops.Dispatcher;
+import jujuops.JujuContext;
+import jujuops.store.DeferredEvent;
+import jujuops.store.MemoryUnitStateStore;
+import jujuops.store.UnitState;
+
+/**
+ * Runs one event through the real {@link Dispatcher} against a fake hook-tool backend: state in,
+ * state out. Like Juju, it keeps statuses set by a failed dispatch but throws away its relation data
+ * writes, deferrals and stored state.
+ */
+public final class Context {
+
+    private final CharmFactory charm;
+    private final String unitName;
+    private final String modelName;
+    private final Map<String, String> extraEnv;
+
+    public Context(CharmFactory charm, String unitName, String modelName) {
+        this(charm, unitName, modelName, Map.of());
+    }
+
+    private Context(CharmFactory charm, String unitName, String modelName, Map<String, String> extraEnv) {
+        this.charm = charm;
+        this.unitName = unitName;
+        this.modelName = modelName;
+        this.extraEnv = Map.copyOf(extraEnv);
+    }
+
+    /** A copy whose dispatches also see these environment variables. */
+    public Context withEnv(Map<String, String> env) {
+        Map<String, String> merged = new LinkedHashMap<>(extraEnv);
+        merged.putAll(env);
+        return new Context(charm, unitName, modelName, merged);
+    }
+
+    public Result run(TestEvent event, State in) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("JUJU_UNIT_NAME", unitName);
+        env.put("JUJU_MODEL_NAME", modelName);
+        env.put("JUJU_MODEL_UUID", "00000000-0000-4000-8000-000000000000");
+        env.put("JUJU_VERSION", "3.6.4");
+        env.put("JUJU_CHARM_DIR", "/var/lib/juju/agents/unit-" + unitName.replace('/', '-') + "/charm");
+        env.put(JujuContext.DISPATCH_PATH, event.dispatchPath());
+        env.putAll(extraEnv);
+        env.putAll(event.env());
+
+        FakeHookTools tools = new FakeHookTools(in, unitName, event.isAction(), event.actionParams());
+        long nextSeq = in.deferred().stream().mapToLong(DeferredEvent::seq).max().orElse(0) + 1;
+        MemoryUnitStateStore store = new MemoryUnitStateStore(new UnitState(in.deferred(), in.stored(), nextSeq));
+
+        int exit = Dispatcher.run(charm, JujuContext.fromEnv(env), tools, store);
+
+        State out = tools.state();
+        if (exit == 0) {
+            UnitState saved = store.load();
+            out = out.withDeferred(saved.deferred()).withStored(saved.stored());
+        } else {
+            out = restoreRelations(out, in.relations());
+        }
+        return new Result(out, exit, tools.actionResults,
+                java.util.Optional.ofNullable(tools.actionFailure), tools.actionLogs, tools.logs,
+                tools.statusHistory, tools.calls);
+    }
+
+    private static State restoreRelations(State out, List<RelationState> original) {
+        State restored = out;
+        for (RelationState r : out.relations()) {
+            restored = restored.withoutRelation(r.id());
+        }
+        for (RelationState r : original) {
+            restored = restored.withRelation(r);
+        }
+        return restored;
+    }
+}
