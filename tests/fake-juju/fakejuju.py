@@ -2,7 +2,8 @@
 """A stand-in for the Juju unit agent: hook tools and `juju run`, on one unit's model kept in a JSON file.
 
 Two ways to call it:
-  * through a symlink named after a hook tool (is-leader, relation-get, status-set, ...), with
+  * as `fakejuju.py --as TOOL ARGS...` (wrappers named after each hook tool, e.g. is-leader or
+    relation-get, are written into <dir>/bin and put first on the charm's PATH), with
     FAKE_JUJU_DIR naming the model folder: it answers as the real tool would, from <dir>/state.json,
     and appends its argv (and stdin) to <dir>/calls.jsonl;
   * as `fakejuju.py <command> <dir> ...` to set a model up and dispatch events into a charm:
@@ -207,9 +208,11 @@ def install_tools(d):
     os.makedirs(bindir, exist_ok=True)
     me = os.path.abspath(__file__)
     for t in TOOLS:
-        link = os.path.join(bindir, t)
-        if not os.path.lexists(link):
-            os.symlink(me, link)
+        path = os.path.join(bindir, t)
+        if not os.path.exists(path):
+            with open(path, "w") as f:
+                f.write('#!/bin/sh\nexec python3 "%s" --as %s "$@"\n' % (me, t))
+            os.chmod(path, 0o755)
     return bindir
 
 
@@ -345,9 +348,8 @@ def cmd_show(d, args):
 
 
 def main():
-    name = os.path.basename(sys.argv[0])
-    if name in TOOLS:
-        return run_as_tool(name, sys.argv[1:])
+    if len(sys.argv) > 2 and sys.argv[1] == "--as" and sys.argv[2] in TOOLS:
+        return run_as_tool(sys.argv[2], sys.argv[3:])
     if len(sys.argv) < 3:
         sys.stderr.write(__doc__)
         return 2

@@ -1,0 +1,80 @@
+package jujuops.process;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jujuops.Dispatcher;
+import jujuops.Event;
+import jujuops.Framework;
+import jujuops.Outcome;
+import jujuops.model.Relation;
+import jujuops.model.RelationDataAccessError;
+
+/**
+ * A charm for multi-process framework tests: every handler logs "handled <event> by <observer>", and
+ * config options tell it to defer, to throw, or to write relation data.
+ */
+public final class ProbeCharm {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeCharm.class);
+
+    private final Framework framework;
+
+    private ProbeCharm(Framework framework) {
+        this.framework = framework;
+    }
+
+    public static void main(String[] args) {
+        Dispatcher.main(ProbeCharm::setUp);
+    }
+
+    static void setUp(Framework framework) {
+        ProbeCharm charm = new ProbeCharm(framework);
+        for (String hook : new String[] {"install", "update-status", "config-changed", "db-relation-changed"}) {
+            framework.observe(hook, "Probe.first", event -> charm.first(event));
+            framework.observe(hook, "Probe.second", event -> charm.second(event));
+        }
+        framework.observe("db-ready", "Probe.onDbReady", charm::onDbReady);
+    }
+
+    private boolean option(String key) {
+        return framework.model().config().getBoolean(key).orElse(false);
+    }
+
+    private Outcome first(Event event) {
+        LOG.info("handled {} by first", event.name());
+        if (event.name().equals("db-relation-changed")) {
+            framework.emit(Event.custom("db-ready", event.snapshot()));
+        }
+        if (option("defer-" + event.name())) {
+            return Outcome.defer();
+        }
+        return Outcome.done();
+    }
+
+    private Outcome second(Event event) {
+        LOG.info("handled {} by second", event.name());
+        if (option("write-app-data") && event.relationId().isPresent()) {
+            Relation relation = framework.model().relationById("db", event.relationId().get()).orElseThrow();
+            try {
+                relation.localAppData().put("written-by", framework.model().unitName());
+                LOG.info("wrote app data");
+            } catch (RelationDataAccessError e) {
+                LOG.warn("refused: {}", e.getMessage());
+            }
+        }
+        if (option("explode")) {
+            throw new IllegalStateException("explode was set");
+        }
+        return Outcome.done();
+    }
+
+    private Outcome onDbReady(Event event) {
+        Map<String, String> seen = new LinkedHashMap<>(event.snapshot());
+        LOG.info("handled db-ready for {}", seen.get(Event.RELATION_ID));
+        return option("defer-db-ready") ? Outcome.defer() : Outcome.done();
+    }
+}
