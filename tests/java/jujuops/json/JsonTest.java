@@ -118,8 +118,8 @@ class JsonTest {
 
     @Test
     void malformedInput_messageGivesTheOffsetWhereItFailed() {
-        JsonException e = assertThrows(JsonException.class, () -> Json.parse("[1, 2 3]"));
-        assertEquals("expected ',' or ']' at offset 6", e.getMessage());
+        JsonException e = assertThrows(JsonException.class, () -> Json.parse("[1, x]"));
+        assertEquals("unexpected character at offset 4", e.getMessage());
     }
 
     @ParameterizedTest
@@ -137,10 +137,10 @@ class JsonTest {
     }
 
     /** JSON requires exactly four hex digits after {@code \\u}; a sign is not a hex digit. */
-    @ParameterizedTest
-    @ValueSource(strings = {"\"\\u+041\"", "\"\\u-041\""})
-    void unicodeEscapeWithSign_isRejected(String text) {
-        assertThrows(JsonException.class, () -> Json.parse(text));
+    @Test
+    void unicodeEscapeWithSign_isRejected() {
+        assertThrows(JsonException.class, () -> Json.parse("\"\\u+041\""));
+        assertThrows(JsonException.class, () -> Json.parse("\"\\u-041\""));
     }
 
     @Test

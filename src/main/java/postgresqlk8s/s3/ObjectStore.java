@@ -1,0 +1,19 @@
+package postgresqlk8s.s3;
+
+import java.util.Optional;
+
+/**
+ * The few S3 operations the charm makes itself (pgBackRest does the rest): the connectivity probe and
+ * backup logs, the cluster ownership marker, and making sure the bucket exists.
+ */
+public interface ObjectStore {
+
+    /** Creates the bucket when it does not exist yet. */
+    void ensureBucket(S3Parameters s3) throws ObjectStoreException;
+
+    /** Writes a small text object at {@code key} (a full key, see {@link S3Parameters#key}). */
+    void put(S3Parameters s3, String key, String content) throws ObjectStoreException;
+
+    /** Reads a small text object; empty when there is none. */
+    Optional<String> get(S3Parameters s3, String key) throws ObjectStoreException;
+}

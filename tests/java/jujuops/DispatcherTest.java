@@ -1,0 +1,433 @@
+package jujuops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import jujuops.model.Status;
+import jujuops.store.DeferredEvent;
+import jujuops.testing.Context;
+import jujuops.testing.RelationState;
+import jujuops.testing.Result;
+import jujuops.testing.State;
+import jujuops.testing.TestEvent;
+
+/**
+ * One dispatch at a time through the real {@link Dispatcher}, state in and state out. The test charms
+ * below record what their observers saw in stored state under {@code trace}, so the order of handling
+ * is part of the output state.
+ */
+class DispatcherTest {
+
+    private static final String UNIT = "postgresql-k8s/0";
+    private static final RelationState S3 = RelationState.of("s3-parameters", 3, "s3-integrator");
+    private static final Map<String, String> S3_SNAPSHOT = Map.of(
+            Event.RELATION_ENDPOINT, "s3-parameters",
+            Event.RELATION_ID, "s3-parameters:3",
+            Event.REMOTE_APP, "s3-integrator",
+            Event.REMOTE_UNIT, "s3-integrator/0");
+
+    // ---- test charm building blocks ------------------------------------------------------------
+
+    /** Appends the label to stored "trace" and returns the outcome. */
+    private static Observer tracing(Framework fw, String label, Outcome outcome) {
+        return event -> {
+            trace(fw, label);
+            return outcome;
+        };
+    }
+
+    /** Appends the label to stored "trace"; defers until stored "ready" is set. */
+    private static Observer tracingUntilReady(Framework fw, String label) {
+        return event -> {
+            trace(fw, label);
+            return fw.stored().get("ready").isPresent() ? Outcome.done() : Outcome.defer();
+        };
+    }
+
+    private static void trace(Framework fw, String label) {
+        String before = fw.stored().get("trace").orElse("");
+        fw.stored().put("trace", before.isEmpty() ? label : before + "," + label);
+    }
+
+    private static String traceOf(Result result) {
+        return result.state().stored().getOrDefault("trace", "");
+    }
+
+    /** Observes each event name with key {@code Charm.<event>}, deferring until stored "ready". */
+    private static Context deferringCharm(String... events) {
+        return new Context(fw -> {
+            for (String name : events) {
+                fw.observe(name, "Charm." + name, tracingUntilReady(fw, name));
+            }
+        }, UNIT, "dev");
+    }
+
+    private static DeferredEvent deferred(long seq, String event, String observer) {
+        return new DeferredEvent(seq, event, Event.Kind.HOOK, observer, Map.of());
+    }
+
+    // ---- events nobody observes --------------------------------------------------------------
+
+    @Test
+    void unknownEvent_withNoObservers_exitsZeroAndTouchesNothing() {
+        Context ctx = new Context(fw -> fw.observe("install", "Charm.onInstall",
+                tracing(fw, "install", Outcome.done())), UNIT, "dev");
+        State in = State.empty().withStored(Map.of("k", "v"));
+
+        Result result = ctx.run(TestEvent.hook("leader-settings-changed"), in);
+
+        assertEquals(0, result.exitCode());
+        assertEquals(List.of(), result.calls());
+        assertEquals(in, result.state());
+    }
+
+    // ---- deferral ------------------------------------------------------------------------------
+
+    @Test
+    void deferringHandler_leavesDeferredEventWithNameObserverKeyAndSnapshot() {
+        Context ctx = deferringCharm("s3-parameters-relation-changed");
+
+        Result result = ctx.run(TestEvent.relation("changed", S3), State.empty().withRelation(S3));
+
+        assertEquals(0, result.exitCode());
+        assertEquals(List.of(new DeferredEvent(1, "s3-parameters-relation-changed", Event.Kind.RELATION,
+                "Charm.s3-parameters-relation-changed", S3_SNAPSHOT)), result.state().deferred());
+        assertEquals("deferred s3-parameters-relation-changed[1]",
+                "deferred " + result.state().deferred().get(0).handle());
+    }
+
+    @Test
+    void deferredEvents_areReemittedBeforeTheNewEvent_inTheOrderFirstDeferred() {
+        Context ctx = deferringCharm("update-status", "config-changed", "install");
+        State in = State.empty()
+                .withDeferred(List.of(deferred(4, "update-status", "Charm.update-status"),
+                        deferred(7, "config-changed", "Charm.config-changed")))
+                .withStored(Map.of("ready", "yes"));
+
+        Result result = ctx.run(TestEvent.hook("install"), in);
+
+        assertEquals(0, result.exitCode());
+        assertEquals("update-status,config-changed,install", traceOf(result));
+        assertEquals(List.of(), result.state().deferred());
+    }
+
+    @Test
+    void deferralsAcrossThreeDispatches_keepFirstDeferredOrder() {
+        Context ctx = deferringCharm("update-status", "config-changed", "install");
+
+        Result first = ctx.run(TestEvent.hook("update-status"), State.empty());
+        Result second = ctx.run(TestEvent.hook("config-changed"), first.state());
+        Result third = ctx.run(TestEvent.hook("install"), second.state().withStored(
+                Map.of("ready", "yes", "trace", "")));
+
+        assertEquals(List.of(deferred(1, "update-status", "Charm.update-status")), first.state().deferred());
+        assertEquals("update-status,update-status,config-changed", traceOf(second));
+        assertEquals(List.of(deferred(1, "update-status", "Charm.update-status"),
+                deferred(2, "config-changed", "Charm.config-changed")), second.state().deferred());
+        assertEquals("update-status,config-changed,install", traceOf(third));
+        assertEquals(List.of(), third.state().deferred());
+    }
+
+    @Test
+    void reemittedEventThatIsDone_isDropped_andOneThatDefersAgainKeepsSeqAndPosition() {
+        Context ctx = new Context(fw -> {
+            fw.observe("update-status", "Charm.onUpdateStatus", tracing(fw, "update-status", Outcome.defer()));
+            fw.observe("config-changed", "Charm.onConfigChanged", tracing(fw, "config-changed", Outcome.done()));
+            fw.observe("start", "Charm.onStart", tracing(fw, "start", Outcome.defer()));
+            fw.observe("install", "Charm.onInstall", tracing(fw, "install", Outcome.defer()));
+        }, UNIT, "dev");
+        State in = State.empty().withDeferred(List.of(
+                deferred(5, "update-status", "Charm.onUpdateStatus"),
+                deferred(6, "config-changed", "Charm.onConfigChanged"),
+                deferred(9, "start", "Charm.onStart")));
+
+        Result result = ctx.run(TestEvent.hook("install"), in);
+
+        assertEquals("update-status,config-changed,start,install", traceOf(result));
+        assertEquals(List.of(
+                deferred(5, "update-status", "Charm.onUpdateStatus"),
+                deferred(9, "start", "Charm.onStart"),
+                deferred(10, "install", "Charm.onInstall")), result.state().deferred());
+    }
+
+    @Test
+    void reemittedEvent_seesItsOriginalSnapshot() {
+        Context ctx = new Context(fw -> fw.observe("s3-parameters-relation-changed", "Charm.onS3", event -> {
+            trace(fw, event.relationId().orElse("none") + "@" + event.get(Event.REMOTE_UNIT).orElse("none"));
+            return Outcome.done();
+        }), UNIT, "dev");
+        State in = State.empty().withRelation(S3).withDeferred(List.of(new DeferredEvent(
+                1, "s3-parameters-relation-changed", Event.Kind.RELATION, "Charm.onS3", S3_SNAPSHOT)));
+
+        Result result = ctx.run(TestEvent.hook("update-status"), in);
+
+        assertEquals("s3-parameters:3@s3-integrator/0", traceOf(result));
+        assertEquals(List.of(), result.state().deferred());
+    }
+
+    @Test
+    void deferredEventWhoseObserverIsGone_isDroppedWithAWarning() {
+        Context ctx = new Context(fw -> fw.observe("update-status", "Charm.onUpdateStatus",
+                tracing(fw, "update-status", Outcome.done())), UNIT, "dev");
+        State in = State.empty().withDeferred(List.of(deferred(3, "update-status", "OldCharm.onUpdateStatus")));
+
+        Result result = ctx.run(TestEvent.hook("install"), in);
+
+        assertEquals(0, result.exitCode());
+        assertEquals(List.of(), result.state().deferred());
+        assertEquals("", traceOf(result));
+        assertEquals(List.of("WARNING Framework: dropping deferred update-status[3]: no observer OldCharm.onUpdateStatus any more"),
+                result.logs());
+    }
+
+    // ---- custom events ------------------------------------------------------------------------
+
+    private static Context charmWithCustomEvent(Outcome customOutcome) {
+        return new Context(fw -> {
+            fw.observe("s3-parameters-relation-changed", "S3Requirer.onChanged", event -> {
+                trace(fw, "relation-changed");
+                fw.emit(Event.custom("s3-credentials-changed", Map.of("bucket", "backups")));
+                return Outcome.done();
+            });
+            fw.observe("s3-credentials-changed", "Charm.onCredentialsChanged", event -> {
+                trace(fw, "credentials-changed:" + event.get("bucket").orElse("?") + ":" + event.kind());
+                return customOutcome;
+            });
+        }, UNIT, "dev");
+    }
+
+    @Test
+    void customEvent_reachesItsObserverDuringTheEmittingHandler() {
+        Result result = charmWithCustomEvent(Outcome.done())
+                .run(TestEvent.relation("changed", S3), State.empty().withRelation(S3));
+
+        assertEquals(0, result.exitCode());
+        assertEquals("relation-changed,credentials-changed:backups:CUSTOM", traceOf(result));
+        assertEquals(List.of(), result.state().deferred());
+    }
+
+    @Test
+    void customEvent_canBeDeferred_andIsReemittedNextDispatch() {
+        Result first = charmWithCustomEvent(Outcome.defer())
+                .run(TestEvent.relation("changed", S3), State.empty().withRelation(S3));
+        Result second = charmWithCustomEvent(Outcome.done())
+                .run(TestEvent.hook("update-status"), first.state().withStored(Map.of()));
+
+        assertEquals(List.of(new DeferredEvent(1, "s3-credentials-changed", Event.Kind.CUSTOM,
+                "Charm.onCredentialsChanged", Map.of("bucket", "backups"))), first.state().deferred());
+        assertEquals("credentials-changed:backups:CUSTOM", traceOf(second));
+        assertEquals(List.of(), second.state().deferred());
+    }
+
+    // ---- a failing dispatch is rolled back ------------------------------------------------------
+
+    @Test
+    void handlerThrowing_afterAnotherDeferred_rollsBackDeferralsStoredStateAndRelationData() {
+        Context ctx = new Context(fw -> {
+            fw.observe("config-changed", "Charm.first", tracing(fw, "first", Outcome.defer()));
+            fw.observe("config-changed", "Charm.second", event -> {
+                fw.stored().put("k", "changed");
+                fw.model().relation("s3-parameters").orElseThrow().localUnitData().put("written", "yes");
+                fw.model().setUnitStatus(Status.maintenance("half way"));
+                throw new IllegalStateException("boom");
+            });
+        }, UNIT, "dev");
+        List<DeferredEvent> alreadyDeferred = List.of(deferred(2, "update-status", "Charm.gone"));
+        State in = State.empty().withRelation(S3).withDeferred(alreadyDeferred).withStored(Map.of("k", "v"));
+
+        Result result = ctx.run(TestEvent.hook("config-changed"), in);
+
+        assertEquals(1, result.exitCode());
+        assertEquals(alreadyDeferred, result.state().deferred());
+        assertEquals(Map.of("k", "v"), result.state().stored());
+        assertEquals(Map.of(), result.state().relationOn("s3-parameters").localUnitData());
+        assertTrue(result.calls().contains("relation-set -r s3-parameters:3 --file - [written]"), result.calls()::toString);
+        assertEquals(Status.maintenance("half way"), result.unitStatus());
+        assertTrue(result.logs().stream().anyMatch(l ->
+                l.startsWith("ERROR Dispatcher: uncaught IllegalStateException while handling config-changed")),
+                result.logs()::toString);
+    }
+
+    @Test
+    void handlerReturningNull_isABug() {
+        Context ctx = new Context(fw -> fw.observe("install", "Charm.onInstall", event -> null), UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.hook("install"), State.empty());
+
+        assertEquals(1, result.exitCode());
+    }
+
+    @Test
+    void observerRegisteredTwiceForOneEvent_isABug() {
+        Context ctx = new Context(fw -> {
+            fw.observe("install", "Charm.onInstall", event -> Outcome.done());
+            fw.observe("install", "Charm.onInstall", event -> Outcome.done());
+        }, UNIT, "dev");
+
+        assertEquals(1, ctx.run(TestEvent.hook("install"), State.empty()).exitCode());
+    }
+
+    @Test
+    void hookHandlerReturningFail_isABug() {
+        Context ctx = new Context(fw -> fw.observe("install", "Charm.onInstall",
+                event -> Outcome.fail("cannot")), UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.hook("install"), State.empty());
+
+        assertEquals(1, result.exitCode());
+        assertEquals(Optional.empty(), result.actionFailure());
+        assertTrue(result.calls().stream().noneMatch(c -> c.startsWith("action-")), result.calls()::toString);
+    }
+
+    @Test
+    void hookHandlerReturningResults_isABug() {
+        Context ctx = new Context(fw -> fw.observe("install", "Charm.onInstall",
+                event -> Outcome.results(Map.of("a", "b"))), UNIT, "dev");
+
+        assertEquals(1, ctx.run(TestEvent.hook("install"), State.empty()).exitCode());
+    }
+
+    // ---- actions -------------------------------------------------------------------------------
+
+    @Test
+    void actionHandlerDeferring_failsTheActionWithAGenericMessage() {
+        Context ctx = new Context(fw -> fw.observe("create-backup", "Charm.onCreateBackup",
+                event -> Outcome.defer()), UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.action("create-backup"), State.empty());
+
+        assertEquals(1, result.exitCode());
+        assertEquals(Optional.of("Unexpected error in create-backup (IllegalStateException); see juju debug-log"),
+                result.actionFailure());
+        assertEquals(List.of(), result.state().deferred());
+    }
+
+    @Test
+    void actionHandlerThrowing_failsTheActionWithoutLeakingTheExceptionMessage() {
+        Context ctx = new Context(fw -> fw.observe("restore", "Charm.onRestore", event -> {
+            throw new IllegalArgumentException("password=hunter2");
+        }), UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.action("restore"), State.empty());
+
+        assertEquals(1, result.exitCode());
+        assertEquals(Optional.of("Unexpected error in restore (IllegalArgumentException); see juju debug-log"),
+                result.actionFailure());
+    }
+
+    @Test
+    void actionHandlerFailing_reportsItsMessage() {
+        Context ctx = new Context(fw -> fw.observe("create-backup", "Charm.onCreateBackup",
+                event -> Outcome.fail("Relation with s3-integrator charm missing")), UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.action("create-backup"), State.empty());
+
+        assertEquals(0, result.exitCode());
+        assertEquals(Optional.of("Relation with s3-integrator charm missing"), result.actionFailure());
+        assertEquals(Map.of(), result.actionResults());
+    }
+
+    @Test
+    void actionHandlerResults_becomeActionResults_andParamsAndLogReachTheHandler() {
+        Context ctx = new Context(fw -> fw.observe("create-backup", "Charm.onCreateBackup", event -> {
+            String type = fw.action().orElseThrow().stringParam("type").orElse("?");
+            fw.action().orElseThrow().log("backing up " + type);
+            return Outcome.results(Map.of("backup-status", "backup created", "backup.type", type));
+        }), UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.action("create-backup", Map.of("type", "full")), State.empty());
+
+        assertEquals(0, result.exitCode());
+        assertEquals(Map.of("backup-status", "backup created", "backup.type", "full"), result.actionResults());
+        assertEquals(List.of("backing up full"), result.actionLogs());
+        assertEquals(Optional.empty(), result.actionFailure());
+    }
+
+    @Test
+    void hookDispatch_hasNoActionContext() {
+        Context ctx = new Context(fw -> fw.observe("install", "Charm.onInstall", event -> {
+            trace(fw, "action:" + fw.action().isPresent());
+            return Outcome.done();
+        }), UNIT, "dev");
+
+        assertEquals("action:false", traceOf(ctx.run(TestEvent.hook("install"), State.empty())));
+    }
+
+    // ---- status --------------------------------------------------------------------------------
+
+    @Test
+    void outcomeStatus_isSet_andEvaluatorRunsAfterAllEvents() {
+        Context ctx = new Context(fw -> {
+            fw.observe("update-status", "Charm.onUpdateStatus",
+                    event -> Outcome.status(Status.maintenance("re-emitted")));
+            fw.observe("install", "Charm.onInstall", event -> Outcome.status(Status.waiting("installing")));
+            fw.evaluateStatusWith(() -> Optional.of(Status.active("ready")));
+        }, UNIT, "dev");
+        State in = State.empty().withDeferred(List.of(deferred(1, "update-status", "Charm.onUpdateStatus")));
+
+        Result result = ctx.run(TestEvent.hook("install"), in);
+
+        assertEquals(List.of(Status.maintenance("re-emitted"), Status.waiting("installing"), Status.active("ready")),
+                result.statusHistory());
+        assertEquals(Status.active("ready"), result.unitStatus());
+    }
+
+    @Test
+    void statusEvaluator_runsEvenWhenNoObserverHandledTheEvent() {
+        Context ctx = new Context(fw -> fw.evaluateStatusWith(() -> Optional.of(Status.blocked("no s3"))),
+                UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.hook("update-status"), State.empty());
+
+        assertEquals(List.of(Status.blocked("no s3")), result.statusHistory());
+    }
+
+    @Test
+    void statusEvaluatorAnsweringEmpty_leavesTheHandlersStatus() {
+        Context ctx = new Context(fw -> {
+            fw.observe("install", "Charm.onInstall", event -> Outcome.status(Status.waiting("installing")));
+            fw.evaluateStatusWith(Optional::empty);
+        }, UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.hook("install"), State.empty());
+
+        assertEquals(List.of(Status.waiting("installing")), result.statusHistory());
+        assertEquals(Status.waiting("installing"), result.unitStatus());
+    }
+
+    @Test
+    void statusEvaluator_doesNotRunWhenAHandlerThrew() {
+        Context ctx = new Context(fw -> {
+            fw.observe("install", "Charm.onInstall", event -> {
+                throw new IllegalStateException("boom");
+            });
+            fw.evaluateStatusWith(() -> Optional.of(Status.active()));
+        }, UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.hook("install"), State.empty());
+
+        assertEquals(1, result.exitCode());
+        assertEquals(List.of(), result.statusHistory());
+    }
+
+    // ---- stored state --------------------------------------------------------------------------
+
+    @Test
+    void storedState_isSavedWhenTheDispatchSucceeds() {
+        Context ctx = new Context(fw -> fw.observe("install", "Charm.onInstall", event -> {
+            fw.stored().put("installed", "true");
+            fw.stored().remove("old");
+            return Outcome.done();
+        }), UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.hook("install"), State.empty().withStored(Map.of("old", "x", "keep", "y")));
+
+        assertEquals(Map.of("installed", "true", "keep", "y"), result.state().stored());
+    }
+}
