@@ -104,7 +104,8 @@ def tool(name, args, stdin, state):
         app = flag(args, "--app")
         member = args[-1]
         if app and member == app_of(unit):
-            if not state["leader"]:
+            peer = rel["remote-app"] == app_of(unit)
+            if not state["leader"] and not peer:
                 raise ToolError("permission denied")
             return json.dumps(rel["local-app"])
         if app and member == rel["remote-app"]:

@@ -3,14 +3,26 @@ package jujuops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import jujuops.hooktools.CommandRunner;
+import jujuops.hooktools.ProcessHookTools;
 import jujuops.model.Status;
 import jujuops.store.DeferredEvent;
+import jujuops.store.FileUnitStateStore;
+import jujuops.store.UnitState;
 import jujuops.testing.Context;
 import jujuops.testing.RelationState;
 import jujuops.testing.Result;
@@ -100,6 +112,19 @@ class DispatcherTest {
                 "Charm.s3-parameters-relation-changed", S3_SNAPSHOT)), result.state().deferred());
         assertEquals("deferred s3-parameters-relation-changed[1]",
                 "deferred " + result.state().deferred().get(0).handle());
+    }
+
+    @Test
+    void sameHandlerDeferringTheSameEventAgain_keepsOneNotice_atItsFirstPlace() {
+        Context ctx = deferringCharm("s3-parameters-relation-changed", "update-status");
+        State in = State.empty().withRelation(S3);
+
+        Result first = ctx.run(TestEvent.relation("changed", S3), in);
+        Result second = ctx.run(TestEvent.hook("update-status"), first.state());
+        Result third = ctx.run(TestEvent.relation("changed", S3), second.state());
+
+        assertEquals(List.of("s3-parameters-relation-changed[1]", "update-status[2]"),
+                third.state().deferred().stream().map(DeferredEvent::handle).toList());
     }
 
     @Test
@@ -429,5 +454,88 @@ class DispatcherTest {
         Result result = ctx.run(TestEvent.hook("install"), State.empty().withStored(Map.of("old", "x", "keep", "y")));
 
         assertEquals(Map.of("installed", "true", "keep", "y"), result.state().stored());
+    }
+
+    // ---- with the real state file, one Dispatcher.run per "process" ----------------------------
+
+    @TempDir
+    Path charmDir;
+
+    private final List<List<String>> toolCalls = new ArrayList<>();
+
+    /** Hook tools over a runner that records argv and answers every tool with exit 0 and no output. */
+    private ProcessHookTools recordingTools() {
+        CommandRunner runner = (argv, stdin) -> {
+            toolCalls.add(List.copyOf(argv));
+            return new CommandRunner.Result(0, "", "");
+        };
+        return new ProcessHookTools(runner);
+    }
+
+    private int dispatch(CharmFactory charm, String hook) {
+        JujuContext context = JujuContext.fromEnv(Map.of(
+                "JUJU_UNIT_NAME", UNIT,
+                "JUJU_DISPATCH_PATH", "hooks/" + hook,
+                "JUJU_CHARM_DIR", charmDir.toString()));
+        FileUnitStateStore store = new FileUnitStateStore(charmDir.resolve(FileUnitStateStore.FILE_NAME));
+        return Dispatcher.run(charm, context, recordingTools(), store);
+    }
+
+    private UnitState savedState() {
+        return new FileUnitStateStore(charmDir.resolve(FileUnitStateStore.FILE_NAME)).load();
+    }
+
+    private static final CharmFactory ALWAYS_DEFERS = fw -> {
+        fw.observe("install", "Charm.onInstall", event -> Outcome.defer());
+        fw.observe("update-status", "Charm.onUpdateStatus", event -> Outcome.defer());
+    };
+
+    @Test
+    void deferrals_surviveFromOneProcessToTheNext_inAPrivateStateFile() throws IOException {
+        assertEquals(0, dispatch(ALWAYS_DEFERS, "install"));
+        UnitState afterFirst = savedState();
+        assertEquals(0, dispatch(ALWAYS_DEFERS, "update-status"));
+
+        assertEquals(new UnitState(List.of(deferred(1, "install", "Charm.onInstall")), Map.of(), 2), afterFirst);
+        assertEquals(new UnitState(List.of(deferred(1, "install", "Charm.onInstall"),
+                deferred(2, "update-status", "Charm.onUpdateStatus")), Map.of(), 3), savedState());
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(charmDir.resolve(FileUnitStateStore.FILE_NAME))));
+    }
+
+    @Test
+    void failedDispatch_leavesTheStateFileAsItWas() throws IOException {
+        assertEquals(0, dispatch(ALWAYS_DEFERS, "install"));
+        Path file = charmDir.resolve(FileUnitStateStore.FILE_NAME);
+        String before = Files.readString(file);
+        CharmFactory deferThenThrow = fw -> {
+            fw.observe("install", "Charm.onInstall", event -> Outcome.defer());
+            fw.observe("update-status", "Charm.onUpdateStatus", event -> {
+                fw.stored().put("k", "v");
+                throw new IllegalStateException("boom");
+            });
+        };
+
+        assertEquals(1, dispatch(deferThenThrow, "update-status"));
+
+        assertEquals(before, Files.readString(file));
+    }
+
+    @Test
+    void corruptStateFile_isQuarantined_andTheDispatchGoesOn() throws IOException {
+        Files.writeString(charmDir.resolve(FileUnitStateStore.FILE_NAME), "{ half a state", StandardCharsets.UTF_8);
+
+        assertEquals(0, dispatch(ALWAYS_DEFERS, "install"));
+
+        assertEquals(List.of(deferred(1, "install", "Charm.onInstall")), savedState().deferred());
+        try (Stream<Path> files = Files.list(charmDir)) {
+            List<Path> aside = files.filter(p -> p.getFileName().toString()
+                    .startsWith(FileUnitStateStore.FILE_NAME + ".corrupt-")).toList();
+            assertEquals(1, aside.size());
+            assertEquals("{ half a state", Files.readString(aside.get(0)));
+        }
+        assertTrue(toolCalls.stream().anyMatch(argv -> argv.size() == 5
+                && argv.subList(0, 4).equals(List.of("juju-log", "--log-level", "ERROR", "--"))
+                && argv.get(4).startsWith("Dispatcher: unit state unreadable")), toolCalls::toString);
     }
 }

@@ -103,12 +103,21 @@ public final class Dispatcher {
 
     private static void commit(UnitStateStore store, UnitState before, List<DeferredEvent> kept, Framework framework) {
         List<DeferredEvent> all = new ArrayList<>(kept);
-        all.addAll(framework.newlyDeferred());
+        for (DeferredEvent d : framework.newlyDeferred()) {
+            // The same handler deferring the same event again (e.g. on every relation-changed) is one notice.
+            if (all.stream().noneMatch(k -> sameNotice(k, d))) {
+                all.add(d);
+            }
+        }
         UnitState after = new UnitState(all, framework.storedSnapshot(),
                 framework.newlyDeferred().isEmpty() ? before.nextSeq() : framework.nextSeq());
         if (!after.equals(before)) {
             store.save(after);
         }
+    }
+
+    private static boolean sameNotice(DeferredEvent a, DeferredEvent b) {
+        return a.eventName().equals(b.eventName()) && a.observer().equals(b.observer()) && a.snapshot().equals(b.snapshot());
     }
 
     private static int failed(JujuContext context, HookTools tools, Event event, Throwable e) {

@@ -12,7 +12,7 @@ import jujuops.hooktools.HookTools;
  */
 public final class Databag {
 
-    enum Side { LOCAL, REMOTE }
+    enum Side { LOCAL, PEER, REMOTE }
 
     private final HookTools tools;
     private final Model model;
@@ -41,11 +41,11 @@ public final class Databag {
     }
 
     public void put(String key, String value) {
-        putAll(Map.of(key, value));
+        putAll(java.util.Collections.singletonMap(key, value));
     }
 
     public void remove(String key) {
-        putAll(Map.of(key, ""));
+        putAll(java.util.Collections.singletonMap(key, ""));
     }
 
     /** Writes several keys in one `relation-set`; empty values delete their keys. */

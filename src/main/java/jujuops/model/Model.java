@@ -68,7 +68,7 @@ public final class Model {
     public List<Relation> relations(String endpoint) {
         List<Relation> out = new ArrayList<>();
         for (String id : tools.relationIds(endpoint)) {
-            out.add(new Relation(this, tools, endpoint, id));
+            out.add(new Relation(this, tools, endpoint, id, false));
         }
         return out;
     }
@@ -82,12 +82,24 @@ public final class Model {
         return all.stream().findFirst();
     }
 
+    /**
+     * The peer relation on an endpoint declared under {@code peers:} in metadata.yaml. Every unit may
+     * read its application's data there; only the leader may write it.
+     */
+    public Optional<Relation> peers(String endpoint) {
+        List<String> ids = tools.relationIds(endpoint);
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Relation(this, tools, endpoint, ids.get(0), true));
+    }
+
     /** A relation known by its id, e.g. from an event's snapshot; empty when it no longer exists. */
     public Optional<Relation> relationById(String endpoint, String relationId) {
         if (!tools.relationIds(endpoint).contains(relationId)) {
             return Optional.empty();
         }
-        return Optional.of(new Relation(this, tools, endpoint, relationId));
+        return Optional.of(new Relation(this, tools, endpoint, relationId, false));
     }
 
     public Status unitStatus() {

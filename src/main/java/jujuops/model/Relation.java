@@ -11,13 +11,15 @@ public final class Relation {
     private final HookTools tools;
     private final String endpoint;
     private final String id;
+    private final boolean peer;
     private List<String> units;
     private String remoteApp;
     private Databag localApp;
     private Databag localUnit;
     private Databag remoteAppData;
 
-    Relation(Model model, HookTools tools, String endpoint, String id) {
+    Relation(Model model, HookTools tools, String endpoint, String id, boolean peer) {
+        this.peer = peer;
         this.model = model;
         this.tools = tools;
         this.endpoint = endpoint;
@@ -52,10 +54,15 @@ public final class Relation {
         return remoteApp;
     }
 
-    /** This application's databag: readable and writable by the leader only. */
+    /** True for the peer relation, whose application data every unit may read. */
+    public boolean isPeer() {
+        return peer;
+    }
+
+    /** This application's databag: written by the leader only; read by the leader only, except on peers. */
     public Databag localAppData() {
         if (localApp == null) {
-            localApp = new Databag(tools, model, id, model.appName(), true, Databag.Side.LOCAL);
+            localApp = new Databag(tools, model, id, model.appName(), true, peer ? Databag.Side.PEER : Databag.Side.LOCAL);
         }
         return localApp;
     }

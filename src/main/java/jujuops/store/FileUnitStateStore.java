@@ -121,9 +121,23 @@ public final class FileUnitStateStore implements UnitStateStore {
                     (String) m.get("event"),
                     Event.Kind.valueOf((String) m.get("kind")),
                     (String) m.get("observer"),
-                    (Map<String, String>) m.get("snapshot")));
+                    strings(m.get("snapshot"), "snapshot")));
         }
-        return new UnitState(deferred, (Map<String, String>) doc.get("stored"), (Long) doc.get("next-seq"));
+        return new UnitState(deferred, strings(doc.get("stored"), "stored"), (Long) doc.get("next-seq"));
+    }
+
+    private static Map<String, String> strings(Object value, String what) {
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException(what + " is not an object");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+            if (!(e.getValue() instanceof String)) {
+                throw new IllegalArgumentException(what + " value of " + e.getKey() + " is not a string");
+            }
+            out.put((String) e.getKey(), (String) e.getValue());
+        }
+        return out;
     }
 
     /** The state file exists but is not readable as one. */

@@ -93,7 +93,8 @@ final class FakeHookTools implements HookTools {
         calls.add("relation-get -r " + relationId + (app ? " --app" : "") + " - " + member);
         RelationState r = relation(relationId);
         if (app && member.equals(appName())) {
-            if (!state.leader()) {
+            boolean peer = r.remoteApp().equals(appName());
+            if (!state.leader() && !peer) {
                 throw new ModelError("relation-get: permission denied (only the leader reads its application data)");
             }
             return r.localAppData();
