@@ -1,0 +1,112 @@
+package postgresqlk8s.backups;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jujuops.Framework;
+import jujuops.model.Relation;
+import jujuops.model.Status;
+import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.patroni.MemberStatus;
+import postgresqlk8s.patroni.Patroni;
+import postgresqlk8s.pgbackrest.StanzaName;
+
+/**
+ * The facts about the cluster that the flows decide on, gathered through the seams once per dispatch:
+ * leadership, planned units and this unit's status from Juju; shared facts from the peer relation; the
+ * member's role and state from Patroni, asked only when a decision needs them.
+ */
+final class ClusterFacts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterFacts.class);
+
+    private final Framework framework;
+    private final java.util.function.Supplier<Patroni> patroni;
+    private Optional<Relation> peers;
+    private Optional<MemberStatus> member;
+
+    ClusterFacts(Framework framework, java.util.function.Supplier<Patroni> patroni) {
+        this.framework = framework;
+        this.patroni = patroni;
+    }
+
+    StanzaName stanzaName() {
+        return StanzaName.of(framework.model().modelName(), framework.model().appName());
+    }
+
+    boolean isLeader() {
+        return framework.model().isLeader();
+    }
+
+    int plannedUnits() {
+        return framework.model().plannedUnits();
+    }
+
+    boolean singleUnit() {
+        return plannedUnits() <= 1;
+    }
+
+    Status unitStatus() {
+        return framework.model().unitStatus();
+    }
+
+    boolean isBlocked() {
+        return unitStatus().is(Status.Kind.BLOCKED);
+    }
+
+    boolean clusterInitialised() {
+        return appData(PeerKeys.CLUSTER_INITIALISED).isPresent();
+    }
+
+    /** The stanza recorded once it was created and checked. */
+    Optional<StanzaName> stanza() {
+        return appData(PeerKeys.STANZA).map(StanzaName::new);
+    }
+
+    boolean tlsEnabled() {
+        return peers().map(r -> r.localUnitData().get(PeerKeys.TLS).filter("enabled"::equals).isPresent()).orElse(false);
+    }
+
+    Optional<String> appData(String key) {
+        return peers().flatMap(r -> r.localAppData().get(key)).filter(v -> !v.isEmpty());
+    }
+
+    /** Writes shared facts (leader only); "" deletes a key. */
+    void putAppData(Map<String, String> changes) {
+        Relation relation = peers().orElseThrow(() -> new IllegalStateException("no peer relation yet"));
+        relation.localAppData().putAll(changes);
+    }
+
+    void putUnitData(Map<String, String> changes) {
+        Relation relation = peers().orElseThrow(() -> new IllegalStateException("no peer relation yet"));
+        relation.localUnitData().putAll(changes);
+    }
+
+    /** This member as Patroni sees it; empty when Patroni does not answer. */
+    Optional<MemberStatus> member() {
+        if (member == null) {
+            try {
+                member = Optional.of(patroni.get().member());
+            } catch (Patroni.PatroniUnavailableException e) {
+                LOG.warn("Patroni is not answering: {}", e.getMessage());
+                member = Optional.empty();
+            }
+        }
+        return member;
+    }
+
+    /** Forgets what Patroni said, after the flow changed the database. */
+    void refreshMember() {
+        member = null;
+    }
+
+    private Optional<Relation> peers() {
+        if (peers == null) {
+            peers = framework.model().peers(PeerKeys.ENDPOINT);
+        }
+        return peers;
+    }
+}

@@ -1,0 +1,93 @@
+package postgresqlk8s.backups;
+
+import java.util.List;
+
+import postgresqlk8s.pgbackrest.BackupRecord;
+import postgresqlk8s.pgbackrest.ErrorHint;
+import postgresqlk8s.pgbackrest.PgBackRest;
+import postgresqlk8s.pgbackrest.PgBackRestConfig;
+import postgresqlk8s.pgbackrest.PgBackRestInfo;
+import postgresqlk8s.pgbackrest.Redactor;
+import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.s3.S3Parameters;
+import postgresqlk8s.workload.ExecResult;
+import postgresqlk8s.workload.WorkloadCommandException;
+import postgresqlk8s.workload.WorkloadFiles;
+import postgresqlk8s.workload.WorkloadUnreachableException;
+
+/** The pgBackRest repository of this cluster: its configuration in the workload, and its backups. */
+final class Repository {
+
+    private final Seams seams;
+    private final PgBackRest pgbackrest;
+    private final Redactor redactor;
+
+    Repository(Seams seams, StanzaName stanza, S3Parameters s3) {
+        this.seams = seams;
+        this.pgbackrest = new PgBackRest(seams.exec(), seams.layout(), stanza);
+        this.redactor = new Redactor(List.of(s3.accessKey(), s3.secretKey()));
+    }
+
+    PgBackRest pgbackrest() {
+        return pgbackrest;
+    }
+
+    Redactor redactor() {
+        return redactor;
+    }
+
+    /** The short reason from a failed command's output, secrets masked. */
+    String hint(ExecResult result) {
+        String hint = ErrorHint.of(result.stderr() + "\n" + result.stdout(), redactor);
+        return hint.isEmpty() ? "pgbackrest exited with code " + result.exitCode() : hint;
+    }
+
+    /**
+     * Writes {@code pgbackrest.conf} (0600, owner postgres) and the CA chain the endpoint needs.
+     *
+     * @throws IllegalArgumentException when the settings cannot be expressed for pgBackRest (http endpoint)
+     */
+    void configure(S3Parameters s3) throws WorkloadUnreachableException, WorkloadCommandException {
+        String config = PgBackRestConfig.render(s3, pgbackrest.stanza(), seams.layout(), PgBackRestConfig.Tuning.DEFAULT);
+        WorkloadFiles files = new WorkloadFiles(seams.exec());
+        String owner = seams.layout().pgUser();
+        if (!s3.caChain().isEmpty()) {
+            files.write(seams.layout().s3CaFile(), PgBackRestConfig.caFile(s3), owner, "0644");
+        }
+        files.write(seams.layout().pgBackRestConf(), config, owner, "0600");
+    }
+
+    /** The stanza's backups, oldest first, as pgBackRest reports them. */
+    List<BackupRecord> backups() throws RepositoryException {
+        ExecResult result;
+        try {
+            result = pgbackrest.info();
+        } catch (WorkloadUnreachableException e) {
+            throw new RepositoryException(e.getMessage());
+        }
+        if (!result.succeeded()) {
+            throw new RepositoryException(hint(result));
+        }
+        PgBackRestInfo info;
+        try {
+            info = PgBackRestInfo.parse(result.stdout());
+        } catch (PgBackRestInfo.InfoFormatException e) {
+            throw new RepositoryException(e.getMessage());
+        }
+        PgBackRestInfo.Stanza stanza = info.stanza(pgbackrest.stanza()).orElse(null);
+        if (stanza == null) {
+            return List.of();
+        }
+        if (stanza.problem().isPresent()) {
+            throw new RepositoryException(redactor.apply(stanza.problem().get()));
+        }
+        return stanza.backups();
+    }
+
+    /** The repository could not be read; the message is safe to show. */
+    static final class RepositoryException extends Exception {
+        RepositoryException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package postgresqlk8s.backups;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jujuops.Event;
+import jujuops.Outcome;
+import jujuops.model.Status;
+import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.patroni.MemberStatus;
+import postgresqlk8s.patroni.PatroniConfig;
+import postgresqlk8s.workload.WorkloadCommandException;
+import postgresqlk8s.workload.WorkloadService;
+import postgresqlk8s.workload.WorkloadUnreachableException;
+
+/**
+ * update-status during a restore: the database service gone means the restore failed (Blocked); Patroni
+ * running on a newer timeline means it worked (restore keys cleared, Active); anything else, wait.
+ */
+public final class RestoreOutcomeCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreOutcomeCheck.class);
+
+    private final ClusterFacts facts;
+    private final java.util.function.Supplier<Seams> seams;
+
+    /** Takes the seams lazily: an update-status with no restore in progress builds no client. */
+    RestoreOutcomeCheck(ClusterFacts facts, java.util.function.Supplier<Seams> seams) {
+        this.facts = facts;
+        this.seams = seams;
+    }
+
+    public Outcome handle(Event event) {
+        if (!isRestoreInProgress()) {
+            return Outcome.done();
+        }
+        Optional<Boolean> running = isDatabaseServiceRunning();
+        if (running.isEmpty()) {
+            return Outcome.done();
+        }
+        if (!running.get()) {
+            LOG.error("restore failed: the database service is not running");
+            return Outcome.status(Status.blocked(Messages.RESTORE_FAILED));
+        }
+        if (!hasRestoredClusterStarted()) {
+            return Outcome.status(Status.maintenance(Messages.RESTORING_BACKUP));
+        }
+        return finish();
+    }
+
+    boolean isRestoreInProgress() {
+        return facts.isLeader() && facts.appData(PeerKeys.RESTORING_BACKUP).isPresent();
+    }
+
+    /** Empty when the workload cannot be asked right now. */
+    Optional<Boolean> isDatabaseServiceRunning() {
+        try {
+            return Optional.of(new WorkloadService(seams.get().exec(), seams.get().layout().pebble()).isRunning(WorkloadService.POSTGRESQL));
+        } catch (WorkloadUnreachableException | WorkloadCommandException e) {
+            LOG.warn("cannot tell whether the database runs: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Patroni runs the member on a timeline newer than the one before the restore. */
+    boolean hasRestoredClusterStarted() {
+        Optional<MemberStatus> member = facts.member();
+        if (member.isEmpty() || !member.get().isRunning() || !member.get().isPrimary()) {
+            return false;
+        }
+        long before;
+        try {
+            before = facts.appData(PeerKeys.RESTORE_FROM_TIMELINE).map(Long::parseLong).orElse(0L);
+        } catch (NumberFormatException e) {
+            LOG.warn("peer data {} is not a timeline; taking any running primary as restored", PeerKeys.RESTORE_FROM_TIMELINE);
+            before = 0;
+        }
+        return member.get().timeline() > before;
+    }
+
+    private Outcome finish() {
+        facts.putAppData(Map.of(PeerKeys.RESTORING_BACKUP, "", PeerKeys.RESTORE_STANZA, "",
+                PeerKeys.RESTORE_TO_TIME, "", PeerKeys.RESTORE_FROM_TIMELINE, ""));
+        try {
+            seams.get().patroniConfig().apply(PatroniConfig.Settings.normal(facts.stanza()));
+        } catch (PatroniConfig.ConfigException e) {
+            LOG.warn("restore done, but the bootstrap method could not be removed from Patroni's configuration: {}", e.getMessage());
+        }
+        LOG.info("restore succeeded");
+        return Outcome.status(Status.active());
+    }
+}

@@ -1,0 +1,180 @@
+package postgresqlk8s.backups;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jujuops.Event;
+import jujuops.Framework;
+import jujuops.Outcome;
+import jujuops.model.Status;
+import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.patroni.PatroniConfig;
+import postgresqlk8s.s3.ObjectStoreException;
+import postgresqlk8s.s3.S3Parameters;
+import postgresqlk8s.s3.S3Requirer;
+import postgresqlk8s.s3.S3Settings;
+import postgresqlk8s.workload.ExecResult;
+import postgresqlk8s.workload.WorkloadCommandException;
+import postgresqlk8s.workload.WorkloadUnreachableException;
+
+/**
+ * The "s3-credentials-changed" flowchart: configure pgBackRest on every unit; on the leader create the
+ * stanza, prove WAL archiving reaches S3, then settle the pgBackRest TLS server. Checks in flowchart order.
+ */
+public final class S3CredentialsChangedFlow {
+
+    static final String MODEL_UUID_MARKER = "model-uuid.txt";
+    static final int CHECK_ATTEMPTS = 3;
+    static final Duration CHECK_PAUSE = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(S3CredentialsChangedFlow.class);
+
+    private final Framework framework;
+    private final ClusterFacts facts;
+    private final S3Requirer s3;
+    private final Seams seams;
+
+    S3CredentialsChangedFlow(Framework framework, ClusterFacts facts, S3Requirer s3, Seams seams) {
+        this.framework = framework;
+        this.facts = facts;
+        this.s3 = s3;
+        this.seams = seams;
+    }
+
+    public Outcome handle(Event event) {
+        if (!hasClusterInitialised()) {
+            LOG.info("cluster not initialised yet; deferring the S3 settings");
+            return Outcome.defer();
+        }
+        Optional<S3Parameters> settings = areAllRequiredSettingsProvided();
+        if (settings.isEmpty()) {
+            return Outcome.done();
+        }
+        Repository repository = new Repository(seams, facts.stanzaName(), settings.get());
+        try {
+            repository.configure(settings.get());
+        } catch (WorkloadUnreachableException e) {
+            LOG.warn("workload not reachable, will retry the S3 settings: {}", e.getMessage());
+            return Outcome.defer();
+        } catch (WorkloadCommandException | IllegalArgumentException e) {
+            return Outcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
+        }
+        if (!isLeader() || isUnitBlocked()) {
+            return Outcome.done();
+        }
+        try {
+            return initialiseStanza(settings.get(), repository);
+        } catch (WorkloadUnreachableException e) {
+            LOG.warn("workload not reachable while initialising the stanza: {}", e.getMessage());
+            return Outcome.defer();
+        }
+    }
+
+    boolean hasClusterInitialised() {
+        return facts.clusterInitialised();
+    }
+
+    Optional<S3Parameters> areAllRequiredSettingsProvided() {
+        Optional<S3Settings.Reading> reading = s3.read();
+        if (reading.isPresent() && reading.get() instanceof S3Settings.Complete) {
+            return Optional.of(((S3Settings.Complete) reading.get()).parameters());
+        }
+        LOG.info("S3 settings incomplete: {}", reading.map(Object::toString).orElse("no relation"));
+        return Optional.empty();
+    }
+
+    boolean isLeader() {
+        return facts.isLeader();
+    }
+
+    /** Blocked for a reason other than the S3 settings, which new settings are meant to fix. */
+    boolean isUnitBlocked() {
+        Status status = facts.unitStatus();
+        return status.is(Status.Kind.BLOCKED) && Messages.S3_BLOCKS.stream().noneMatch(status.message()::startsWith);
+    }
+
+    private Outcome initialiseStanza(S3Parameters settings, Repository repository) throws WorkloadUnreachableException {
+        framework.model().setUnitStatus(Status.maintenance(Messages.INITIALISING_STANZA));
+        Optional<String> blocked = couldNotInitialiseStanza(settings, repository);
+        if (blocked.isPresent()) {
+            return Outcome.status(Status.blocked(blocked.get()));
+        }
+        framework.model().setUnitStatus(Status.maintenance(Messages.CHECKING_STANZA));
+        Optional<String> notArchiving = walArchivingToS3NotWorking(repository);
+        if (notArchiving.isPresent()) {
+            forgetStanza();
+            return Outcome.status(Status.blocked(notArchiving.get()));
+        }
+        try {
+            new TlsServerStep(facts, seams, repository.pgbackrest()).run();
+        } catch (WorkloadCommandException e) {
+            LOG.warn("could not settle the pgBackRest TLS server: {}", e.getMessage());
+        }
+        return Outcome.status(Status.active());
+    }
+
+    /** "Could initialise pgBackRest stanza?": bucket, repository ownership, stanza-create, archiving on. */
+    Optional<String> couldNotInitialiseStanza(S3Parameters settings, Repository repository) throws WorkloadUnreachableException {
+        try {
+            seams.objectStore().ensureBucket(settings);
+            String marker = settings.key(MODEL_UUID_MARKER);
+            Optional<String> owner = seams.objectStore().get(settings, marker);
+            if (owner.isPresent() && !owner.get().strip().equals(framework.model().modelUuid())) {
+                return Optional.of(Messages.ANOTHER_CLUSTER);
+            }
+            if (owner.isEmpty()) {
+                seams.objectStore().put(settings, marker, framework.model().modelUuid());
+            }
+        } catch (ObjectStoreException e) {
+            LOG.warn("S3 bucket not usable: {}", repository.redactor().apply(e.getMessage()));
+            return Optional.of(Messages.BUCKET_FAILED);
+        }
+        ExecResult created = repository.pgbackrest().stanzaCreate();
+        if (!created.succeeded()) {
+            return Optional.of(withHint(Messages.STANZA_FAILED, repository.hint(created)));
+        }
+        facts.putAppData(Map.of(PeerKeys.STANZA, facts.stanzaName().value()));
+        try {
+            seams.patroniConfig().apply(PatroniConfig.Settings.normal(Optional.of(facts.stanzaName())));
+        } catch (PatroniConfig.ConfigException e) {
+            forgetStanza();
+            return Optional.of(withHint(Messages.STANZA_FAILED, e.getMessage()));
+        }
+        return Optional.empty();
+    }
+
+    /** "Is WAL archiving to S3 working?": pgBackRest's check, retried while Patroni applies archive_command. */
+    Optional<String> walArchivingToS3NotWorking(Repository repository) throws WorkloadUnreachableException {
+        ExecResult check = null;
+        for (int attempt = 1; attempt <= CHECK_ATTEMPTS; attempt++) {
+            check = repository.pgbackrest().check();
+            if (check.succeeded()) {
+                return Optional.empty();
+            }
+            if (attempt < CHECK_ATTEMPTS) {
+                seams.pause().pause(CHECK_PAUSE);
+            }
+        }
+        return Optional.of(withHint(Messages.STANZA_FAILED, repository.hint(check)));
+    }
+
+    private void forgetStanza() {
+        facts.putAppData(Map.of(PeerKeys.STANZA, ""));
+        try {
+            seams.patroniConfig().apply(PatroniConfig.Settings.normal(Optional.empty()));
+        } catch (PatroniConfig.ConfigException e) {
+            LOG.error("could not switch WAL archiving off again: {}", e.getMessage());
+        }
+    }
+
+    static String withHint(String message, String hint) {
+        String h = hint == null ? "" : hint.strip();
+        if (h.length() > postgresqlk8s.pgbackrest.ErrorHint.MAX) {
+            h = h.substring(0, postgresqlk8s.pgbackrest.ErrorHint.MAX);
+        }
+        return h.isEmpty() ? message : message + ": " + h;
+    }
+}

@@ -1,0 +1,46 @@
+package postgresqlk8s.backups;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jujuops.Event;
+import jujuops.Outcome;
+import jujuops.model.Status;
+import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.patroni.PatroniConfig;
+
+/**
+ * The s3 relation is gone: WAL archiving to it stops, the stanza is forgotten, and a Blocked status
+ * that only the S3 settings caused is lifted.
+ */
+public final class S3CredentialsGoneFlow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3CredentialsGoneFlow.class);
+
+    private final ClusterFacts facts;
+    private final Seams seams;
+
+    S3CredentialsGoneFlow(ClusterFacts facts, Seams seams) {
+        this.facts = facts;
+        this.seams = seams;
+    }
+
+    public Outcome handle(Event event) {
+        if (facts.isLeader() && facts.stanza().isPresent()) {
+            facts.putAppData(Map.of(PeerKeys.STANZA, ""));
+            try {
+                seams.patroniConfig().apply(PatroniConfig.Settings.normal(Optional.empty()));
+            } catch (PatroniConfig.ConfigException e) {
+                LOG.warn("could not stop archiving WAL to the removed S3 repository: {}", e.getMessage());
+            }
+        }
+        Status status = facts.unitStatus();
+        if (status.is(Status.Kind.BLOCKED) && Messages.S3_BLOCKS.stream().anyMatch(status.message()::startsWith)) {
+            return Outcome.status(Status.active());
+        }
+        return Outcome.done();
+    }
+}

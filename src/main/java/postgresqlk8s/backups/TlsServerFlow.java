@@ -1,0 +1,53 @@
+package postgresqlk8s.backups;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jujuops.Event;
+import jujuops.Outcome;
+import postgresqlk8s.s3.S3Parameters;
+import postgresqlk8s.s3.S3Requirer;
+import postgresqlk8s.s3.S3Settings;
+import postgresqlk8s.workload.WorkloadCommandException;
+import postgresqlk8s.workload.WorkloadUnreachableException;
+
+/**
+ * Certificates came or went: the part of the S3-credentials flowchart from "Is TLS disabled or single
+ * unit cluster" on runs again, once backups are set up.
+ */
+public final class TlsServerFlow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TlsServerFlow.class);
+
+    private final ClusterFacts facts;
+    private final S3Requirer s3;
+    private final Supplier<Seams> seams;
+
+    TlsServerFlow(ClusterFacts facts, S3Requirer s3, Supplier<Seams> seams) {
+        this.facts = facts;
+        this.s3 = s3;
+        this.seams = seams;
+    }
+
+    public Outcome handle(Event event) {
+        Optional<S3Settings.Reading> reading = s3.read();
+        if (facts.stanza().isEmpty() || reading.isEmpty() || !(reading.get() instanceof S3Settings.Complete)) {
+            return Outcome.done();
+        }
+        S3Parameters settings = ((S3Settings.Complete) reading.get()).parameters();
+        Repository repository = new Repository(seams.get(), facts.stanzaName(), settings);
+        try {
+            new TlsServerStep(facts, seams.get(), repository.pgbackrest()).run();
+            return Outcome.done();
+        } catch (WorkloadUnreachableException e) {
+            LOG.warn("workload not reachable; will settle the pgBackRest TLS server later: {}", e.getMessage());
+            return Outcome.defer();
+        } catch (WorkloadCommandException e) {
+            LOG.warn("could not settle the pgBackRest TLS server: {}", e.getMessage());
+            return Outcome.done();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package postgresqlk8s.cluster;
+
+/** Every key this charm keeps in its peer relation, named once. */
+public final class PeerKeys {
+
+    private PeerKeys() {}
+
+    /** Peer relation endpoint (metadata.yaml). */
+    public static final String ENDPOINT = "database-peers";
+
+    // Application databag (written by the leader).
+    /** Set to "True" once Patroni has reported a primary for the first time. */
+    public static final String CLUSTER_INITIALISED = "cluster_initialised";
+    /** The pgBackRest stanza once it was created and checked. */
+    public static final String STANZA = "stanza";
+    /** The backup label being restored, while a restore is in progress. */
+    public static final String RESTORING_BACKUP = "restoring-backup";
+    /** The stanza the restore reads from. */
+    public static final String RESTORE_STANZA = "restore-stanza";
+    /** The point-in-time target of a restore in progress, if any. */
+    public static final String RESTORE_TO_TIME = "restore-to-time";
+    /** The timeline Patroni reported before the restore; success means a newer one. */
+    public static final String RESTORE_FROM_TIMELINE = "restore-from-timeline";
+
+    // Unit databag.
+    /** "enabled" when this unit serves TLS (certificates received and applied). */
+    public static final String TLS = "tls";
+    /** "off" while a replica is taking a backup and refuses new connections. */
+    public static final String CONNECTIVITY = "connectivity";
+}

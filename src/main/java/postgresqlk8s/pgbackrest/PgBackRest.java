@@ -1,0 +1,91 @@
+package postgresqlk8s.pgbackrest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import postgresqlk8s.workload.Command;
+import postgresqlk8s.workload.ExecResult;
+import postgresqlk8s.workload.WorkloadExec;
+import postgresqlk8s.workload.WorkloadLayout;
+import postgresqlk8s.workload.WorkloadUnreachableException;
+
+/**
+ * pgBackRest in the workload container, run as the database owner with an argv (never a shell string)
+ * and a deadline. Results come back as they are; callers decide what a failure means.
+ */
+public final class PgBackRest {
+
+    public static final Duration SHORT = Duration.ofMinutes(5);
+    public static final Duration BACKUP = Duration.ofHours(6);
+
+    private final WorkloadExec exec;
+    private final WorkloadLayout layout;
+    private final StanzaName stanza;
+
+    public PgBackRest(WorkloadExec exec, WorkloadLayout layout, StanzaName stanza) {
+        this.exec = exec;
+        this.layout = layout;
+        this.stanza = stanza;
+    }
+
+    public StanzaName stanza() {
+        return stanza;
+    }
+
+    public ExecResult stanzaCreate() throws WorkloadUnreachableException {
+        return run(SHORT, "--stanza=" + stanza, "stanza-create");
+    }
+
+    /** Proves WAL archiving to the repository works (pushes a segment and waits for it). */
+    public ExecResult check() throws WorkloadUnreachableException {
+        return run(SHORT, "--stanza=" + stanza, "check");
+    }
+
+    /**
+     * @param onPrimary the primary backs itself up ({@code --no-backup-standby}); a replica backs up from
+     *                  the standby, which pgBackRest's {@code backup-standby=y} asks for
+     */
+    public ExecResult backup(BackupType type, boolean onPrimary) throws WorkloadUnreachableException {
+        List<String> args = new ArrayList<>(List.of("--stanza=" + stanza, "--log-level-console=debug", "--type=" + type.pgbackrest()));
+        if (onPrimary) {
+            args.add("--no-backup-standby");
+        }
+        args.add("backup");
+        return run(BACKUP, args.toArray(new String[0]));
+    }
+
+    public ExecResult info() throws WorkloadUnreachableException {
+        return run(SHORT, "info", "--output=json");
+    }
+
+    /** Pings the pgBackRest TLS server of another unit. */
+    public ExecResult serverPing(String host) throws WorkloadUnreachableException {
+        return run(Duration.ofSeconds(30), "server-ping", "--tls-server-address=" + host);
+    }
+
+    /**
+     * The command Patroni's pgbackrest bootstrap method runs to restore. Patroni splits it like a shell
+     * would but runs no shell; every part here is validated ({@link BackupLabel}, {@link RestoreTarget}).
+     */
+    public String restoreCommand(RestoreTarget target) {
+        StringBuilder cmd = new StringBuilder("pgbackrest");
+        if (layout.pgBackRestConfigArg()) {
+            cmd.append(" --config=").append(layout.pgBackRestConf());
+        }
+        cmd.append(" --stanza=").append(stanza).append(" --pg1-path=").append(layout.dataDir());
+        cmd.append(target.arguments());
+        cmd.append(" restore");
+        return cmd.toString();
+    }
+
+    private ExecResult run(Duration deadline, String... args) throws WorkloadUnreachableException {
+        List<String> argv = new ArrayList<>();
+        argv.add("pgbackrest");
+        if (layout.pgBackRestConfigArg()) {
+            argv.add("--config=" + layout.pgBackRestConf());
+        }
+        argv.addAll(List.of(args));
+        return exec.run(new Command(argv, layout.pgUser(), null, deadline, Command.DEFAULT_CAPTURE));
+    }
+}

@@ -1,0 +1,90 @@
+package postgresqlk8s.s3;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jujuops.Event;
+import jujuops.Framework;
+import jujuops.Outcome;
+import jujuops.model.Relation;
+
+/**
+ * The requirer side of the {@code s3} interface (v0), as a charm library: asks for a bucket when the
+ * relation joins, and turns Juju's relation hooks into "credentials changed" and "credentials gone".
+ */
+public final class S3Requirer {
+
+    public static final String CREDENTIALS_CHANGED = "s3-credentials-changed";
+    public static final String CREDENTIALS_GONE = "s3-credentials-gone";
+    public static final String BUCKET_CONFIG = "s3-bucket";
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3Requirer.class);
+
+    private final Framework framework;
+    private final String endpoint;
+
+    private S3Requirer(Framework framework, String endpoint) {
+        this.framework = framework;
+        this.endpoint = endpoint;
+    }
+
+    /** Registers the library's observers for the relation endpoint. */
+    public static S3Requirer register(Framework framework, String endpoint) {
+        S3Requirer lib = new S3Requirer(framework, endpoint);
+        framework.observe(endpoint + "-relation-joined", "S3Requirer.onJoined", lib::onJoined);
+        framework.observe(endpoint + "-relation-changed", "S3Requirer.onChanged", lib::onChanged);
+        framework.observe(endpoint + "-relation-broken", "S3Requirer.onBroken", lib::onBroken);
+        return lib;
+    }
+
+    /** The relation, if there is one. */
+    public Optional<Relation> relation() {
+        return framework.model().relation(endpoint);
+    }
+
+    /** What the provider's application databag says now; empty when there is no relation. */
+    public Optional<S3Settings.Reading> read() {
+        return relation().map(r -> S3Settings.read(r.remoteAppData().asMap()));
+    }
+
+    private Outcome onJoined(Event event) {
+        if (!framework.model().isLeader()) {
+            return Outcome.done();
+        }
+        String id = event.relationId().orElseThrow();
+        Relation relation = framework.model().relationById(endpoint, id).orElse(null);
+        if (relation == null) {
+            return Outcome.done();
+        }
+        String bucket = framework.model().config().getString(BUCKET_CONFIG).orElse("relation-" + relation.number());
+        relation.localAppData().put("bucket", bucket);
+        LOG.info("asked the s3 provider for bucket {}", bucket);
+        return Outcome.done();
+    }
+
+    private Outcome onChanged(Event event) {
+        Optional<Relation> relation = event.relationId().flatMap(id -> framework.model().relationById(endpoint, id));
+        if (relation.isEmpty()) {
+            return Outcome.done();
+        }
+        Map<String, String> data = relation.get().remoteAppData().asMap();
+        if (!nonEmpty(data.get("access-key")) || !nonEmpty(data.get("secret-key"))) {
+            LOG.debug("s3 provider has not given credentials yet");
+            return Outcome.done();
+        }
+        framework.emit(Event.custom(CREDENTIALS_CHANGED, event.snapshot()));
+        return Outcome.done();
+    }
+
+    private Outcome onBroken(Event event) {
+        framework.emit(Event.custom(CREDENTIALS_GONE, event.snapshot()));
+        return Outcome.done();
+    }
+
+    private static boolean nonEmpty(String s) {
+        return s != null && !s.isBlank();
+    }
+}
