@@ -79,6 +79,11 @@ public record State(
         return new State(leader, config, relations, unitStatus, appStatus, deferred, values, secrets, planned);
     }
 
+    /** How many units `goal-state` reports for this application. */
+    public State withPlannedUnits(int units) {
+        return new State(leader, config, relations, unitStatus, appStatus, deferred, stored, secrets, units);
+    }
+
     public State withSecret(String uri, Map<String, String> content) {
         Map<String, Map<String, String>> all = new LinkedHashMap<>(secrets);
         all.put(uri, content);

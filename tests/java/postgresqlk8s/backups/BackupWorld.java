@@ -1,0 +1,144 @@
+package postgresqlk8s.backups;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jujuops.model.Status;
+import jujuops.testing.Context;
+import jujuops.testing.RelationState;
+import jujuops.testing.Result;
+import jujuops.testing.State;
+import jujuops.testing.TestEvent;
+import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.workload.ExecResult;
+import postgresqlk8s.workload.WorkloadLayout;
+
+/**
+ * The world the backup flows run in during a test: the real framework on fake hook tools, and a
+ * scripted fake for every seam. States are built from what the real s3-integrator writes.
+ */
+final class BackupWorld {
+
+    static final String UNIT = "postgresql-k8s/0";
+    static final String MODEL = "dev";
+    static final String STANZA = "dev.patroni-postgresql-k8s";
+    static final String ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
+    static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    static final Instant NOW = Instant.parse("2026-11-25T18:36:13Z");
+
+    /** The provider's application databag, as s3-integrator writes it (empty strings for unset fields). */
+    static final Map<String, String> INTEGRATOR_DATA = integratorData();
+
+    final FakeWorkloadExec exec = new FakeWorkloadExec();
+    final FakeObjectStore s3 = new FakeObjectStore();
+    final FakePatroni patroni = new FakePatroni();
+    final FakeClusterStateStore clusterState = new FakeClusterStateStore();
+    final FakePatroniConfig patroniConfig = new FakePatroniConfig();
+    final List<Duration> pauses = new ArrayList<>();
+    int seamsBuilt;
+
+    private static Map<String, String> integratorData() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("access-key", ACCESS_KEY);
+        d.put("secret-key", SECRET_KEY);
+        d.put("bucket", "pg-backups");
+        d.put("endpoint", "https://s3.eu-west-1.amazonaws.com/");
+        d.put("region", "eu-west-1");
+        d.put("path", "/postgresql/");
+        d.put("s3-uri-style", "path");
+        d.put("storage-class", "");
+        d.put("s3-api-version", "");
+        d.put("delete-older-than-days", "");
+        d.put("attributes", "[]");
+        d.put("tls-ca-chain", "");
+        d.put("data", "{\"bucket\": \"pg-backups\", \"path\": \"/postgresql/\"}");
+        return Map.copyOf(d);
+    }
+
+    Seams seams() {
+        seamsBuilt++;
+        return new Seams(exec, s3, patroni, clusterState, patroniConfig,
+                Clock.fixed(NOW, ZoneOffset.UTC), pauses::add, WorkloadLayout.PRODUCTION);
+    }
+
+    Context context() {
+        return new Context(fw -> BackupFlows.register(fw, this::seams), UNIT, MODEL);
+    }
+
+    Result run(TestEvent event, State state) {
+        return context().run(event, state);
+    }
+
+    static RelationState s3Relation(Map<String, String> providerData) {
+        return RelationState.of("s3-parameters", 3, "s3-integrator").withRemoteAppData(providerData);
+    }
+
+    static Map<String, String> dataWith(String key, String value) {
+        Map<String, String> d = new LinkedHashMap<>(INTEGRATOR_DATA);
+        if (value == null) {
+            d.remove(key);
+        } else {
+            d.put(key, value);
+        }
+        return d;
+    }
+
+    static RelationState peers(Map<String, String> appData, Map<String, String> unitData) {
+        return new RelationState(PeerKeys.ENDPOINT, 1, "postgresql-k8s", appData, unitData, Map.of(), Map.of());
+    }
+
+    /** A one-unit cluster that is up, with the s3 relation complete and no stanza yet; this unit leads. */
+    static State initialised() {
+        return State.empty()
+                .withLeader(true)
+                .withUnitStatus(Status.active())
+                .withRelation(peers(Map.of(PeerKeys.CLUSTER_INITIALISED, "True"), Map.of()))
+                .withRelation(s3Relation(INTEGRATOR_DATA));
+    }
+
+    /** As {@link #initialised()}, with the stanza created and checked. */
+    static State withStanza() {
+        return initialised().withRelation(
+                peers(Map.of(PeerKeys.CLUSTER_INITIALISED, "True", PeerKeys.STANZA, STANZA), Map.of()));
+    }
+
+    static State withPeerData(State state, Map<String, String> appData, Map<String, String> unitData) {
+        return state.withRelation(peers(appData, unitData));
+    }
+
+    static ExecResult ok(String stdout) {
+        return new ExecResult(0, stdout, "", false);
+    }
+
+    static ExecResult failed(int code, String stderr) {
+        return new ExecResult(code, "", stderr, false);
+    }
+
+    static TestEvent s3Changed(State state) {
+        return TestEvent.relation("changed", state.relationOn("s3-parameters"));
+    }
+
+    /** {@code pgbackrest info --output=json} for this stanza with these backups (JSON objects). */
+    static String info(String... backups) {
+        return "[{\"archive\":[],\"backup\":[" + String.join(",", backups) + "],\"cipher\":\"none\",\"db\":[],"
+                + "\"name\":\"" + STANZA + "\",\"repo\":[{\"cipher\":\"none\",\"key\":1,\"status\":{\"code\":0,\"message\":\"ok\"}}],"
+                + "\"status\":{\"code\":0,\"lock\":{\"backup\":{\"held\":false}},\"message\":\"ok\"}}]";
+    }
+
+    /** One backup entry as pgBackRest 2.45 writes it. */
+    static String backup(String label, String type, String prior, boolean error, long start, long stop) {
+        String reference = prior == null ? "null" : "[\"" + prior + "\"]";
+        return "{\"archive\":{\"start\":\"000000010000000000000003\",\"stop\":\"000000010000000000000003\"},"
+                + "\"backrest\":{\"format\":5,\"version\":\"2.45\"},\"database\":{\"id\":1,\"repo-key\":1},"
+                + "\"error\":" + error + ",\"info\":{\"delta\":1,\"repository\":{\"delta\":1,\"size\":1},\"size\":1},"
+                + "\"label\":\"" + label + "\",\"lsn\":{\"start\":\"0/3000028\",\"stop\":\"0/3000100\"},"
+                + "\"prior\":" + (prior == null ? "null" : "\"" + prior + "\"") + ",\"reference\":" + reference + ","
+                + "\"timestamp\":{\"start\":" + start + ",\"stop\":" + stop + "},\"type\":\"" + type + "\"}";
+    }
+}

@@ -1,0 +1,25 @@
+package postgresqlk8s.backups;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import postgresqlk8s.patroni.PatroniConfig;
+
+/** Records each configuration applied; set {@code failure} to make applying fail. */
+final class FakePatroniConfig implements PatroniConfig {
+
+    final List<Settings> applied = new ArrayList<>();
+    String failure;
+
+    @Override
+    public void apply(Settings settings) throws ConfigException {
+        if (failure != null) {
+            throw new ConfigException(failure);
+        }
+        applied.add(settings);
+    }
+
+    Settings last() {
+        return applied.get(applied.size() - 1);
+    }
+}

@@ -1,0 +1,111 @@
+package postgresqlk8s.backups;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import postgresqlk8s.workload.Command;
+import postgresqlk8s.workload.ExecResult;
+import postgresqlk8s.workload.WorkloadExec;
+import postgresqlk8s.workload.WorkloadUnreachableException;
+
+/**
+ * A scripted workload container. Each command is known by a verb: pgBackRest's command (its first
+ * argument that is not an option)
+ * ({@code stanza-create}, {@code check}, {@code backup}, {@code info}, {@code server-ping}), {@code pebble
+ * <verb>}, or argv[0]. Answers are enqueued per verb; the last one stays; unknown verbs succeed silently.
+ * Files written with the install/dd/mv sequence are kept by path.
+ */
+final class FakeWorkloadExec implements WorkloadExec {
+
+    static final ExecResult OK = new ExecResult(0, "", "", false);
+
+    private final Map<String, Deque<ExecResult>> answers = new HashMap<>();
+    private final List<Command> commands = new ArrayList<>();
+    private final Map<String, String> files = new LinkedHashMap<>();
+    private final Map<String, String> modes = new HashMap<>();
+    private boolean unreachable;
+
+    static String verb(Command c) {
+        List<String> argv = c.argv();
+        if (argv.get(0).equals("pgbackrest")) {
+            return argv.stream().skip(1).filter(a -> !a.startsWith("--")).findFirst().orElse("pgbackrest");
+        }
+        if (argv.get(0).endsWith("pebble")) {
+            return "pebble " + argv.get(1);
+        }
+        return argv.get(0);
+    }
+
+    FakeWorkloadExec answer(String verb, ExecResult... results) {
+        Deque<ExecResult> queue = answers.computeIfAbsent(verb, k -> new ArrayDeque<>());
+        queue.addAll(List.of(results));
+        return this;
+    }
+
+    FakeWorkloadExec fail(String verb, int exitCode, String stderr) {
+        return answer(verb, new ExecResult(exitCode, "", stderr, false));
+    }
+
+    FakeWorkloadExec unreachable() {
+        unreachable = true;
+        return this;
+    }
+
+    List<Command> commands() {
+        return commands;
+    }
+
+    List<String> verbs() {
+        List<String> out = new ArrayList<>();
+        commands.forEach(c -> out.add(verb(c)));
+        return out;
+    }
+
+    String file(String path) {
+        return files.get(path);
+    }
+
+    String mode(String path) {
+        return modes.get(path);
+    }
+
+    @Override
+    public ExecResult run(Command command) throws WorkloadUnreachableException {
+        commands.add(command);
+        if (unreachable) {
+            throw new WorkloadUnreachableException("pod postgresql-k8s-0 is not reachable");
+        }
+        String verb = verb(command);
+        Deque<ExecResult> queue = answers.get(verb);
+        ExecResult result = OK;
+        if (queue != null && !queue.isEmpty()) {
+            result = queue.size() > 1 ? queue.poll() : queue.peek();
+        }
+        if (result.succeeded()) {
+            keepFiles(command);
+        }
+        return result;
+    }
+
+    private void keepFiles(Command c) {
+        List<String> argv = c.argv();
+        if (argv.get(0).equals("install")) {
+            String path = argv.get(argv.size() - 1);
+            files.put(path, "");
+            modes.put(path, argv.get(argv.indexOf("-m") + 1));
+        } else if (argv.get(0).equals("dd")) {
+            files.put(argv.get(1).substring("of=".length()), new String(c.stdin(), StandardCharsets.UTF_8));
+        } else if (argv.get(0).equals("mv")) {
+            String from = argv.get(argv.size() - 2);
+            String to = argv.get(argv.size() - 1);
+            files.put(to, files.remove(from));
+            modes.put(to, modes.remove(from));
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package postgresqlk8s.backups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static postgresqlk8s.backups.BackupWorld.failed;
+import static postgresqlk8s.backups.BackupWorld.initialised;
+import static postgresqlk8s.backups.BackupWorld.s3Changed;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import jujuops.model.Status;
+import jujuops.testing.Result;
+import jujuops.testing.State;
+import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.pgbackrest.StanzaName;
+
+/** One test per edge of the s3-credentials-changed flowchart, named after its decision. */
+class S3CredentialsChangedFlowTest {
+
+    private final BackupWorld world = new BackupWorld();
+
+    private static String stanza(Result r) {
+        return r.state().relationOn(PeerKeys.ENDPOINT).localAppData().getOrDefault(PeerKeys.STANZA, "");
+    }
+
+    @Test
+    void hasClusterInitialised_no_defersTheEvent_andTouchesNothing() {
+        State in = BackupWorld.withPeerData(initialised(), Map.of(), Map.of());
+        Result r = world.run(s3Changed(in), in);
+        assertEquals(0, r.exitCode());
+        assertEquals(1, r.state().deferred().size());
+        assertEquals("s3-credentials-changed", r.state().deferred().get(0).eventName());
+        assertEquals("BackupFlows.onS3CredentialsChanged", r.state().deferred().get(0).observer());
+        assertEquals(List.of(), world.exec.commands());
+    }
+
+    @Test
+    void hasClusterInitialised_yes_onTheNextDispatch_theDeferredEventGoesOn() {
+        State waiting = BackupWorld.withPeerData(initialised(), Map.of(), Map.of());
+        Result first = world.run(s3Changed(waiting), waiting);
+        State ready = BackupWorld.withPeerData(first.state(), Map.of(PeerKeys.CLUSTER_INITIALISED, "True"), Map.of());
+        Result second = world.run(jujuops.testing.TestEvent.hook("update-status"), ready);
+        assertEquals(List.of(), second.state().deferred());
+        assertEquals(Status.active(), second.unitStatus());
+        assertEquals(BackupWorld.STANZA, stanza(second));
+    }
+
+    @Test
+    void areAllRequiredSettingsProvided_no_returnsWithoutConfiguring() {
+        State in = initialised().withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("bucket", "")));
+        // s3-integrator gives credentials before the bucket: the event fires, settings are incomplete.
+        Result r = world.run(s3Changed(in), in);
+        assertEquals(0, r.exitCode());
+        assertEquals(List.of(), world.exec.commands());
+        assertEquals(Status.active(), r.unitStatus());
+        assertEquals(List.of(), r.state().deferred());
+    }
+
+    @Test
+    void areAllRequiredSettingsProvided_yes_rendersTheConfig_privateToPostgres() {
+        Result r = world.run(s3Changed(initialised()), initialised());
+        String conf = world.exec.file("/etc/pgbackrest.conf");
+        assertEquals("0600", world.exec.mode("/etc/pgbackrest.conf"));
+        assertTrue(world.exec.commands().get(0).argv().containsAll(List.of("install", "-o", "postgres", "-g", "postgres")));
+        assertTrue(conf.contains("repo1-s3-key=" + BackupWorld.ACCESS_KEY + "\n"), conf);
+        assertTrue(conf.contains("repo1-s3-key-secret=" + BackupWorld.SECRET_KEY + "\n"), conf);
+        assertTrue(conf.contains("repo1-s3-endpoint=s3.eu-west-1.amazonaws.com\n"), conf);
+        assertTrue(conf.contains("repo1-path=/postgresql\n"), conf);
+        assertTrue(conf.contains("[" + BackupWorld.STANZA + "]\npg1-path=/var/lib/postgresql/data/pgdata\n"), conf);
+        assertEquals(0, r.exitCode());
+    }
+
+    @Test
+    void isLeader_no_configuresButCreatesNoStanza() {
+        State in = initialised().withLeader(false);
+        Result r = world.run(s3Changed(in), in);
+        assertTrue(world.exec.file("/etc/pgbackrest.conf") != null);
+        assertFalse(world.exec.verbs().contains("stanza-create"));
+        assertEquals(Status.active(), r.unitStatus());
+    }
+
+    @Test
+    void isUnitBlocked_yes_byAnotherReason_returnsWithoutStanza() {
+        State in = initialised().withUnitStatus(Status.blocked("fix the storage"));
+        Result r = world.run(s3Changed(in), in);
+        assertFalse(world.exec.verbs().contains("stanza-create"));
+        assertEquals(Status.blocked("fix the storage"), r.unitStatus());
+    }
+
+    @Test
+    void isUnitBlocked_byTheS3Settings_newSettingsAreTried_andClearIt() {
+        State in = initialised().withUnitStatus(Status.blocked(Messages.STANZA_FAILED + ": ERROR: [039]: HTTP 403"));
+        Result r = world.run(s3Changed(in), in);
+        assertTrue(world.exec.verbs().contains("stanza-create"));
+        assertEquals(Status.active(), r.unitStatus());
+    }
+
+    @Test
+    void couldInitialiseStanza_no_bucketUnusable_blocks() {
+        world.s3.bucketFails = true;
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertEquals(Status.blocked(Messages.BUCKET_FAILED), r.unitStatus());
+        assertFalse(world.exec.verbs().contains("stanza-create"));
+        assertEquals("", stanza(r));
+    }
+
+    @Test
+    void couldInitialiseStanza_no_repositoryOwnedByAnotherCluster_blocks() {
+        world.s3.objects.put("postgresql/model-uuid.txt", "11111111-2222-4333-8444-555555555555");
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertEquals(Status.blocked(Messages.ANOTHER_CLUSTER), r.unitStatus());
+        assertFalse(world.exec.verbs().contains("stanza-create"));
+    }
+
+    @Test
+    void couldInitialiseStanza_no_stanzaCreateFails_blocksWithTheHint() {
+        world.exec.fail("stanza-create", 39, "P00  ERROR: [039]: HTTP request failed with 403 (Forbidden) for key "
+                + BackupWorld.ACCESS_KEY + "\n");
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertEquals(Status.blocked(Messages.STANZA_FAILED
+                + ": ERROR: [039]: HTTP request failed with 403 (Forbidden) for key ***"), r.unitStatus());
+        assertEquals("", stanza(r));
+        assertTrue(world.patroniConfig.applied.isEmpty(), "archiving never switched on");
+    }
+
+    @Test
+    void couldInitialiseStanza_yes_recordsTheStanza_marksTheRepository_andArchivesWithPgBackRest() {
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertEquals(BackupWorld.STANZA, stanza(r));
+        assertEquals("00000000-0000-4000-8000-000000000000", world.s3.objects.get("postgresql/model-uuid.txt"));
+        assertEquals(Optional.of(new StanzaName(BackupWorld.STANZA)), world.patroniConfig.applied.get(0).archiveStanza());
+        assertEquals(List.of(Status.maintenance(Messages.INITIALISING_STANZA), Status.maintenance(Messages.CHECKING_STANZA),
+                Status.active()), r.statusHistory());
+    }
+
+    @Test
+    void isWalArchivingToS3Working_no_afterRetries_blocks_andForgetsTheStanza() {
+        world.exec.fail("check", 82, "ERROR: [082]: WAL segment 000000010000000000000001 was not archived before the 60000ms timeout");
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertEquals(Status.Kind.BLOCKED, r.unitStatus().kind());
+        assertTrue(r.unitStatus().message().startsWith(Messages.STANZA_FAILED + ": ERROR: [082]: WAL segment"), r.unitStatus().message());
+        assertTrue(r.unitStatus().message().length() <= Messages.STANZA_FAILED.length() + 2 + 120);
+        assertEquals(3, world.exec.verbs().stream().filter("check"::equals).count());
+        assertEquals(2, world.pauses.size());
+        assertEquals("", stanza(r));
+        assertEquals(Optional.empty(), world.patroniConfig.last().archiveStanza(), "archiving switched off again");
+    }
+
+    @Test
+    void isWalArchivingToS3Working_yes_onTheSecondTry_isActive() {
+        world.exec.answer("check", failed(82, "ERROR: [082]: not yet"), BackupWorld.ok(""));
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertEquals(Status.active(), r.unitStatus());
+        assertEquals(BackupWorld.STANZA, stanza(r));
+    }
+
+    @Test
+    void isTlsDisabledOrSingleUnitCluster_yes_stopsTheTlsServer() {
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertTrue(world.exec.verbs().contains("pebble stop"), world.exec.verbs().toString());
+        assertFalse(world.exec.verbs().contains("pebble restart"));
+        assertEquals(Status.active(), r.unitStatus());
+    }
+
+    @Test
+    void isReplicaAndTlsServerNotRunningOnPrimary_yes_doesNotStartIt() {
+        State in = BackupWorld.withPeerData(initialised(), Map.of(PeerKeys.CLUSTER_INITIALISED, "True"),
+                Map.of(PeerKeys.TLS, "enabled")).withPlannedUnits(3);
+        world.patroni.member = FakePatroni.replica();
+        world.exec.fail("server-ping", 1, "ERROR: [103]: unable to connect");
+        Result r = world.run(s3Changed(in), in);
+        assertTrue(world.exec.verbs().contains("server-ping"), world.exec.verbs() + " " + r.logs() + r.unitStatus());
+        assertFalse(world.exec.verbs().contains("pebble restart"));
+        assertFalse(world.exec.verbs().contains("pebble stop"));
+    }
+
+    @Test
+    void isReplicaAndTlsServerNotRunningOnPrimary_no_startsIt() {
+        State in = BackupWorld.withPeerData(initialised(), Map.of(PeerKeys.CLUSTER_INITIALISED, "True"),
+                Map.of(PeerKeys.TLS, "enabled")).withPlannedUnits(3);
+        world.run(s3Changed(in), in);
+        assertTrue(world.exec.verbs().contains("pebble restart"), world.exec.verbs().toString());
+        assertFalse(world.exec.verbs().contains("server-ping"), "the primary needs no ping");
+    }
+
+    @Test
+    void workloadUnreachable_defersRatherThanLosingTheSettings() {
+        world.exec.unreachable();
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertEquals(0, r.exitCode());
+        assertEquals(1, r.state().deferred().size());
+    }
+}
