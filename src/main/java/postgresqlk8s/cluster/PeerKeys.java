@@ -22,6 +22,11 @@ public final class PeerKeys {
     /** The timeline Patroni reported before the restore; success means a newer one. */
     public static final String RESTORE_FROM_TIMELINE = "restore-from-timeline";
 
+    /** Database passwords, generated once by the leader. */
+    public static final String SUPERUSER_PASSWORD = "superuser-password";
+    public static final String REPLICATION_PASSWORD = "replication-password";
+    public static final String REWIND_PASSWORD = "rewind-password";
+
     // Unit databag.
     /** "enabled" when this unit serves TLS (certificates received and applied). */
     public static final String TLS = "tls";

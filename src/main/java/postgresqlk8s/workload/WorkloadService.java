@@ -31,6 +31,14 @@ public final class WorkloadService {
         run("restart", service);
     }
 
+    /** Adds (or combines) a layer read from a file in the workload container. */
+    public void addLayer(String label, String path) throws WorkloadUnreachableException, WorkloadCommandException {
+        ExecResult r = exec.run(Command.asRoot(DEADLINE, pebble, "add", "--combine", label, path));
+        if (!r.succeeded()) {
+            throw new WorkloadCommandException("pebble add " + label + ": " + r.stderr().strip());
+        }
+    }
+
     /** True when Pebble reports the service as active. */
     public boolean isRunning(String service) throws WorkloadUnreachableException, WorkloadCommandException {
         ExecResult r = exec.run(Command.asRoot(DEADLINE, pebble, "services", service));

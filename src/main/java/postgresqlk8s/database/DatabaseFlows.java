@@ -1,0 +1,163 @@
+package postgresqlk8s.database;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import jujuops.Event;
+import jujuops.Framework;
+import jujuops.Outcome;
+import jujuops.model.Relation;
+import jujuops.model.Status;
+import postgresqlk8s.backups.Seams;
+import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.patroni.MemberStatus;
+import postgresqlk8s.patroni.Patroni;
+import postgresqlk8s.patroni.PatroniConfig;
+import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.workload.WorkloadCommandException;
+import postgresqlk8s.workload.WorkloadFiles;
+import postgresqlk8s.workload.WorkloadService;
+import postgresqlk8s.workload.WorkloadUnreachableException;
+
+/**
+ * The workload core the backup flows stand on: on {@code postgresql-pebble-ready} render Patroni's
+ * configuration, add the Pebble layer and start the database; once Patroni reports a primary the
+ * leader records the cluster as initialised; update-status keeps the unit's status true.
+ */
+public final class DatabaseFlows {
+
+    static final int START_POLLS = 60;
+    static final Duration START_POLL = Duration.ofSeconds(1);
+    static final String WAITING = "waiting for the database to start";
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseFlows.class);
+
+    private final Framework framework;
+    private final Supplier<Seams> seams;
+
+    private DatabaseFlows(Framework framework, Supplier<Seams> seams) {
+        this.framework = framework;
+        this.seams = seams;
+    }
+
+    public static void register(Framework framework, Supplier<Seams> seams) {
+        DatabaseFlows flows = new DatabaseFlows(framework, seams);
+        framework.observe("leader-elected", "DatabaseFlows.onLeaderElected", flows::onLeaderElected);
+        framework.observe("postgresql-pebble-ready", "DatabaseFlows.onPebbleReady", flows::onPebbleReady);
+        framework.observe("update-status", "DatabaseFlows.onUpdateStatus", flows::onUpdateStatus);
+    }
+
+    private Optional<Relation> peers() {
+        return framework.model().peers(PeerKeys.ENDPOINT);
+    }
+
+    private Optional<String> appData(Relation peers, String key) {
+        return peers.localAppData().get(key).filter(v -> !v.isEmpty());
+    }
+
+    Outcome onLeaderElected(Event event) {
+        peers().ifPresent(this::ensurePasswords);
+        return Outcome.done();
+    }
+
+    /** The leader generates the database passwords once; they live in the peer relation. */
+    private void ensurePasswords(Relation peers) {
+        if (!framework.model().isLeader() || appData(peers, PeerKeys.SUPERUSER_PASSWORD).isPresent()) {
+            return;
+        }
+        Map<String, String> passwords = new LinkedHashMap<>();
+        passwords.put(PeerKeys.SUPERUSER_PASSWORD, Passwords.generate());
+        passwords.put(PeerKeys.REPLICATION_PASSWORD, Passwords.generate());
+        passwords.put(PeerKeys.REWIND_PASSWORD, Passwords.generate());
+        peers.localAppData().putAll(passwords);
+    }
+
+    Outcome onPebbleReady(Event event) {
+        Optional<Relation> peers = peers();
+        if (peers.isEmpty()) {
+            return Outcome.defer();
+        }
+        ensurePasswords(peers.get());
+        if (appData(peers.get(), PeerKeys.SUPERUSER_PASSWORD).isEmpty()) {
+            LOG.info("waiting for the leader to generate the database passwords");
+            return Outcome.defer();
+        }
+        Optional<StanzaName> stanza = appData(peers.get(), PeerKeys.STANZA).map(StanzaName::new);
+        try {
+            startDatabase(stanza);
+        } catch (WorkloadUnreachableException e) {
+            LOG.warn("workload not reachable yet: {}", e.getMessage());
+            return Outcome.defer();
+        } catch (WorkloadCommandException | PatroniConfig.ConfigException e) {
+            LOG.error("could not start the database: {}", e.getMessage());
+            return Outcome.status(Status.blocked("failed to start the database: " + e.getMessage()));
+        }
+        framework.model().setUnitStatus(Status.maintenance(WAITING));
+        return awaitPrimary(peers.get());
+    }
+
+    private void startDatabase(Optional<StanzaName> stanza)
+            throws WorkloadUnreachableException, WorkloadCommandException, PatroniConfig.ConfigException {
+        Seams s = seams.get();
+        s.patroniConfig().apply(PatroniConfig.Settings.normal(stanza));
+        String layerFile = s.layout().patroniConf() + ".layer.json";
+        new WorkloadFiles(s.exec()).write(layerFile, PebbleLayer.render(s.layout()), "root", "0644");
+        WorkloadService services = new WorkloadService(s.exec(), s.layout().pebble());
+        services.addLayer(PebbleLayer.LABEL, layerFile);
+        if (!services.isRunning(WorkloadService.POSTGRESQL)) {
+            services.start(WorkloadService.POSTGRESQL);
+        }
+    }
+
+    /** Polls Patroni a bounded time; the leader records the cluster once a primary runs. */
+    private Outcome awaitPrimary(Relation peers) {
+        for (int poll = 0; poll < START_POLLS; poll++) {
+            Optional<MemberStatus> member = member();
+            if (member.isPresent() && member.get().isRunning()) {
+                recordInitialised(peers, member.get());
+                return Outcome.status(Status.active());
+            }
+            seams.get().pause().pause(START_POLL);
+        }
+        LOG.info("database not up yet; update-status will check again");
+        return Outcome.done();
+    }
+
+    private void recordInitialised(Relation peers, MemberStatus member) {
+        if (framework.model().isLeader() && member.isPrimary() && appData(peers, PeerKeys.CLUSTER_INITIALISED).isEmpty()) {
+            peers.localAppData().put(PeerKeys.CLUSTER_INITIALISED, "True");
+            LOG.info("cluster initialised");
+        }
+    }
+
+    private Optional<MemberStatus> member() {
+        try {
+            return Optional.of(seams.get().patroni().member());
+        } catch (Patroni.PatroniUnavailableException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Keeps the unit's status true: Active while the database runs, Waiting while it does not. */
+    Outcome onUpdateStatus(Event event) {
+        Optional<Relation> peers = peers();
+        if (peers.isEmpty() || appData(peers.get(), PeerKeys.RESTORING_BACKUP).isPresent()) {
+            return Outcome.done();
+        }
+        Status current = framework.model().unitStatus();
+        if (current.is(Status.Kind.BLOCKED)) {
+            return Outcome.done();
+        }
+        Optional<MemberStatus> member = member();
+        if (member.isPresent() && member.get().isRunning()) {
+            recordInitialised(peers.get(), member.get());
+            return current.equals(Status.active()) ? Outcome.done() : Outcome.status(Status.active());
+        }
+        return current.equals(Status.waiting(WAITING)) ? Outcome.done() : Outcome.status(Status.waiting(WAITING));
+    }
+}

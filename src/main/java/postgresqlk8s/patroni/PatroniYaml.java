@@ -1,0 +1,145 @@
+package postgresqlk8s.patroni;
+
+import java.util.Optional;
+
+import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.workload.WorkloadLayout;
+
+/**
+ * Renders Patroni's configuration file. Every value comes from the charm (names, paths, generated
+ * passwords, validated restore commands) and is written as a double-quoted YAML string.
+ */
+public final class PatroniYaml {
+
+    /**
+     * The cluster as Patroni needs it.
+     *
+     * @param scope Patroni's cluster name, {@code patroni-<app>}
+     * @param member this member's name, the pod name
+     * @param host the address other members and clients reach this one at
+     * @param namespace the Kubernetes namespace (the model) for the Kubernetes DCS
+     */
+    public record Cluster(String scope, String member, String host, String namespace,
+                          String superuserPassword, String replicationPassword, String rewindPassword) {}
+
+    private PatroniYaml() {}
+
+    public static String render(Cluster c, WorkloadLayout layout, PatroniConfig.Settings s) {
+        StringBuilder y = new StringBuilder();
+        line(y, 0, "scope", c.scope());
+        line(y, 0, "namespace", "/service/");
+        line(y, 0, "name", c.member());
+        y.append("log:\n");
+        line(y, 1, "level", "INFO");
+        y.append("restapi:\n");
+        line(y, 1, "listen", layout.patroniListen());
+        line(y, 1, "connect_address", c.host() + ":" + port(layout.patroniListen()));
+        dcs(y, c, layout);
+        bootstrap(y, layout, s);
+        postgresql(y, c, layout, s);
+        y.append("tags:\n");
+        y.append("  nofailover: false\n");
+        y.append("  noloadbalance: ").append(!s.acceptConnections()).append('\n');
+        y.append("  clonefrom: false\n");
+        y.append("  nosync: ").append(!s.acceptConnections()).append('\n');
+        return y.toString();
+    }
+
+    private static void dcs(StringBuilder y, Cluster c, WorkloadLayout layout) {
+        if (layout.etcdDcs()) {
+            y.append("etcd3:\n");
+            line(y, 1, "hosts", layout.etcdHosts());
+            line(y, 1, "protocol", "http");
+            return;
+        }
+        y.append("kubernetes:\n");
+        line(y, 1, "namespace", c.namespace());
+        y.append("  use_endpoints: true\n");
+        y.append("  labels:\n");
+        line(y, 2, "application", "patroni");
+        line(y, 2, "cluster-name", c.scope());
+    }
+
+    private static void bootstrap(StringBuilder y, WorkloadLayout layout, PatroniConfig.Settings s) {
+        y.append("bootstrap:\n");
+        if (s.restoreCommand().isPresent()) {
+            line(y, 1, "method", "pgbackrest");
+            y.append("  pgbackrest:\n");
+            line(y, 2, "command", s.restoreCommand().get());
+            y.append("    keep_existing_recovery_conf: true\n");
+            y.append("    no_params: true\n");
+        }
+        y.append("  dcs:\n");
+        y.append("    ttl: 30\n    loop_wait: 10\n    retry_timeout: 10\n    maximum_lag_on_failover: 1048576\n");
+        y.append("    postgresql:\n      use_pg_rewind: true\n      use_slots: true\n      parameters:\n");
+        parameters(y, 8, layout, s.archiveStanza());
+        y.append("  initdb:\n  - encoding: UTF8\n  - locale: C.UTF-8\n  - data-checksums\n");
+        y.append("  pg_hba:\n");
+        y.append("  - local all all trust\n");
+        y.append("  - host all all 127.0.0.1/32 scram-sha-256\n");
+        y.append("  - host all all 0.0.0.0/0 scram-sha-256\n");
+        y.append("  - host replication replicator 0.0.0.0/0 scram-sha-256\n");
+    }
+
+    private static void postgresql(StringBuilder y, Cluster c, WorkloadLayout layout, PatroniConfig.Settings s) {
+        y.append("postgresql:\n");
+        line(y, 1, "listen", layout.pgListen());
+        line(y, 1, "connect_address", c.host() + ":" + layout.pgPort());
+        line(y, 1, "data_dir", layout.dataDir());
+        line(y, 1, "bin_dir", layout.pgBinDir());
+        line(y, 1, "pgpass", "/tmp/pgpass-" + c.member());
+        y.append("  parameters:\n");
+        line(y, 2, "unix_socket_directories", layout.pgSocketDir());
+        parameters(y, 4, layout, s.archiveStanza());
+        y.append("  authentication:\n");
+        credentials(y, "superuser", "postgres", c.superuserPassword());
+        credentials(y, "replication", "replicator", c.replicationPassword());
+        credentials(y, "rewind", "rewinder", c.rewindPassword());
+    }
+
+    /** WAL archiving: into the stanza once there is one, else nowhere (archive_command true keeps WAL moving). */
+    private static void parameters(StringBuilder y, int indent, WorkloadLayout layout, Optional<StanzaName> stanza) {
+        String pad = " ".repeat(indent);
+        y.append(pad).append("wal_level: \"replica\"\n");
+        y.append(pad).append("archive_mode: \"on\"\n");
+        y.append(pad).append("archive_timeout: 60\n");
+        y.append(pad).append("archive_command: ").append(quote(archiveCommand(layout, stanza))).append('\n');
+    }
+
+    public static String archiveCommand(WorkloadLayout layout, Optional<StanzaName> stanza) {
+        if (stanza.isEmpty()) {
+            return "/bin/true";
+        }
+        String config = layout.pgBackRestConfigArg() ? " --config=" + layout.pgBackRestConf() : "";
+        return "pgbackrest" + config + " --stanza=" + stanza.get() + " archive-push %p";
+    }
+
+    private static void credentials(StringBuilder y, String role, String user, String password) {
+        y.append("    ").append(role).append(":\n");
+        line(y, 3, "username", user);
+        line(y, 3, "password", password);
+    }
+
+    private static void line(StringBuilder y, int level, String key, String value) {
+        y.append("  ".repeat(level)).append(key).append(": ").append(quote(value)).append('\n');
+    }
+
+    /** A YAML double-quoted scalar. */
+    static String quote(String value) {
+        StringBuilder q = new StringBuilder("\"");
+        for (char ch : value.toCharArray()) {
+            if (ch == '"' || ch == '\\') {
+                q.append('\\').append(ch);
+            } else if (ch < 0x20) {
+                q.append(String.format("\\x%02x", (int) ch));
+            } else {
+                q.append(ch);
+            }
+        }
+        return q.append('"').toString();
+    }
+
+    private static String port(String listen) {
+        return listen.substring(listen.lastIndexOf(':') + 1);
+    }
+}

@@ -1,0 +1,47 @@
+package postgresqlk8s.patroni;
+
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import postgresqlk8s.workload.WorkloadCommandException;
+import postgresqlk8s.workload.WorkloadFiles;
+import postgresqlk8s.workload.WorkloadLayout;
+import postgresqlk8s.workload.WorkloadUnreachableException;
+
+/**
+ * Writes Patroni's configuration into the workload (0600, owner postgres: it holds the database
+ * passwords) and asks a running Patroni to reload it.
+ */
+public final class WorkloadPatroniConfig implements PatroniConfig {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkloadPatroniConfig.class);
+
+    private final WorkloadFiles files;
+    private final WorkloadLayout layout;
+    private final Supplier<PatroniYaml.Cluster> cluster;
+    private final Patroni patroni;
+
+    public WorkloadPatroniConfig(WorkloadFiles files, WorkloadLayout layout, Supplier<PatroniYaml.Cluster> cluster, Patroni patroni) {
+        this.files = files;
+        this.layout = layout;
+        this.cluster = cluster;
+        this.patroni = patroni;
+    }
+
+    @Override
+    public void apply(Settings settings) throws ConfigException {
+        String yaml = PatroniYaml.render(cluster.get(), layout, settings);
+        try {
+            files.write(layout.patroniConf(), yaml, layout.pgUser(), "0600");
+        } catch (WorkloadUnreachableException | WorkloadCommandException e) {
+            throw new ConfigException("could not write " + layout.patroniConf() + ": " + e.getMessage(), e);
+        }
+        try {
+            patroni.reload();
+        } catch (Patroni.PatroniUnavailableException e) {
+            LOG.debug("Patroni not running; it reads the new configuration when it starts");
+        }
+    }
+}
