@@ -9,6 +9,7 @@ Two ways to call it:
   * as `fakejuju.py <command> <dir> ...` to set a model up and dispatch events into a charm:
       init <dir> --unit APP/N [--leader] [--model NAME] [--planned N]
       relate <dir> ENDPOINT:ID REMOTE_APP [--app-data JSON] [--unit-data JSON]
+             [--local-app-data JSON] [--local-unit-data JSON]  (a peer relation: REMOTE_APP = own app)
       set-remote-app-data <dir> ENDPOINT:ID JSON     (merges; "" deletes)
       unrelate <dir> ENDPOINT:ID
       hook <dir> CHARM_DIR HOOK [ENDPOINT:ID]        (e.g. update-status, s3-parameters-relation-joined)
@@ -236,12 +237,14 @@ def cmd_init(d, args):
 
 def cmd_relate(d, args):
     app_data = json.loads(opt(args, "--app-data") or "{}")
+    local_app = json.loads(opt(args, "--local-app-data") or "{}")
+    local_unit = json.loads(opt(args, "--local-unit-data") or "{}")
     unit_data = json.loads(opt(args, "--unit-data") or "{}")
     rid, remote_app = args
     state = load(d)
     state["relations"][rid] = {
         "endpoint": rid.split(":")[0], "remote-app": remote_app,
-        "local-app": {}, "local-unit": {}, "remote-app-data": app_data,
+        "local-app": local_app, "local-unit": local_unit, "remote-app-data": app_data,
         "remote-units": {remote_app + "/0": unit_data},
     }
     save(d, state)

@@ -29,19 +29,28 @@ public final class FakeJuju {
 
     private final Path dir;
     private final Path charmDir;
+    private final Map<String, String> env;
 
-    private FakeJuju(Path dir, Path charmDir) {
+    private FakeJuju(Path dir, Path charmDir, Map<String, String> env) {
         this.dir = dir;
         this.charmDir = charmDir;
+        this.env = Map.copyOf(env);
     }
 
     /** A model for one unit, its hook tools linked into {@code dir/bin}. */
     public static FakeJuju init(Path dir, Path charmDir, String unit, boolean leader) {
-        List<String> args = new ArrayList<>(List.of("init", dir.toString(), "--unit", unit));
+        return init(dir, charmDir, unit, leader, "test-model", Map.of());
+    }
+
+    /**
+     * @param env added to the environment of every dispatch (e.g. where the Kubernetes API is)
+     */
+    public static FakeJuju init(Path dir, Path charmDir, String unit, boolean leader, String model, Map<String, String> env) {
+        List<String> args = new ArrayList<>(List.of("init", dir.toString(), "--unit", unit, "--model", model));
         if (leader) {
             args.add("--leader");
         }
-        FakeJuju juju = new FakeJuju(dir, charmDir);
+        FakeJuju juju = new FakeJuju(dir, charmDir, env);
         Run run = juju.cli(args);
         if (run.exitCode() != 0) {
             throw new IllegalStateException("fakejuju init failed: " + run.stderr());
@@ -55,6 +64,12 @@ public final class FakeJuju {
 
     public void relate(String relationId, String remoteApp, Map<String, String> remoteAppData) {
         check(cli(List.of("relate", dir.toString(), relationId, remoteApp, "--app-data", write(remoteAppData))));
+    }
+
+    /** The peer relation, holding this application's shared data. */
+    public void peers(String relationId, Map<String, String> appData) {
+        String app = state().get("unit").asText().split("/")[0];
+        check(cli(List.of("relate", dir.toString(), relationId, app, "--local-app-data", write(appData))));
     }
 
     public void setRemoteAppData(String relationId, Map<String, String> data) {
@@ -156,10 +171,12 @@ public final class FakeJuju {
             Path out = Files.createTempFile("fakejuju", ".out");
             Path err = Files.createTempFile("fakejuju", ".err");
             try {
-                Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile());
+                pb.environment().putAll(env);
+                Process p = pb.start();
+                if (!p.waitFor(900, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
-                    throw new IllegalStateException("fakejuju " + args + " did not finish in 120 s");
+                    throw new IllegalStateException("fakejuju " + args + " did not finish in 900 s");
                 }
                 return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
             } finally {

@@ -1,48 +1,25 @@
 package postgresqlk8s;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Supplier;
 
-import jujuops.Event;
 import jujuops.Framework;
-import jujuops.Outcome;
+import jujuops.Lazy;
+import postgresqlk8s.backups.BackupFlows;
+import postgresqlk8s.backups.Seams;
+import postgresqlk8s.database.DatabaseFlows;
 
-/** Wires the charm's flows to Juju's events. Collaborators are created only when a flow needs them. */
+/** Wires the charm's flows to Juju's events. Outside systems are reached only when a flow needs them. */
 public final class PostgresqlCharm {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PostgresqlCharm.class);
-
-    static final String S3_ENDPOINT = "s3-parameters";
-    static final String S3_MISSING = "Relation with s3-integrator charm missing, cannot create/restore backup.";
-
-    private final Framework framework;
-
-    private PostgresqlCharm(Framework framework) {
-        this.framework = framework;
-    }
+    private PostgresqlCharm() {}
 
     public static void setUp(Framework framework) {
-        PostgresqlCharm charm = new PostgresqlCharm(framework);
-        framework.observe("install", "PostgresqlCharm.onInstall", charm::onInstall);
-        framework.observe("update-status", "PostgresqlCharm.onUpdateStatus", charm::onUpdateStatus);
-        framework.observe("list-backups", "PostgresqlCharm.onBackupAction", charm::onBackupAction);
-        framework.observe("create-backup", "PostgresqlCharm.onBackupAction", charm::onBackupAction);
-        framework.observe("restore", "PostgresqlCharm.onBackupAction", charm::onBackupAction);
+        setUp(framework, () -> ProductionSeams.create(framework));
     }
 
-    private Outcome onInstall(Event event) {
-        LOG.info("installed {}", framework.model().unitName());
-        return Outcome.done();
-    }
-
-    private Outcome onUpdateStatus(Event event) {
-        return Outcome.done();
-    }
-
-    private Outcome onBackupAction(Event event) {
-        if (framework.model().relation(S3_ENDPOINT).isEmpty()) {
-            return Outcome.fail(S3_MISSING);
-        }
-        return Outcome.fail("The " + event.name() + " flow is not available in this build of the charm yet.");
+    static void setUp(Framework framework, Supplier<Seams> seams) {
+        Supplier<Seams> shared = Lazy.of(seams);
+        BackupFlows.register(framework, shared);
+        DatabaseFlows.register(framework, shared);
     }
 }

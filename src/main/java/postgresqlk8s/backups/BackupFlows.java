@@ -3,6 +3,7 @@ package postgresqlk8s.backups;
 import java.util.function.Supplier;
 
 import jujuops.Framework;
+import jujuops.Lazy;
 import postgresqlk8s.s3.S3Requirer;
 
 /**
@@ -16,7 +17,7 @@ public final class BackupFlows {
     private BackupFlows() {}
 
     public static void register(Framework framework, Supplier<Seams> seamsFactory) {
-        Supplier<Seams> seams = memoize(seamsFactory);
+        Supplier<Seams> seams = Lazy.of(seamsFactory);
         S3Requirer s3 = S3Requirer.register(framework, S3_ENDPOINT);
         ClusterFacts facts = new ClusterFacts(framework, () -> seams.get().patroni());
 
@@ -36,19 +37,5 @@ public final class BackupFlows {
             framework.observe(hook, "BackupFlows.onCertificates",
                     e -> new TlsServerFlow(facts, s3, seams).handle(e));
         }
-    }
-
-    static <T> Supplier<T> memoize(Supplier<T> supplier) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public T get() {
-                if (value == null) {
-                    value = supplier.get();
-                }
-                return value;
-            }
-        };
     }
 }

@@ -1,0 +1,58 @@
+package postgresqlk8s;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+import jujuops.Framework;
+import jujuops.model.Databag;
+import jujuops.model.Relation;
+import postgresqlk8s.backups.Seams;
+import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.kubernetes.KubernetesClients;
+import postgresqlk8s.kubernetes.KubernetesClusterStateStore;
+import postgresqlk8s.kubernetes.KubernetesWorkloadExec;
+import postgresqlk8s.patroni.PatroniRestClient;
+import postgresqlk8s.patroni.PatroniYaml;
+import postgresqlk8s.patroni.WorkloadPatroniConfig;
+import postgresqlk8s.s3.AwsObjectStore;
+import postgresqlk8s.workload.WorkloadFiles;
+import postgresqlk8s.workload.WorkloadLayout;
+
+/**
+ * The production seams: the Kubernetes exec API and Endpoints through client-java, S3 through the AWS
+ * SDK, Patroni's REST API. Built only when a flow first needs them; each client connects on first use.
+ */
+final class ProductionSeams {
+
+    private ProductionSeams() {}
+
+    static Seams create(Framework framework) {
+        Map<String, String> env = framework.context().env();
+        WorkloadLayout layout = WorkloadLayout.fromEnv(env);
+        String app = framework.model().appName();
+        String namespace = framework.model().modelName();
+        String pod = KubernetesClients.podOf(framework.model().unitName());
+        KubernetesClients kubernetes = KubernetesClients.fromEnvironment(env);
+        KubernetesWorkloadExec exec = new KubernetesWorkloadExec(kubernetes, namespace, pod, KubernetesWorkloadExec.CONTAINER);
+        PatroniRestClient patroni = new PatroniRestClient(layout.patroniUrl(pod, app));
+        WorkloadPatroniConfig patroniConfig = new WorkloadPatroniConfig(new WorkloadFiles(exec), layout,
+                () -> cluster(framework, layout, pod, app, namespace), patroni);
+        return new Seams(exec, new AwsObjectStore(), patroni,
+                new KubernetesClusterStateStore(kubernetes, namespace, app), patroniConfig,
+                Clock.systemUTC(), Seams.Pause.SLEEP, layout);
+    }
+
+    /** The cluster as Patroni's configuration names it, passwords from the peer relation. */
+    private static PatroniYaml.Cluster cluster(Framework framework, WorkloadLayout layout, String pod, String app, String namespace) {
+        Optional<Relation> peers = framework.model().peers(PeerKeys.ENDPOINT);
+        Databag data = peers.orElseThrow(() -> new IllegalStateException("no peer relation yet")).localAppData();
+        return new PatroniYaml.Cluster("patroni-" + app, pod, layout.memberHost(pod, app), namespace,
+                password(data, PeerKeys.SUPERUSER_PASSWORD), password(data, PeerKeys.REPLICATION_PASSWORD),
+                password(data, PeerKeys.REWIND_PASSWORD));
+    }
+
+    private static String password(Databag data, String key) {
+        return data.get(key).orElseThrow(() -> new IllegalStateException(key + " not generated yet"));
+    }
+}
