@@ -145,6 +145,22 @@ public final class LocalStack implements AutoCloseable {
         return d;
     }
 
+    /** Every argv the charm ran in the workload through the Kubernetes exec API. */
+    public List<List<String>> kubernetesExecs() {
+        return kubernetes.api().execs();
+    }
+
+    /** S3 goes away: the server stops (connections are refused). */
+    public void stopS3() throws IOException {
+        s3.close();
+    }
+
+    /** S3 comes back on the same port with the same keys and data, and a new certificate. */
+    public void startS3Again() throws IOException {
+        s3 = S3ProxyServer.start(dir.resolve("s3proxy"), Map.of("S3PROXY_PORT", Integer.toString(s3.port()),
+                "S3PROXY_ACCESS_KEY", s3.accessKey(), "S3PROXY_SECRET_KEY", s3.secretKey()));
+    }
+
     public S3ProxyServer s3() {
         return s3;
     }

@@ -1,7 +1,5 @@
 package k8sapi;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -56,19 +53,6 @@ class LocalKubernetesApiTest {
 
         assertTrue(outcome.get(20, TimeUnit.SECONDS) instanceof WorkloadUnreachableException);
         assertTrue(poll(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)), "sleep was killed");
-    }
-
-    @Test
-    void execsEnded_waitsForTheClientsClose() throws Exception {
-        try (LocalKubernetesApi api = LocalKubernetesApi.start("m", "p-0")) {
-            KubernetesWorkloadExec exec = new KubernetesWorkloadExec(
-                    KubernetesClients.fromKubeconfig(api.writeKubeconfig(dir)), "m", "p-0", "postgresql");
-
-            assertEquals(0, exec.run(Command.asRoot(Duration.ofSeconds(5), "true")).exitCode());
-
-            assertTrue(api.awaitExecsEnded(Duration.ofSeconds(10)));
-            assertFalse(api.execs().isEmpty());
-        }
     }
 
     private static Exception runToFailure(KubernetesWorkloadExec exec, Command command) {

@@ -48,6 +48,16 @@ alive() {
 
 listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 
+# Whether process $2 listens on port $1 (where ss cannot say whose the socket is, whether anyone does).
+listening_by() {
+  sockets=$(ss -Htlnp "sport = :$1" 2>/dev/null) || return 1
+  [ -n "$sockets" ] || return 1
+  case $sockets in
+    *pid=*) case $sockets in *"pid=$2,"*) return 0 ;; *) return 1 ;; esac ;;
+    *) return 0 ;;
+  esac
+}
+
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 
 if [ -f "$pidfile" ] && alive "$(cat "$pidfile")"; then
@@ -139,6 +149,7 @@ pick_port() {
 
 # Starts the JVM on port $1; 0 once it listens, 1 when it died first (e.g. the port was taken), exits on timeout.
 launch() {
+  ! listening "$1" || { say "port $1 is in use"; return 1; }
   write_conf "$1"
   # shellcheck disable=SC2086
   "${bin}java" ${S3PROXY_JAVA_OPTS:-} -Dlogback.configurationFile="$state/logback.xml" \
@@ -149,7 +160,7 @@ launch() {
   limit=$(( ${S3PROXY_START_TIMEOUT:-60} * 10 ))
   t=0
   while [ $t -lt $limit ]; do
-    if listening "$1"; then
+    if listening_by "$1" "$pid"; then
       alive "$pid" && return 0
     fi
     alive "$pid" || { rm -f "$pidfile"; return 1; }
@@ -174,7 +185,7 @@ else
   done
 fi
 if [ $started -ne 1 ]; then
-  tail -n 30 "$log" >&2
+  [ ! -f "$log" ] || tail -n 30 "$log" >&2
   fail "did not start (log: $log)"
 fi
 

@@ -131,6 +131,22 @@ final class BackupWorld {
                 + "\"status\":{\"code\":0,\"lock\":{\"backup\":{\"held\":false}},\"message\":\"ok\"}}]";
     }
 
+    /**
+     * {@code pgbackrest info --output=json} when the repository cannot be read: exit 0, code 99 (as measured
+     * with a wrong secret or a closed port). {@code name} is the stanza when one was asked for, and
+     * {@code [invalid]} when, as the charm runs it, none was.
+     */
+    static String infoRepoError(String name, String message) {
+        return "[{\"archive\":[],\"backup\":[],\"cipher\":\"none\",\"db\":[],\"name\":\"" + name + "\","
+                + "\"repo\":[{\"cipher\":\"none\",\"key\":1,\"status\":{\"code\":99,\"message\":\"" + message + "\"}}],"
+                + "\"status\":{\"code\":99,\"lock\":{\"backup\":{\"held\":false}},\"message\":\"other\"}}]";
+    }
+
+    /** The peer relation's application data after a run. */
+    static Map<String, String> peerAppData(Result r) {
+        return r.state().relationOn(PeerKeys.ENDPOINT).localAppData();
+    }
+
     /** One backup entry as pgBackRest 2.45 writes it. */
     static String backup(String label, String type, String prior, boolean error, long start, long stop) {
         String reference = prior == null ? "null" : "[\"" + prior + "\"]";

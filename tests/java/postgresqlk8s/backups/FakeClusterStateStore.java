@@ -7,6 +7,8 @@ final class FakeClusterStateStore implements ClusterStateStore {
 
     int deletions;
     String failure;
+    /** Runs at each successful deletion, e.g. to note what the workload had been asked by then. */
+    Runnable onDelete = () -> {};
 
     @Override
     public void deleteClusterState() throws ClusterStateException {
@@ -14,5 +16,6 @@ final class FakeClusterStateStore implements ClusterStateStore {
             throw new ClusterStateException(failure);
         }
         deletions++;
+        onDelete.run();
     }
 }

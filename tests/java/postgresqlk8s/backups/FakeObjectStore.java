@@ -19,12 +19,14 @@ final class FakeObjectStore implements ObjectStore {
     boolean putFails;
     /** Puts fail once this many have succeeded (-1: never). */
     int putsBeforeFailure = -1;
+    /** Appended to every error message, e.g. an S3 error body that echoes the access key id. */
+    String errorDetail = "";
 
     @Override
     public void ensureBucket(S3Parameters s3) throws ObjectStoreException {
         requests.add("ensureBucket " + s3.bucket());
         if (bucketFails) {
-            throw new ObjectStoreException("HeadBucket " + s3.bucket() + ": 403 Forbidden");
+            throw new ObjectStoreException("HeadBucket " + s3.bucket() + ": 403 Forbidden" + errorDetail);
         }
     }
 
@@ -32,7 +34,7 @@ final class FakeObjectStore implements ObjectStore {
     public void put(S3Parameters s3, String key, String content) throws ObjectStoreException {
         requests.add("put " + key);
         if (putFails || putsBeforeFailure == 0) {
-            throw new ObjectStoreException("PutObject " + key + ": connection refused");
+            throw new ObjectStoreException("PutObject " + key + ": connection refused" + errorDetail);
         }
         if (putsBeforeFailure > 0) {
             putsBeforeFailure--;
@@ -44,7 +46,7 @@ final class FakeObjectStore implements ObjectStore {
     public Optional<String> get(S3Parameters s3, String key) throws ObjectStoreException {
         requests.add("get " + key);
         if (bucketFails) {
-            throw new ObjectStoreException("GetObject " + key + ": 403 Forbidden");
+            throw new ObjectStoreException("GetObject " + key + ": 403 Forbidden" + errorDetail);
         }
         return Optional.ofNullable(objects.get(key));
     }

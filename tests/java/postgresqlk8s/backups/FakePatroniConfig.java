@@ -10,6 +10,8 @@ final class FakePatroniConfig implements PatroniConfig {
 
     final List<Settings> applied = new ArrayList<>();
     String failure;
+    /** Runs at each successful apply, e.g. to note what the workload had been asked by then. */
+    Runnable onApply = () -> {};
 
     @Override
     public void apply(Settings settings) throws ConfigException {
@@ -17,6 +19,7 @@ final class FakePatroniConfig implements PatroniConfig {
             throw new ConfigException(failure);
         }
         applied.add(settings);
+        onApply.run();
     }
 
     Settings last() {

@@ -48,6 +48,12 @@ final class FakeWorkloadExec implements WorkloadExec {
         return this;
     }
 
+    /** Replaces whatever was enqueued for this verb. */
+    FakeWorkloadExec reanswer(String verb, ExecResult... results) {
+        answers.remove(verb);
+        return answer(verb, results);
+    }
+
     FakeWorkloadExec fail(String verb, int exitCode, String stderr) {
         return answer(verb, new ExecResult(exitCode, "", stderr, false));
     }

@@ -104,7 +104,7 @@ class S3CredentialsChangedFlowTest {
     void couldInitialiseStanza_no_bucketUnusable_blocks() {
         world.s3.bucketFails = true;
         Result r = world.run(s3Changed(initialised()), initialised());
-        assertEquals(Status.blocked(Messages.BUCKET_FAILED), r.unitStatus());
+        assertEquals(Status.blocked(Messages.BUCKET_FAILED + ": HeadBucket pg-backups: 403 Forbidden"), r.unitStatus());
         assertFalse(world.exec.verbs().contains("stanza-create"));
         assertEquals("", stanza(r));
     }

@@ -22,6 +22,7 @@ import postgresqlk8s.pgbackrest.BackupId;
 import postgresqlk8s.pgbackrest.BackupLabel;
 import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.pgbackrest.BackupType;
+import postgresqlk8s.pgbackrest.Redactor;
 import postgresqlk8s.s3.ObjectStoreException;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
@@ -153,7 +154,8 @@ public final class CreateBackupFlow {
             seams.objectStore().put(settings, settings.key("backup/" + facts.stanzaName() + "/latest"), metadata);
             return true;
         } catch (ObjectStoreException e) {
-            LOG.warn("S3 connectivity probe failed: {}", e.getMessage());
+            LOG.warn("S3 connectivity probe failed: {}",
+                    new Redactor(List.of(settings.accessKey(), settings.secretKey())).apply(e.getMessage()));
             return false;
         }
     }
@@ -208,7 +210,7 @@ public final class CreateBackupFlow {
             seams.objectStore().put(settings, settings.key("backup/" + facts.stanzaName() + "/" + id + "/backup.log"), logs);
             return true;
         } catch (ObjectStoreException e) {
-            LOG.warn("could not upload the backup log: {}", e.getMessage());
+            LOG.warn("could not upload the backup log: {}", repository.redactor().apply(e.getMessage()));
             return false;
         }
     }

@@ -43,6 +43,8 @@ public final class Messages {
     public static final String STOP_FAILED = "Failed to stop database service with error: ";
     public static final String CLUSTER_INFO_FAILED = "Failed to remove previous cluster information with error: ";
     public static final String DATA_DIR_FAILED = "Failed to remove contents of the data directory with error: ";
+    public static final String CONFIGURE_RESTORE_FAILED = "Failed to configure Patroni to restore the backup with error: ";
+    public static final String START_FAILED = "Failed to start database service with error: ";
     public static final String NO_RESTORE_TARGET =
             "Either backup-id or restore-to-time parameters need to be provided to be able to do restore";
     public static final String BAD_RESTORE_TIME = "Bad restore-to-time format";

@@ -76,6 +76,12 @@ final class Repository {
         }
         PgBackRestInfo.Stanza stanza = info.stanza(pgbackrest.stanza()).orElse(null);
         if (stanza == null) {
+            // An unreachable repository is reported under a stanza named "[invalid]", not ours.
+            for (PgBackRestInfo.Stanza other : info.stanzas()) {
+                if (other.problem().isPresent()) {
+                    throw new RepositoryException(redactor.apply(other.problem().get()));
+                }
+            }
             return List.of();
         }
         if (stanza.problem().isPresent()) {

@@ -156,13 +156,18 @@ public final class RestoreFlow {
         if (failure.isPresent()) {
             return startDatabaseAgain(services, failure.get());
         }
+        // From here the old cluster is gone: starting the database without the restore method would
+        // create a new, empty cluster. On failure it stays stopped, Blocked, and a new restore can follow.
         try {
             configureRestore(target, pgbackrest, timelineBefore);
+        } catch (PatroniConfig.ConfigException e) {
+            return Outcome.fail(Messages.CONFIGURE_RESTORE_FAILED + e.getMessage()).withStatus(Status.blocked(Messages.RESTORE_FAILED));
+        }
+        try {
             action.log("Starting the database to restore " + target.backup().map(Object::toString).orElse("to the target time"));
             services.start(WorkloadService.POSTGRESQL);
-        } catch (WorkloadUnreachableException | WorkloadCommandException | PatroniConfig.ConfigException e) {
-            // The restore keys are set: update-status reports the failure and a new restore can follow.
-            LOG.error("could not start the restore: {}", e.getMessage());
+        } catch (WorkloadUnreachableException | WorkloadCommandException e) {
+            return Outcome.fail(Messages.START_FAILED + e.getMessage()).withStatus(Status.blocked(Messages.RESTORE_FAILED));
         }
         return Outcome.results(Map.of("restore-status", Messages.RESTORE_STARTED));
     }

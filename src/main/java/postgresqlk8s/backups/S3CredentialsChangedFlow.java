@@ -129,8 +129,9 @@ public final class S3CredentialsChangedFlow {
                 seams.objectStore().put(settings, marker, framework.model().modelUuid());
             }
         } catch (ObjectStoreException e) {
-            LOG.warn("S3 bucket not usable: {}", repository.redactor().apply(e.getMessage()));
-            return Optional.of(Messages.BUCKET_FAILED);
+            String reason = repository.redactor().apply(e.getMessage());
+            LOG.warn("S3 bucket not usable: {}", reason);
+            return Optional.of(withHint(Messages.BUCKET_FAILED, reason));
         }
         ExecResult created = repository.pgbackrest().stanzaCreate();
         if (!created.succeeded()) {

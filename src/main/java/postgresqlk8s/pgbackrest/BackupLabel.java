@@ -3,6 +3,7 @@ package postgresqlk8s.pgbackrest;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
 public record BackupLabel(String value) {
 
     private static final Pattern LABEL = Pattern.compile("^(\\d{8}-\\d{6})F(?:_(\\d{8}-\\d{6})([DI]))?$");
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withResolverStyle(ResolverStyle.STRICT);
 
     public BackupLabel {
         Matcher m = LABEL.matcher(value == null ? "" : value);

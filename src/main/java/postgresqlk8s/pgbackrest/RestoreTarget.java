@@ -31,8 +31,23 @@ public record RestoreTarget(Optional<BackupLabel> backup, Optional<String> time,
         }
     }
 
+    private static final java.time.format.DateTimeFormatter STAMP = java.time.format.DateTimeFormatter
+            .ofPattern("uuuu-MM-dd HH:mm:ss").withResolverStyle(java.time.format.ResolverStyle.STRICT);
+
+    /** {@code latest}, or a timestamp of the accepted shape that is also a real date and time. */
     public static boolean isValidTime(String text) {
-        return text.equals(LATEST) || TIME.matcher(text).matches();
+        if (text.equals(LATEST)) {
+            return true;
+        }
+        if (!TIME.matcher(text).matches()) {
+            return false;
+        }
+        try {
+            java.time.LocalDateTime.parse(text.substring(0, 19), STAMP);
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     public static RestoreTarget backup(BackupLabel label) {

@@ -83,6 +83,8 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsObjectStore.class);
+    private static final ExecutionAttribute<Boolean> WITHOUT_LOCATION_CONSTRAINT =
+            new ExecutionAttribute<>("postgresqlk8s.s3.withoutLocationConstraint");
 
     private final Limits limits;
     private S3Parameters clientParameters;
@@ -161,8 +163,8 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
 
     /**
      * Creates the bucket. The SDK adds the location constraint AWS wants outside us-east-1 (the
-     * client's region); S3-compatible servers that know no such region refuse it, so then the bucket is
-     * created without one, as the reference charm does.
+     * client's region); S3-compatible servers that know no such region (S3Proxy, many Ceph and MinIO
+     * set-ups) refuse it with {@code InvalidLocationConstraint}, so then the bucket is created without one.
      */
     private static void createBucket(S3Client c, S3Parameters s3) {
         try {
@@ -182,9 +184,6 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
         }
         LOG.info("created bucket {} (region {})", s3.bucket(), s3.region());
     }
-
-    private static final ExecutionAttribute<Boolean> WITHOUT_LOCATION_CONSTRAINT =
-            new ExecutionAttribute<>("postgresqlk8s.s3.withoutLocationConstraint");
 
     /** Takes the SDK's location constraint out again where a call asks for that. */
     private static final class LocationConstraintRemover implements ExecutionInterceptor {
@@ -239,7 +238,7 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
         try {
             client = build(s3);
         } catch (IllegalArgumentException e) {
-            throw new ObjectStoreException("cannot " + what + ": " + scrub(e.getMessage(), s3));
+            throw new ObjectStoreException("cannot " + what + ": " + scrub(String.valueOf(e.getMessage()), s3));
         }
         clientParameters = s3;
         LOG.debug("S3 client for {} built in {} ms", s3, (System.nanoTime() - start) / 1_000_000);

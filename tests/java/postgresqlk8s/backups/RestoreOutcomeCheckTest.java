@@ -1,0 +1,170 @@
+package postgresqlk8s.backups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static postgresqlk8s.backups.BackupWorld.ok;
+import static postgresqlk8s.backups.BackupWorld.peerAppData;
+import static postgresqlk8s.backups.BackupWorld.withStanza;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import jujuops.model.Status;
+import jujuops.testing.Result;
+import jujuops.testing.State;
+import jujuops.testing.TestEvent;
+import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.patroni.MemberStatus;
+import postgresqlk8s.patroni.PatroniConfig;
+import postgresqlk8s.pgbackrest.StanzaName;
+
+/** update-status while a restore may be in progress: what it decides from Pebble and Patroni. */
+class RestoreOutcomeCheckTest {
+
+    /** As Pebble prints {@code pebble services postgresql}. */
+    private static final String INACTIVE = "Service     Startup  Current  Since\npostgresql  enabled  inactive -\n";
+    private static final String ACTIVE = "Service     Startup  Current  Since\npostgresql  enabled  active   today at 10:00 UTC\n";
+    private static final List<String> RESTORE_KEYS = List.of(PeerKeys.RESTORING_BACKUP, PeerKeys.RESTORE_STANZA,
+            PeerKeys.RESTORE_TO_TIME, PeerKeys.RESTORE_FROM_TIMELINE);
+
+    private final BackupWorld world = new BackupWorld();
+
+    /** The leader after the restore action: restore keys set, the database started from timeline 1. */
+    private static State restoring() {
+        return BackupWorld.withPeerData(withStanza(), Map.of(
+                PeerKeys.CLUSTER_INITIALISED, "True",
+                PeerKeys.STANZA, BackupWorld.STANZA,
+                PeerKeys.RESTORING_BACKUP, "20230101-090000F",
+                PeerKeys.RESTORE_STANZA, BackupWorld.STANZA,
+                PeerKeys.RESTORE_TO_TIME, "2023-01-01 10:00:00",
+                PeerKeys.RESTORE_FROM_TIMELINE, "1"), Map.of())
+                .withUnitStatus(Status.maintenance("restoring backup"));
+    }
+
+    private Result updateStatus(State in) {
+        return world.run(TestEvent.hook("update-status"), in);
+    }
+
+    private void assertStillRestoring(Result r) {
+        assertEquals(Status.maintenance("restoring backup"), r.unitStatus());
+        RESTORE_KEYS.forEach(k -> assertTrue(peerAppData(r).containsKey(k), k));
+        assertEquals(List.of(), world.patroniConfig.applied);
+    }
+
+    @Test
+    void isRestoreInProgress_no_asksNothing_andBuildsNoClient() {
+        Result r = updateStatus(withStanza());
+        assertEquals(0, world.seamsBuilt, "a no-op update-status builds no client");
+        assertEquals(List.of(), world.exec.commands());
+        assertEquals(List.of(), world.patroni.requests);
+        assertEquals(List.of(), r.statusHistory());
+        assertEquals(Status.active(), r.unitStatus());
+        assertEquals(0, r.exitCode());
+    }
+
+    @Test
+    void isRestoreInProgress_notTheLeader_nothing() {
+        Result r = updateStatus(restoring().withLeader(false));
+        assertEquals(0, world.seamsBuilt);
+        assertEquals(List.of(), world.exec.commands());
+        assertEquals(List.of(), r.statusHistory());
+        assertEquals(Status.maintenance("restoring backup"), r.unitStatus());
+    }
+
+    @Test
+    void isDatabaseServiceRunning_no_blocksWithFailedToRestoreBackup() {
+        world.exec.answer("pebble services", ok(INACTIVE));
+        Result r = updateStatus(restoring());
+        assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
+        assertEquals(List.of(List.of("/charm/bin/pebble", "services", "postgresql")),
+                world.exec.commands().stream().map(c -> c.argv()).toList());
+        assertEquals(List.of(), world.patroniConfig.applied, "the bootstrap method stays for a retry");
+    }
+
+    @Test
+    void isDatabaseServiceRunning_serviceMissingFromTheList_blocks() {
+        world.exec.answer("pebble services", ok("Service  Startup  Current  Since\n"));
+        Result r = updateStatus(restoring());
+        assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
+    }
+
+    @Test
+    void isDatabaseServiceRunning_cannotTell_workloadUnreachable_changesNothing() {
+        world.exec.unreachable();
+        Result r = updateStatus(restoring());
+        assertEquals(List.of(), r.statusHistory());
+        assertStillRestoring(r);
+        assertEquals(0, r.exitCode());
+    }
+
+    @Test
+    void hasRestoredClusterStarted_no_patroniSilent_staysRestoring() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.patroni.member = null;
+        Result r = updateStatus(restoring());
+        assertStillRestoring(r);
+    }
+
+    @Test
+    void hasRestoredClusterStarted_no_stillOnTheOldTimeline_staysRestoring() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.patroni.member = FakePatroni.primary(1);
+        Result r = updateStatus(restoring());
+        assertStillRestoring(r);
+    }
+
+    @Test
+    void hasRestoredClusterStarted_no_notPrimaryYet_staysRestoring() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.patroni.member = new MemberStatus("replica", "running", 2);
+        Result r = updateStatus(restoring());
+        assertStillRestoring(r);
+    }
+
+    @Test
+    void hasRestoredClusterStarted_no_primaryStillStarting_staysRestoring() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.patroni.member = new MemberStatus("master", "starting", 2);
+        Result r = updateStatus(restoring());
+        assertStillRestoring(r);
+    }
+
+    @Test
+    void hasRestoredClusterStarted_yes_clearsTheRestoreKeys_reappliesPatroniWithoutRestore_andIsActive() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.patroni.member = FakePatroni.primary(2);
+        Result r = updateStatus(restoring());
+        assertEquals(Status.active(), r.unitStatus());
+        RESTORE_KEYS.forEach(k -> assertFalse(peerAppData(r).containsKey(k), k));
+        assertEquals(BackupWorld.STANZA, peerAppData(r).get(PeerKeys.STANZA), "backups go on into the same stanza");
+        assertEquals(List.of(PatroniConfig.Settings.normal(Optional.of(new StanzaName(BackupWorld.STANZA)))),
+                world.patroniConfig.applied);
+        assertEquals(Optional.empty(), world.patroniConfig.last().restoreCommand());
+    }
+
+    @Test
+    void hasRestoredClusterStarted_yes_withoutARecordedTimeline_anyRunningPrimaryCounts() {
+        State in = BackupWorld.withPeerData(withStanza(), Map.of(
+                PeerKeys.CLUSTER_INITIALISED, "True",
+                PeerKeys.STANZA, BackupWorld.STANZA,
+                PeerKeys.RESTORING_BACKUP, "latest",
+                PeerKeys.RESTORE_STANZA, BackupWorld.STANZA), Map.of())
+                .withUnitStatus(Status.maintenance("restoring backup"));
+        world.exec.answer("pebble services", ok(ACTIVE));
+        Result r = updateStatus(in);
+        assertEquals(Status.active(), r.unitStatus());
+        assertFalse(peerAppData(r).containsKey(PeerKeys.RESTORING_BACKUP));
+    }
+
+    @Test
+    void hasRestoredClusterStarted_yes_afterAFailedRestoreWasRetried_liftsTheBlock() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.patroni.member = FakePatroni.primary(3);
+        Result r = updateStatus(restoring().withUnitStatus(Status.blocked("Failed to restore backup")));
+        assertEquals(Status.active(), r.unitStatus());
+    }
+}

@@ -1,0 +1,174 @@
+package postgresqlk8s.pgbackrest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import postgresqlk8s.s3.S3Parameters;
+import postgresqlk8s.workload.WorkloadLayout;
+
+/** pgbackrest.conf as the reference lists it. */
+class PgBackRestConfigTest {
+
+    private static final String ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
+    private static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    private static final StanzaName STANZA = new StanzaName("dev.patroni-postgresql-k8s");
+    private static final String PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----";
+
+    private static S3Parameters s3(String endpoint, Optional<Integer> days, List<String> chain) {
+        return new S3Parameters("pg-backups", ACCESS_KEY, SECRET_KEY, endpoint, "eu-west-1", "/postgresql", "path",
+                Optional.empty(), days, chain);
+    }
+
+    private static S3Parameters aws() {
+        return s3("https://s3.eu-west-1.amazonaws.com", Optional.empty(), List.of());
+    }
+
+    private static String render(S3Parameters s3) {
+        return PgBackRestConfig.render(s3, STANZA, WorkloadLayout.PRODUCTION, PgBackRestConfig.Tuning.DEFAULT);
+    }
+
+    /** Sections of key=value lines; fails on a key given twice. */
+    private static Map<String, Map<String, String>> ini(String text) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        Map<String, String> section = null;
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.startsWith("[")) {
+                section = new LinkedHashMap<>();
+                assertEquals(null, out.put(line.substring(1, line.length() - 1), section), "section twice: " + line);
+                continue;
+            }
+            int eq = line.indexOf('=');
+            assertTrue(eq > 0 && section != null, "not a key=value line: " + line);
+            assertEquals(null, section.put(line.substring(0, eq), line.substring(eq + 1)), "key twice: " + line);
+        }
+        return out;
+    }
+
+    private static Map<String, String> global(S3Parameters s3) {
+        return ini(render(s3)).get("global");
+    }
+
+    @Test
+    void everyReferenceKey_isThere() {
+        Map<String, String> g = global(aws());
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("repo1-type", "s3");
+        expected.put("repo1-path", "/postgresql");
+        expected.put("repo1-s3-region", "eu-west-1");
+        expected.put("repo1-s3-endpoint", "s3.eu-west-1.amazonaws.com");
+        expected.put("repo1-s3-bucket", "pg-backups");
+        expected.put("repo1-s3-uri-style", "path");
+        expected.put("repo1-s3-key", ACCESS_KEY);
+        expected.put("repo1-s3-key-secret", SECRET_KEY);
+        expected.put("compress-type", "zst");
+        expected.put("repo1-retention-full-type", "time");
+        expected.put("repo1-retention-full", "9999999");
+        expected.put("repo1-block", "y");
+        expected.put("repo1-bundle", "y");
+        expected.put("start-fast", "y");
+        expected.put("backup-standby", "y");
+        List<String> wrong = new ArrayList<>();
+        expected.forEach((k, v) -> {
+            if (!v.equals(g.get(k))) {
+                wrong.add(k + "=" + g.get(k) + " (expected " + v + ")");
+            }
+        });
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void blockIncremental_comesWithBeta_asPgBackRest245Requires() {
+        assertEquals("y", global(aws()).get("beta"));
+    }
+
+    @Test
+    void theStanzaSection_namesTheDataDirectory() {
+        Map<String, String> stanza = ini(render(aws())).get("dev.patroni-postgresql-k8s");
+        assertEquals("/var/lib/postgresql/data/pgdata", stanza.get("pg1-path"));
+        assertEquals("postgres", stanza.get("pg1-user"));
+        assertEquals("5432", stanza.get("pg1-port"));
+        assertEquals(List.of("global", "dev.patroni-postgresql-k8s"), List.copyOf(ini(render(aws())).keySet()));
+    }
+
+    @Test
+    void retention_fromDeleteOlderThanDays() {
+        assertEquals("30", global(s3("https://s3.eu-west-1.amazonaws.com", Optional.of(30), List.of())).get("repo1-retention-full"));
+    }
+
+    @Test
+    void theSecrets_appearOnlyOnTheirOwnLines() {
+        String conf = render(aws());
+        assertEquals(1, conf.split(SECRET_KEY, -1).length - 1);
+        assertEquals(1, conf.split(ACCESS_KEY, -1).length - 1);
+    }
+
+    @Test
+    void port_goesToRepoStoragePort() {
+        Map<String, String> g = global(s3("https://minio.example:9000", Optional.empty(), List.of()));
+        assertEquals("minio.example", g.get("repo1-s3-endpoint"));
+        assertEquals("9000", g.get("repo1-storage-port"));
+        assertFalse(g.containsKey("repo1-s3-port"));
+    }
+
+    @Test
+    void defaultHttpsPort_isNotWritten() {
+        assertFalse(global(aws()).containsKey("repo1-storage-port"));
+        assertFalse(global(s3("https://minio.example:443", Optional.empty(), List.of())).containsKey("repo1-storage-port"));
+    }
+
+    @Test
+    void endpointWithoutScheme_isHttps() {
+        Map<String, String> g = global(s3("minio.example:9000", Optional.empty(), List.of()));
+        assertEquals("minio.example", g.get("repo1-s3-endpoint"));
+        assertEquals("9000", g.get("repo1-storage-port"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://minio.example:9000", "HTTP://minio.example", "ftp://minio.example"})
+    void plainHttpEndpoint_isRefused_withoutTheKeys(String endpoint) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> render(s3(endpoint, Optional.empty(), List.of())));
+        assertTrue(e.getMessage().contains(endpoint), e.getMessage());
+        assertFalse(e.getMessage().contains(ACCESS_KEY));
+        assertFalse(e.getMessage().contains(SECRET_KEY));
+    }
+
+    @Test
+    void caFile_onlyWithAChain() {
+        assertFalse(global(aws()).containsKey("repo1-s3-ca-file"));
+        Map<String, String> g = global(s3("https://minio.example:9000", Optional.empty(), List.of(PEM)));
+        assertEquals("/etc/pgbackrest-s3-ca.pem", g.get("repo1-s3-ca-file"));
+    }
+
+    @Test
+    void caFile_content_isThePemsOneAfterAnother() {
+        String second = PEM.replace("MIIB", "MIIC");
+        assertEquals(PEM + "\n" + second + "\n",
+                PgBackRestConfig.caFile(s3("https://minio.example", Optional.empty(), List.of(PEM, second))));
+    }
+
+    @Test
+    void rootPath_staysRoot() {
+        S3Parameters root = new S3Parameters("pg-backups", ACCESS_KEY, SECRET_KEY, "https://s3.amazonaws.com", "us-east-1",
+                "/", "host", Optional.empty(), Optional.empty(), List.of());
+        Map<String, String> g = global(root);
+        assertEquals("/", g.get("repo1-path"));
+        assertEquals("host", g.get("repo1-s3-uri-style"));
+        assertEquals("s3.amazonaws.com", g.get("repo1-s3-endpoint"));
+    }
+}

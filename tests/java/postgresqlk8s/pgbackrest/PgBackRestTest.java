@@ -1,0 +1,98 @@
+package postgresqlk8s.pgbackrest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import postgresqlk8s.workload.Command;
+import postgresqlk8s.workload.ExecResult;
+import postgresqlk8s.workload.WorkloadLayout;
+
+/** The pgBackRest commands the charm runs: argv only, as postgres, with a deadline. */
+class PgBackRestTest {
+
+    private static final StanzaName STANZA = new StanzaName("dev.patroni-postgresql-k8s");
+
+    private final List<Command> ran = new ArrayList<>();
+    private final PgBackRest pgbackrest = new PgBackRest(c -> {
+        ran.add(c);
+        return new ExecResult(0, "", "", false);
+    }, WorkloadLayout.PRODUCTION, STANZA);
+
+    private Command only() {
+        assertEquals(1, ran.size());
+        assertEquals(Command.POSTGRES, ran.get(0).user());
+        assertNull(ran.get(0).stdin());
+        return ran.get(0);
+    }
+
+    @Test
+    void stanzaCreate() throws Exception {
+        pgbackrest.stanzaCreate();
+        assertEquals(List.of("pgbackrest", "--stanza=dev.patroni-postgresql-k8s", "stanza-create"), only().argv());
+    }
+
+    @Test
+    void check() throws Exception {
+        pgbackrest.check();
+        assertEquals(List.of("pgbackrest", "--stanza=dev.patroni-postgresql-k8s", "check"), only().argv());
+    }
+
+    @Test
+    void backup_onThePrimary_noBackupStandby() throws Exception {
+        pgbackrest.backup(BackupType.FULL, true);
+        assertEquals(List.of("pgbackrest", "--stanza=dev.patroni-postgresql-k8s", "--log-level-console=debug", "--type=full",
+                "--no-backup-standby", "backup"), only().argv());
+        assertEquals(PgBackRest.BACKUP, only().deadline());
+    }
+
+    @Test
+    void backup_onAReplica_fromTheStandby() throws Exception {
+        pgbackrest.backup(BackupType.INCREMENTAL, false);
+        assertEquals(List.of("pgbackrest", "--stanza=dev.patroni-postgresql-k8s", "--log-level-console=debug", "--type=incr",
+                "backup"), only().argv());
+    }
+
+    @Test
+    void info() throws Exception {
+        pgbackrest.info();
+        assertEquals(List.of("pgbackrest", "info", "--output=json"), only().argv());
+    }
+
+    @Test
+    void serverPing() throws Exception {
+        pgbackrest.serverPing("postgresql-k8s-0.postgresql-k8s-endpoints");
+        assertEquals(List.of("pgbackrest", "server-ping", "--tls-server-address=postgresql-k8s-0.postgresql-k8s-endpoints"),
+                only().argv());
+        assertEquals(Duration.ofSeconds(30), only().deadline());
+    }
+
+    @Test
+    void restoreCommand_asTheReferenceWritesIt() {
+        assertEquals("pgbackrest --stanza=dev.patroni-postgresql-k8s --pg1-path=/var/lib/postgresql/data/pgdata "
+                + "--set=20230101-090000F --type=immediate --target-action=promote restore",
+                pgbackrest.restoreCommand(RestoreTarget.backup(new BackupLabel("20230101-090000F"))));
+    }
+
+    @Test
+    void aLocalStackLayout_namesTheConfigFile() throws Exception {
+        WorkloadLayout p = WorkloadLayout.PRODUCTION;
+        WorkloadLayout local = new WorkloadLayout(p.dataDir(), "/stack/pgbackrest.conf", p.s3CaFile(), p.patroniConf(), p.pebble(),
+                p.pgSocketDir(), p.pgPort(), p.pgUser(), p.patroniUrl(), p.pgBackRestLogPath(), p.pgBackRestLockPath(),
+                p.pgBackRestSpoolPath(), true, p.pgBinDir(), p.patroniListen(), p.pgListen(), p.etcdHosts(), p.memberHost());
+        PgBackRest withConfig = new PgBackRest(c -> {
+            ran.add(c);
+            return new ExecResult(0, "", "", false);
+        }, local, STANZA);
+        withConfig.info();
+        assertEquals(List.of("pgbackrest", "--config=/stack/pgbackrest.conf", "info", "--output=json"), only().argv());
+        assertEquals("pgbackrest --config=/stack/pgbackrest.conf --stanza=dev.patroni-postgresql-k8s "
+                + "--pg1-path=/var/lib/postgresql/data/pgdata --set=20230101-090000F --type=immediate --target-action=promote restore",
+                withConfig.restoreCommand(RestoreTarget.backup(new BackupLabel("20230101-090000F"))));
+    }
+}
