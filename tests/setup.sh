@@ -15,6 +15,8 @@ command -v patroni >/dev/null 2>&1 || need="$need patroni python3-etcd"
 command -v etcd >/dev/null 2>&1 || need="$need etcd-server"
 command -v etcdctl >/dev/null 2>&1 || need="$need etcd-client"
 command -v keytool >/dev/null 2>&1 || need="$need openjdk-17-jdk-headless"
+command -v ss >/dev/null 2>&1 || need="$need iproute2"
+command -v runuser >/dev/null 2>&1 || need="$need util-linux"
 if [ -n "$need" ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
