@@ -24,6 +24,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 TOOLS = [
     "is-leader", "goal-state", "config-get", "relation-ids", "relation-list", "relation-get", "relation-set",
@@ -213,7 +214,8 @@ def install_tools(d):
         path = os.path.join(bindir, t)
         if not os.path.exists(path):
             with open(path, "w") as f:
-                f.write('#!/bin/sh\nexec python3 "%s" --as %s "$@"\n' % (me, t))
+                # The interpreter running this script, isolated: no shim, no site packages (~15 ms a call).
+                f.write('#!/bin/sh\nexec "%s" -I "%s" --as %s "$@"\n' % (sys.executable, me, t))
             os.chmod(path, 0o755)
     return bindir
 
@@ -292,8 +294,13 @@ def dispatch(d, charm_dir, path, rid=None, extra_env=None):
         state["relations"].pop(rid, None)
         save(d, state)
     env.update(extra_env or {})
+    started = time.monotonic()
     proc = subprocess.run([os.path.join(os.path.abspath(charm_dir), "dispatch")], cwd=charm_dir, env=env,
                           capture_output=True, text=True)
+    elapsed = time.monotonic() - started
+    state = load(d)
+    state["last-dispatch-seconds"] = elapsed
+    save(d, state)
     if proc.returncode != 0:
         state = load(d)
         state["relations"] = {k: v for k, v in before.items() if k in state["relations"]}

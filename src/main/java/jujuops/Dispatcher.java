@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.hooktools.HookTools;
 import jujuops.hooktools.ProcessCommandRunner;
@@ -25,7 +25,7 @@ import jujuops.store.UnitStateStore;
  */
 public final class Dispatcher {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Logger LOG = Logs.get(Dispatcher.class);
 
     /** Exit codes. */
     public static final int OK = 0;
@@ -52,7 +52,12 @@ public final class Dispatcher {
 
     /** Runs one dispatch and returns the process exit code. */
     public static int run(CharmFactory charm, JujuContext context, HookTools tools, UnitStateStore store) {
-        JujuLog.install((level, message) -> tools.jujuLog(level, message));
+        JujuLog.install(new JujuLog.Sink() {
+            @Override
+            public void log(HookTools.LogLevel level, String message) {
+                tools.jujuLog(level, message);
+            }
+        });
         try {
             Event event = Event.fromDispatch(context);
             UnitState before = load(store);
@@ -105,7 +110,11 @@ public final class Dispatcher {
         List<DeferredEvent> all = new ArrayList<>(kept);
         for (DeferredEvent d : framework.newlyDeferred()) {
             // The same handler deferring the same event again (e.g. on every relation-changed) is one notice.
-            if (all.stream().noneMatch(k -> sameNotice(k, d))) {
+            boolean known = false;
+            for (DeferredEvent k : all) {
+                known |= sameNotice(k, d);
+            }
+            if (!known) {
                 all.add(d);
             }
         }

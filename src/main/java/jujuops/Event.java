@@ -90,7 +90,9 @@ public final class Event {
     }
 
     private static void put(Map<String, String> snap, String key, Optional<String> value) {
-        value.ifPresent(v -> snap.put(key, v));
+        if (value.isPresent()) {
+            snap.put(key, value.get());
+        }
     }
 
     public String name() {

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.hooktools.HookTools;
 import jujuops.model.ActionContext;
@@ -23,7 +23,7 @@ import jujuops.store.DeferredEvent;
  */
 public final class Framework {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Framework.class);
+    private static final Logger LOG = Logs.get(Framework.class);
 
     private record Registration(String key, Observer observer) {}
 
@@ -70,7 +70,11 @@ public final class Framework {
      *            unique among the observers of this event, e.g. {@code "BackupFlows.onCreateBackup"}
      */
     public void observe(String eventName, String key, Observer observer) {
-        List<Registration> list = observers.computeIfAbsent(eventName, k -> new ArrayList<>());
+        List<Registration> list = observers.get(eventName);
+        if (list == null) {
+            list = new ArrayList<>();
+            observers.put(eventName, list);
+        }
         for (Registration r : list) {
             if (r.key().equals(key)) {
                 throw new IllegalStateException("observer " + key + " is registered twice for " + eventName);
@@ -126,7 +130,10 @@ public final class Framework {
 
     void evaluateStatus() {
         if (statusEvaluator != null) {
-            statusEvaluator.get().ifPresent(model::setUnitStatus);
+            Optional<Status> status = statusEvaluator.get();
+            if (status.isPresent()) {
+                model.setUnitStatus(status.get());
+            }
         }
     }
 
@@ -152,7 +159,9 @@ public final class Framework {
         } else if (outcome.verdict() == Outcome.Verdict.DEFER) {
             throw new IllegalStateException(observerKey + " tried to defer action " + event.name() + "; actions cannot be deferred");
         }
-        outcome.status().ifPresent(model::setUnitStatus);
+        if (outcome.status().isPresent()) {
+            model.setUnitStatus(outcome.status().get());
+        }
         if (!outcome.results().isEmpty()) {
             tools.actionSet(outcome.results());
         }

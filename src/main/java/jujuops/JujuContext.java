@@ -72,7 +72,8 @@ public record JujuContext(
     }
 
     public Optional<String> get(String variable) {
-        return Optional.ofNullable(env.get(variable)).filter(v -> !v.isEmpty());
+        String value = env.get(variable);
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
     /** True when this dispatch runs an action rather than a hook. */

@@ -14,7 +14,12 @@ public final class PostgresqlCharm {
     private PostgresqlCharm() {}
 
     public static void setUp(Framework framework) {
-        setUp(framework, () -> ProductionSeams.create(framework));
+        setUp(framework, new Supplier<Seams>() {
+            @Override
+            public Seams get() {
+                return ProductionSeams.create(framework);
+            }
+        });
     }
 
     static void setUp(Framework framework, Supplier<Seams> seams) {

@@ -28,7 +28,12 @@ public final class ProcessCommandRunner implements CommandRunner {
         }
         try {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Thread errReader = new Thread(() -> drain(process.getErrorStream(), err), "stderr-" + argv.get(0));
+            Thread errReader = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    drain(process.getErrorStream(), err);
+                }
+            }, "stderr-" + argv.get(0));
             errReader.setDaemon(true);
             errReader.start();
             if (stdin != null) {

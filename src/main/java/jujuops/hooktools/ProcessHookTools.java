@@ -15,9 +15,11 @@ import jujuops.model.Status;
 /** The real hook tools, called with the exact argv of Juju's contract. */
 public final class ProcessHookTools implements HookTools {
 
-    /** `action-set` keys: lower-case words joined by dashes, nested with dots. */
-    private static final Pattern ACTION_KEY =
-            Pattern.compile("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$");
+    /** `action-set` keys: lower-case words joined by dashes, nested with dots. Compiled on first use. */
+    private static final class ActionKeys {
+        static final Pattern PATTERN =
+                Pattern.compile("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$");
+    }
 
     private final CommandRunner runner;
 
@@ -169,7 +171,7 @@ public final class ProcessHookTools implements HookTools {
         List<String> argv = new ArrayList<>();
         argv.add("action-set");
         for (Map.Entry<String, String> e : results.entrySet()) {
-            if (!ACTION_KEY.matcher(e.getKey()).matches()) {
+            if (!ActionKeys.PATTERN.matcher(e.getKey()).matches()) {
                 throw new IllegalArgumentException("action result key '" + e.getKey() + "' is not allowed by Juju");
             }
             argv.add(e.getKey() + "=" + e.getValue());

@@ -14,8 +14,13 @@ public final class JujuLog {
         void log(LogLevel level, String message);
     }
 
-    private static final Sink STDERR = (level, message) -> System.err.println(level + " " + message);
-    private static final ThreadLocal<Boolean> IN_SINK = ThreadLocal.withInitial(() -> false);
+    private static final Sink STDERR = new Sink() {
+        @Override
+        public void log(LogLevel level, String message) {
+            System.err.println(level + " " + message);
+        }
+    };
+    private static final ThreadLocal<Boolean> IN_SINK = new ThreadLocal<>();
     private static volatile Sink sink = STDERR;
     private static volatile LogLevel threshold = levelFromEnv();
 
@@ -42,7 +47,7 @@ public final class JujuLog {
         if (!enabled(level)) {
             return;
         }
-        if (IN_SINK.get()) {
+        if (Boolean.TRUE.equals(IN_SINK.get())) {
             STDERR.log(level, message); // a sink that logs while logging must not loop
             return;
         }

@@ -14,7 +14,18 @@ import org.slf4j.spi.SLF4JServiceProvider;
 public final class JujuLogServiceProvider implements SLF4JServiceProvider {
 
     private final Map<String, JujuLogger> loggers = new ConcurrentHashMap<>();
-    private final ILoggerFactory factory = name -> loggers.computeIfAbsent(name, JujuLogger::new);
+    private final ILoggerFactory factory = new ILoggerFactory() {
+        @Override
+        public org.slf4j.Logger getLogger(String name) {
+            JujuLogger logger = loggers.get(name);
+            if (logger == null) {
+                logger = new JujuLogger(name);
+                JujuLogger raced = loggers.putIfAbsent(name, logger);
+                logger = raced == null ? logger : raced;
+            }
+            return logger;
+        }
+    };
     private final IMarkerFactory markers = new BasicMarkerFactory();
     private final MDCAdapter mdc = new NOPMDCAdapter();
 

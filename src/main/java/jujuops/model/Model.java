@@ -21,6 +21,8 @@ public final class Model {
     private Boolean leader;
     private Config config;
     private Status unitStatus;
+    private final java.util.Map<String, List<String>> relationIds = new java.util.HashMap<>();
+    private final java.util.Map<String, Relation> peers = new java.util.HashMap<>();
 
     public Model(HookTools tools, String unitName, String modelName, String modelUuid) {
         this.tools = tools;
@@ -67,7 +69,7 @@ public final class Model {
     /** Every relation on an endpoint. */
     public List<Relation> relations(String endpoint) {
         List<Relation> out = new ArrayList<>();
-        for (String id : tools.relationIds(endpoint)) {
+        for (String id : relationIds(endpoint)) {
             out.add(new Relation(this, tools, endpoint, id, false));
         }
         return out;
@@ -87,16 +89,31 @@ public final class Model {
      * read its application's data there; only the leader may write it.
      */
     public Optional<Relation> peers(String endpoint) {
-        List<String> ids = tools.relationIds(endpoint);
+        List<String> ids = relationIds(endpoint);
         if (ids.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Relation(this, tools, endpoint, ids.get(0), true));
+        Relation relation = peers.get(endpoint);
+        if (relation == null) {
+            relation = new Relation(this, tools, endpoint, ids.get(0), true);
+            peers.put(endpoint, relation);
+        }
+        return Optional.of(relation);
+    }
+
+    /** Relation ids on an endpoint, asked once per dispatch: Juju's view does not change during a hook. */
+    private List<String> relationIds(String endpoint) {
+        List<String> ids = relationIds.get(endpoint);
+        if (ids == null) {
+            ids = tools.relationIds(endpoint);
+            relationIds.put(endpoint, ids);
+        }
+        return ids;
     }
 
     /** A relation known by its id, e.g. from an event's snapshot; empty when it no longer exists. */
     public Optional<Relation> relationById(String endpoint, String relationId) {
-        if (!tools.relationIds(endpoint).contains(relationId)) {
+        if (!relationIds(endpoint).contains(relationId)) {
             return Optional.empty();
         }
         return Optional.of(new Relation(this, tools, endpoint, relationId, false));

@@ -41,6 +41,18 @@ public record Status(Kind kind, String message) {
         return new Status(Kind.fromJuju(kind == null ? "" : kind), message);
     }
 
+    // equals and hashCode are written out: a record's generated ones bootstrap through invokedynamic,
+    // ~15 ms of method-handle set-up at the first call in a JVM, and every hook is a new JVM.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Status && ((Status) o).kind == kind && ((Status) o).message.equals(message);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + message.hashCode();
+    }
+
     public boolean is(Kind k) {
         return kind == k;
     }

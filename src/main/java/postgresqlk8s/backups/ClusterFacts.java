@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.Framework;
 import jujuops.model.Relation;
@@ -21,16 +21,16 @@ import postgresqlk8s.pgbackrest.StanzaName;
  */
 final class ClusterFacts {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClusterFacts.class);
+    private static final Logger LOG = Logs.get(ClusterFacts.class);
 
     private final Framework framework;
-    private final java.util.function.Supplier<Patroni> patroni;
+    private final java.util.function.Supplier<Seams> seams;
     private Optional<Relation> peers;
     private Optional<MemberStatus> member;
 
-    ClusterFacts(Framework framework, java.util.function.Supplier<Patroni> patroni) {
+    ClusterFacts(Framework framework, java.util.function.Supplier<Seams> seams) {
         this.framework = framework;
-        this.patroni = patroni;
+        this.seams = seams;
     }
 
     StanzaName stanzaName() {
@@ -63,33 +63,38 @@ final class ClusterFacts {
 
     /** The stanza recorded once it was created and checked. */
     Optional<StanzaName> stanza() {
-        return appData(PeerKeys.STANZA).map(StanzaName::new);
+        Optional<String> stanza = appData(PeerKeys.STANZA);
+        return stanza.isPresent() ? Optional.of(new StanzaName(stanza.get())) : Optional.empty();
     }
 
     boolean tlsEnabled() {
-        return peers().map(r -> r.localUnitData().get(PeerKeys.TLS).filter("enabled"::equals).isPresent()).orElse(false);
+        Optional<Relation> relation = peers();
+        return relation.isPresent() && "enabled".equals(relation.get().localUnitData().get(PeerKeys.TLS).orElse(""));
     }
 
     Optional<String> appData(String key) {
-        return peers().flatMap(r -> r.localAppData().get(key)).filter(v -> !v.isEmpty());
+        Optional<Relation> relation = peers();
+        if (relation.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> value = relation.get().localAppData().get(key);
+        return value.isPresent() && !value.get().isEmpty() ? value : Optional.empty();
     }
 
     /** Writes shared facts (leader only); "" deletes a key. */
     void putAppData(Map<String, String> changes) {
-        Relation relation = peers().orElseThrow(() -> new IllegalStateException("no peer relation yet"));
-        relation.localAppData().putAll(changes);
+        requirePeers().localAppData().putAll(changes);
     }
 
     void putUnitData(Map<String, String> changes) {
-        Relation relation = peers().orElseThrow(() -> new IllegalStateException("no peer relation yet"));
-        relation.localUnitData().putAll(changes);
+        requirePeers().localUnitData().putAll(changes);
     }
 
     /** This member as Patroni sees it; empty when Patroni does not answer. */
     Optional<MemberStatus> member() {
         if (member == null) {
             try {
-                member = Optional.of(patroni.get().member());
+                member = Optional.of(seams.get().patroni().member());
             } catch (Patroni.PatroniUnavailableException e) {
                 LOG.warn("Patroni is not answering: {}", e.getMessage());
                 member = Optional.empty();
@@ -101,6 +106,14 @@ final class ClusterFacts {
     /** Forgets what Patroni said, after the flow changed the database. */
     void refreshMember() {
         member = null;
+    }
+
+    private Relation requirePeers() {
+        Optional<Relation> relation = peers();
+        if (relation.isEmpty()) {
+            throw new IllegalStateException("no peer relation yet");
+        }
+        return relation.get();
     }
 
     private Optional<Relation> peers() {

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Framework;
@@ -32,7 +32,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
 /** The "create-backup" flowchart. Checks in flowchart order; the backup itself through pgBackRest. */
 public final class CreateBackupFlow {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CreateBackupFlow.class);
+    private static final Logger LOG = Logs.get(CreateBackupFlow.class);
     private static final Pattern NEW_LABEL = Pattern.compile("new backup label = (\\S+)");
 
     private final Framework framework;

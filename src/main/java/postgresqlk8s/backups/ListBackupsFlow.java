@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Outcome;
@@ -16,7 +16,7 @@ import postgresqlk8s.s3.S3Requirer;
 /** The "list-backups" flowchart. */
 public final class ListBackupsFlow {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ListBackupsFlow.class);
+    private static final Logger LOG = Logs.get(ListBackupsFlow.class);
 
     private final ClusterFacts facts;
     private final S3Requirer s3;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Framework;
@@ -33,7 +33,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  */
 public final class RestoreFlow {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RestoreFlow.class);
+    private static final Logger LOG = Logs.get(RestoreFlow.class);
 
     private final Framework framework;
     private final ClusterFacts facts;

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Outcome;
@@ -22,7 +22,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  */
 public final class RestoreOutcomeCheck {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RestoreOutcomeCheck.class);
+    private static final Logger LOG = Logs.get(RestoreOutcomeCheck.class);
 
     private final ClusterFacts facts;
     private final java.util.function.Supplier<Seams> seams;
@@ -52,7 +52,7 @@ public final class RestoreOutcomeCheck {
     }
 
     boolean isRestoreInProgress() {
-        return facts.isLeader() && facts.appData(PeerKeys.RESTORING_BACKUP).isPresent();
+        return facts.appData(PeerKeys.RESTORING_BACKUP).isPresent() && facts.isLeader();
     }
 
     /** Empty when the workload cannot be asked right now. */
@@ -73,7 +73,8 @@ public final class RestoreOutcomeCheck {
         }
         long before;
         try {
-            before = facts.appData(PeerKeys.RESTORE_FROM_TIMELINE).map(Long::parseLong).orElse(0L);
+            Optional<String> recorded = facts.appData(PeerKeys.RESTORE_FROM_TIMELINE);
+            before = recorded.isPresent() ? Long.parseLong(recorded.get()) : 0L;
         } catch (NumberFormatException e) {
             LOG.warn("peer data {} is not a timeline; taking any running primary as restored", PeerKeys.RESTORE_FROM_TIMELINE);
             before = 0;

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Framework;
@@ -30,7 +30,7 @@ public final class S3CredentialsChangedFlow {
     static final String MODEL_UUID_MARKER = "model-uuid.txt";
     static final int CHECK_ATTEMPTS = 3;
     static final Duration CHECK_PAUSE = Duration.ofSeconds(5);
-    private static final Logger LOG = LoggerFactory.getLogger(S3CredentialsChangedFlow.class);
+    private static final Logger LOG = Logs.get(S3CredentialsChangedFlow.class);
 
     private final Framework framework;
     private final ClusterFacts facts;

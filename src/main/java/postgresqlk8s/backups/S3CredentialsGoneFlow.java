@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Outcome;
@@ -18,7 +18,7 @@ import postgresqlk8s.patroni.PatroniConfig;
  */
 public final class S3CredentialsGoneFlow {
 
-    private static final Logger LOG = LoggerFactory.getLogger(S3CredentialsGoneFlow.class);
+    private static final Logger LOG = Logs.get(S3CredentialsGoneFlow.class);
 
     private final ClusterFacts facts;
     private final Seams seams;

@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Outcome;
@@ -20,7 +20,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  */
 public final class TlsServerFlow {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TlsServerFlow.class);
+    private static final Logger LOG = Logs.get(TlsServerFlow.class);
 
     private final ClusterFacts facts;
     private final S3Requirer s3;

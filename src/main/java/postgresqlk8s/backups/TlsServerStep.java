@@ -3,7 +3,7 @@ package postgresqlk8s.backups;
 import java.util.Optional;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import postgresqlk8s.patroni.Patroni;
 import postgresqlk8s.pgbackrest.PgBackRest;
@@ -19,7 +19,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
 final class TlsServerStep {
 
     static final String SERVICE = "pgbackrest-server";
-    private static final Logger LOG = LoggerFactory.getLogger(TlsServerStep.class);
+    private static final Logger LOG = Logs.get(TlsServerStep.class);
 
     private final ClusterFacts facts;
     private final Seams seams;

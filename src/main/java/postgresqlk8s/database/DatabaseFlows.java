@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Framework;
@@ -30,12 +30,12 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * configuration, add the Pebble layer and start the database; once Patroni reports a primary the
  * leader records the cluster as initialised; update-status keeps the unit's status true.
  */
-public final class DatabaseFlows {
+public final class DatabaseFlows implements jujuops.Observer {
 
     static final int START_POLLS = 60;
     static final Duration START_POLL = Duration.ofSeconds(1);
     static final String WAITING = "waiting for the database to start";
-    private static final Logger LOG = LoggerFactory.getLogger(DatabaseFlows.class);
+    private static final Logger LOG = Logs.get(DatabaseFlows.class);
 
     private final Framework framework;
     private final Supplier<Seams> seams;
@@ -47,9 +47,24 @@ public final class DatabaseFlows {
 
     public static void register(Framework framework, Supplier<Seams> seams) {
         DatabaseFlows flows = new DatabaseFlows(framework, seams);
-        framework.observe("leader-elected", "DatabaseFlows.onLeaderElected", flows::onLeaderElected);
-        framework.observe("postgresql-pebble-ready", "DatabaseFlows.onPebbleReady", flows::onPebbleReady);
-        framework.observe("update-status", "DatabaseFlows.onUpdateStatus", flows::onUpdateStatus);
+        framework.observe("leader-elected", "DatabaseFlows.onLeaderElected", flows);
+        framework.observe("postgresql-pebble-ready", "DatabaseFlows.onPebbleReady", flows);
+        framework.observe("update-status", "DatabaseFlows.onUpdateStatus", flows);
+    }
+
+    /** Routes by event name; one observer instead of a lambda per event keeps hook start-up lean. */
+    @Override
+    public Outcome handle(Event event) {
+        switch (event.name()) {
+            case "leader-elected":
+                return onLeaderElected(event);
+            case "postgresql-pebble-ready":
+                return onPebbleReady(event);
+            case "update-status":
+                return onUpdateStatus(event);
+            default:
+                throw new IllegalStateException("DatabaseFlows has no flow for " + event.name());
+        }
     }
 
     private Optional<Relation> peers() {
@@ -57,11 +72,15 @@ public final class DatabaseFlows {
     }
 
     private Optional<String> appData(Relation peers, String key) {
-        return peers.localAppData().get(key).filter(v -> !v.isEmpty());
+        Optional<String> value = peers.localAppData().get(key);
+        return value.isPresent() && !value.get().isEmpty() ? value : Optional.empty();
     }
 
     Outcome onLeaderElected(Event event) {
-        peers().ifPresent(this::ensurePasswords);
+        Optional<Relation> peers = peers();
+        if (peers.isPresent()) {
+            ensurePasswords(peers.get());
+        }
         return Outcome.done();
     }
 

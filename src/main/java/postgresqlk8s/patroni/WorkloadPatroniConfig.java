@@ -3,7 +3,7 @@ package postgresqlk8s.patroni;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import postgresqlk8s.workload.WorkloadCommandException;
 import postgresqlk8s.workload.WorkloadFiles;
@@ -16,7 +16,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  */
 public final class WorkloadPatroniConfig implements PatroniConfig {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WorkloadPatroniConfig.class);
+    private static final Logger LOG = Logs.get(WorkloadPatroniConfig.class);
 
     private final WorkloadFiles files;
     private final WorkloadLayout layout;

@@ -28,7 +28,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -82,7 +82,7 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(AwsObjectStore.class);
+    private static final Logger LOG = Logs.get(AwsObjectStore.class);
     private static final ExecutionAttribute<Boolean> WITHOUT_LOCATION_CONSTRAINT =
             new ExecutionAttribute<>("postgresqlk8s.s3.withoutLocationConstraint");
 
@@ -228,6 +228,14 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
     }
 
     // ---- the client ------------------------------------------------------------------------------
+
+    /**
+     * Builds the client for these settings without any request, so that a flow can pay for it on
+     * another thread while it does other work.
+     */
+    public void prepare(S3Parameters s3) throws ObjectStoreException {
+        client(s3, "prepare the S3 client");
+    }
 
     private synchronized S3Client client(S3Parameters s3, String what) throws ObjectStoreException {
         if (client != null && s3.equals(clientParameters)) {

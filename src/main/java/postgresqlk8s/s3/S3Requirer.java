@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Framework;
@@ -15,13 +15,13 @@ import jujuops.model.Relation;
  * The requirer side of the {@code s3} interface (v0), as a charm library: asks for a bucket when the
  * relation joins, and turns Juju's relation hooks into "credentials changed" and "credentials gone".
  */
-public final class S3Requirer {
+public final class S3Requirer implements jujuops.Observer {
 
     public static final String CREDENTIALS_CHANGED = "s3-credentials-changed";
     public static final String CREDENTIALS_GONE = "s3-credentials-gone";
     public static final String BUCKET_CONFIG = "s3-bucket";
 
-    private static final Logger LOG = LoggerFactory.getLogger(S3Requirer.class);
+    private static final Logger LOG = Logs.get(S3Requirer.class);
 
     private final Framework framework;
     private final String endpoint;
@@ -34,10 +34,26 @@ public final class S3Requirer {
     /** Registers the library's observers for the relation endpoint. */
     public static S3Requirer register(Framework framework, String endpoint) {
         S3Requirer lib = new S3Requirer(framework, endpoint);
-        framework.observe(endpoint + "-relation-joined", "S3Requirer.onJoined", lib::onJoined);
-        framework.observe(endpoint + "-relation-changed", "S3Requirer.onChanged", lib::onChanged);
-        framework.observe(endpoint + "-relation-broken", "S3Requirer.onBroken", lib::onBroken);
+        framework.observe(endpoint + "-relation-joined", "S3Requirer.onJoined", lib);
+        framework.observe(endpoint + "-relation-changed", "S3Requirer.onChanged", lib);
+        framework.observe(endpoint + "-relation-broken", "S3Requirer.onBroken", lib);
         return lib;
+    }
+
+    /** Routes Juju's relation hooks; one observer instead of a lambda each keeps hook start-up lean. */
+    @Override
+    public Outcome handle(Event event) {
+        String name = event.name();
+        if (name.equals(endpoint + "-relation-joined")) {
+            return onJoined(event);
+        }
+        if (name.equals(endpoint + "-relation-changed")) {
+            return onChanged(event);
+        }
+        if (name.equals(endpoint + "-relation-broken")) {
+            return onBroken(event);
+        }
+        throw new IllegalStateException("S3Requirer has no handler for " + name);
     }
 
     /** The relation, if there is one. */

@@ -1,0 +1,120 @@
+package e2e;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Backup benchmarks on the real stack (bench/run): a ~1 GB pgbench database backed up through the
+ * charm's create-backup and by the same pgBackRest command run directly with the same configuration,
+ * alternately; then a small sweep of pgBackRest tuning on the same data. Prints "name: value" lines.
+ */
+public final class BackupBench {
+
+    private static final String STANZA = LocalStack.MODEL + ".patroni-" + LocalStack.APP;
+
+    private final LocalStack stack;
+    private final Lifecycle life;
+    private final PrintStream out = System.out;
+
+    private BackupBench(LocalStack stack, Path charmDir) {
+        this.stack = stack;
+        this.life = new Lifecycle(stack, stack.dir.resolve("model"), charmDir, new PrintStream(PrintStream.nullOutputStream()));
+    }
+
+    public static void main(String[] args) throws Exception {
+        int scale = args.length > 1 ? Integer.parseInt(args[1]) : 70;
+        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        try (LocalStack stack = LocalStack.start()) {
+            new BackupBench(stack, Path.of(args.length > 0 ? args[0] : "target/charm").toAbsolutePath()).run(scale, reps);
+        }
+    }
+
+    private void run(int scale, int reps) throws IOException {
+        life.deploy();
+        life.relateS3();
+        require(life.status().startsWith("active"), "relate: " + life.status());
+        long start = System.nanoTime();
+        Processes.run(900, "runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pgbench", "-i", "-s",
+                Integer.toString(scale), "-q", "-h", stack.dir.resolve("sock").toString(), "-p", Integer.toString(stack.pgPort),
+                "postgres").check("pgbench -i");
+        out.printf("bench_db_size_mb: %s%n", stack.sql("select pg_database_size('postgres') / 1000000").output().strip());
+        out.printf("bench_pgbench_init_s: %.1f%n", (System.nanoTime() - start) / 1e9);
+        Path config = stack.dir.resolve("pgbackrest/pgbackrest.conf");
+        direct(config); // warm-up: WAL catch-up and caches, not measured
+
+        List<Double> viaCharm = new ArrayList<>();
+        List<Double> directly = new ArrayList<>();
+        for (int i = 0; i < reps; i++) {
+            directly.add(direct(config));
+            viaCharm.add(charm());
+        }
+        double charm = median(viaCharm);
+        double direct = median(directly);
+        out.printf("backup_charm_s: %.2f%n", charm);
+        out.printf("backup_direct_s: %.2f%n", direct);
+        out.printf("backup_overhead_ratio: %.3f%n", charm / direct);
+        sweep(config, Math.max(2, reps - 1));
+    }
+
+    /** The charm's create-backup: the dispatch process alone, as the unit agent times it. */
+    private double charm() {
+        life.action("create-backup");
+        require("backup created".equals(life.lastActionResult("backup-status")), "create-backup: " + life.lastActionFailure());
+        return life.juju.state().get("last-dispatch-seconds").asDouble();
+    }
+
+    /** The same pgBackRest command the charm runs, with the given configuration, directly. */
+    private double direct(Path config) {
+        long start = System.nanoTime();
+        Processes.run(1800, "runuser", "-u", "postgres", "--", "pgbackrest", "--config=" + config, "--stanza=" + STANZA,
+                "--log-level-console=debug", "--type=full", "--no-backup-standby", "backup").check("pgbackrest backup");
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The charm's default tuning against a few others, on the same data. */
+    private void sweep(Path config, int reps) throws IOException {
+        String base = Files.readString(config);
+        Map<String, String[]> variants = new LinkedHashMap<>();
+        variants.put("default_zst_pm2", new String[] {"zst", "2"});
+        variants.put("lz4_pm2", new String[] {"lz4", "2"});
+        variants.put("python_charm_zst_pm1", new String[] {"zst", "1"});
+        variants.put("lz4_pm1", new String[] {"lz4", "1"});
+        variants.put("zst_pm3", new String[] {"zst", "3"});
+        Map<String, Double> times = new LinkedHashMap<>();
+        for (Map.Entry<String, String[]> v : variants.entrySet()) {
+            Path file = stack.dir.resolve("pgbackrest/sweep-" + v.getKey() + ".conf");
+            Files.writeString(file, base.replaceAll("(?m)^compress-type=.*$", "compress-type=" + v.getValue()[0])
+                    .replaceAll("(?m)^process-max=.*$", "process-max=" + v.getValue()[1]));
+            Processes.run(30, "chown", "postgres:postgres", file.toString()).check("chown");
+            List<Double> runs = new ArrayList<>();
+            for (int i = 0; i < reps; i++) {
+                runs.add(direct(file));
+            }
+            times.put(v.getKey(), median(runs));
+            out.printf("tuning_%s_s: %.2f%n", v.getKey(), median(runs));
+        }
+        double best = Collections.min(times.values());
+        out.printf("default_vs_best_tuning_ratio: %.3f%n", times.get("default_zst_pm2") / best);
+        out.printf("python_charm_settings_vs_default_ratio: %.3f%n", times.get("python_charm_zst_pm1") / times.get("default_zst_pm2"));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static void require(boolean condition, String what) {
+        if (!condition) {
+            throw new IllegalStateException(what);
+        }
+    }
+}
