@@ -48,7 +48,10 @@ def main():
         f.write("| figure | value | target | verdict | what |\n|---|---|---|---|---|\n")
         f.write("\n".join(rows) + "\n\n")
         f.write("Other measurements of the same run:\n\n| name | value |\n|---|---|\n" + "\n".join(extra) + "\n")
-        f.write(open("bench/NOTES.md").read() if False else "")
+        try:
+            f.write("\n" + open("bench/notes.md").read())
+        except FileNotFoundError:
+            pass
 
 
 if __name__ == "__main__":

@@ -192,7 +192,7 @@ def run_as_tool(name, argv):
     with open(os.path.join(d, "lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         with open(os.path.join(d, "calls.jsonl"), "a") as calls:
-            calls.write(json.dumps({"tool": name, "argv": argv, "stdin": stdin}) + "\n")
+            calls.write(json.dumps({"tool": name, "argv": argv, "stdin": stdin, "t": time.time()}) + "\n")
         state = load(d)
         try:
             out = tool(name, argv, stdin, state)
@@ -295,6 +295,8 @@ def dispatch(d, charm_dir, path, rid=None, extra_env=None):
         save(d, state)
     env.update(extra_env or {})
     started = time.monotonic()
+    state["last-dispatch-started"] = time.time()
+    save(d, state)
     proc = subprocess.run([os.path.join(os.path.abspath(charm_dir), "dispatch")], cwd=charm_dir, env=env,
                           capture_output=True, text=True)
     elapsed = time.monotonic() - started

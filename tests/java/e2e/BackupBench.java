@@ -67,6 +67,14 @@ public final class BackupBench {
     private double charm() {
         life.action("create-backup");
         require("backup created".equals(life.lastActionResult("backup-status")), "create-backup: " + life.lastActionFailure());
+        double started = life.juju.state().get("last-dispatch-started").asDouble();
+        StringBuilder timeline = new StringBuilder("create-backup timeline (s since dispatch):");
+        for (com.fasterxml.jackson.databind.JsonNode call : life.juju.calls()) {
+            if (call.has("t") && call.get("t").asDouble() >= started) {
+                timeline.append(String.format(" %.2f:%s", call.get("t").asDouble() - started, call.get("tool").asText()));
+            }
+        }
+        System.err.println(timeline);
         return life.juju.state().get("last-dispatch-seconds").asDouble();
     }
 

@@ -23,6 +23,7 @@ public final class Model {
     private Status unitStatus;
     private final java.util.Map<String, List<String>> relationIds = new java.util.HashMap<>();
     private final java.util.Map<String, Relation> peers = new java.util.HashMap<>();
+    private final java.util.Map<String, Relation> known = new java.util.HashMap<>();
 
     public Model(HookTools tools, String unitName, String modelName, String modelUuid) {
         this.tools = tools;
@@ -70,7 +71,7 @@ public final class Model {
     public List<Relation> relations(String endpoint) {
         List<Relation> out = new ArrayList<>();
         for (String id : relationIds(endpoint)) {
-            out.add(new Relation(this, tools, endpoint, id, false));
+            out.add(relationObject(endpoint, id));
         }
         return out;
     }
@@ -101,6 +102,16 @@ public final class Model {
         return Optional.of(relation);
     }
 
+    /** One object per relation for the dispatch, so its data is read from Juju once. */
+    private Relation relationObject(String endpoint, String id) {
+        Relation relation = known.get(id);
+        if (relation == null) {
+            relation = new Relation(this, tools, endpoint, id, false);
+            known.put(id, relation);
+        }
+        return relation;
+    }
+
     /** Relation ids on an endpoint, asked once per dispatch: Juju's view does not change during a hook. */
     private List<String> relationIds(String endpoint) {
         List<String> ids = relationIds.get(endpoint);
@@ -116,7 +127,7 @@ public final class Model {
         if (!relationIds(endpoint).contains(relationId)) {
             return Optional.empty();
         }
-        return Optional.of(new Relation(this, tools, endpoint, relationId, false));
+        return Optional.of(relationObject(endpoint, relationId));
     }
 
     public Status unitStatus() {

@@ -54,6 +54,7 @@ public final class CreateBackupFlow {
         if (type.isEmpty()) {
             return Outcome.fail(Messages.invalidBackupType(typeParam));
         }
+        warmUpClients();
         Optional<String> refused = firstFailedCheck();
         if (refused.isPresent()) {
             LOG.warn("create-backup refused: {}", refused.get());
@@ -70,6 +71,22 @@ public final class CreateBackupFlow {
             return Outcome.fail(Messages.METADATA_UPLOAD_FAILED);
         }
         return backUp(action, type.get(), settings, repository, requested);
+    }
+
+    /**
+     * A backup's overhead over pgBackRest alone is mostly client start-up: build the workload client and
+     * load the S3 library on the other core while this one waits on Juju's hook tools for the checks.
+     */
+    private void warmUpClients() {
+        Thread warm = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                seams.objectStore().warmUp();
+                seams.exec().prepare();
+            }
+        }, "warm-clients");
+        warm.setDaemon(true);
+        warm.start();
     }
 
     /** The refusals before anything is touched, each a flowchart decision, in flowchart order. */

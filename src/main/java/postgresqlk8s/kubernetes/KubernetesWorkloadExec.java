@@ -67,6 +67,15 @@ public final class KubernetesWorkloadExec implements WorkloadExec {
     }
 
     @Override
+    public void prepare() {
+        try {
+            clients.apiClient();
+        } catch (Exception e) {
+            // run() reports it, with the command it concerns
+        }
+    }
+
+    @Override
     public ExecResult run(Command command) throws WorkloadUnreachableException {
         ApiClient client = client();
         long until = System.nanoTime() + command.deadline().plus(clientGrace).toNanos();

@@ -233,6 +233,18 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
      * Builds the client for these settings without any request, so that a flow can pay for it on
      * another thread while it does other work.
      */
+    @Override
+    public void warmUp() {
+        S3Parameters inert = new S3Parameters("warm-up", "warm-up", "warm-up", "https://127.0.0.1:1", "us-east-1", "/",
+                "path", Optional.empty(), Optional.empty(), List.of());
+        try {
+            build(inert).close();
+        } catch (RuntimeException e) {
+            LOG.debug("S3 client warm-up failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
     public void prepare(S3Parameters s3) throws ObjectStoreException {
         client(s3, "prepare the S3 client");
     }

@@ -12,4 +12,11 @@ public interface WorkloadExec {
      * @throws WorkloadUnreachableException when the container cannot be reached or does not answer
      */
     ExecResult run(Command command) throws WorkloadUnreachableException;
+
+    /**
+     * Builds whatever client the first command needs, without running anything, so a flow can pay for
+     * it on another core while it does other work. Failures are left for {@link #run} to report.
+     */
+    default void prepare() {
+    }
 }
