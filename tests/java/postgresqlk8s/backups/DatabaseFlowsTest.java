@@ -1,0 +1,117 @@
+package postgresqlk8s.backups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import jujuops.model.Status;
+import jujuops.testing.Context;
+import jujuops.testing.Result;
+import jujuops.testing.State;
+import jujuops.testing.TestEvent;
+import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.database.DatabaseFlows;
+import postgresqlk8s.patroni.MemberStatus;
+
+/**
+ * The workload core (postgresqlk8s.database.DatabaseFlows) with the backup flows' scripted fakes: it
+ * lives here to share them. The real thing runs in the end-to-end tests.
+ */
+class DatabaseFlowsTest {
+
+    private final BackupWorld world = new BackupWorld();
+    private final Context context = new Context(fw -> DatabaseFlows.register(fw, world::seams), BackupWorld.UNIT, BackupWorld.MODEL);
+
+    private static State withPeers(Map<String, String> appData) {
+        return State.empty().withLeader(true).withRelation(BackupWorld.peers(appData, Map.of()));
+    }
+
+    private static Map<String, String> appData(Result r) {
+        return r.state().relationOn(PeerKeys.ENDPOINT).localAppData();
+    }
+
+    @Test
+    void pebbleReady_beforeThePeerRelation_defers_andTouchesNothing() {
+        Result r = context.run(TestEvent.pebbleReady("postgresql"), State.empty().withLeader(true));
+        assertEquals(1, r.state().deferred().size());
+        assertEquals(List.of(), world.exec.commands());
+    }
+
+    @Test
+    void pebbleReady_onTheLeader_generatesPasswords_rendersPatroni_addsTheLayer_startsTheDatabase_andRecordsTheCluster() {
+        world.exec.answer("pebble services", BackupWorld.ok("Service  Startup  Current  Since\npostgresql  enabled  inactive  -\n"));
+        Result r = context.run(TestEvent.pebbleReady("postgresql"), withPeers(Map.of()));
+        Map<String, String> data = appData(r);
+        assertEquals(24, data.get(PeerKeys.SUPERUSER_PASSWORD).length());
+        assertFalse(data.get(PeerKeys.SUPERUSER_PASSWORD).equals(data.get(PeerKeys.REPLICATION_PASSWORD)));
+        assertEquals(1, world.patroniConfig.applied.size());
+        assertTrue(world.exec.verbs().containsAll(List.of("pebble add", "pebble start")), world.exec.verbs().toString());
+        assertEquals("True", data.get(PeerKeys.CLUSTER_INITIALISED));
+        assertEquals(Status.active(), r.unitStatus());
+        for (String call : r.calls()) {
+            assertFalse(call.contains(data.get(PeerKeys.SUPERUSER_PASSWORD)), "passwords never in argv: " + call);
+        }
+    }
+
+    @Test
+    void pebbleReady_onANonLeaderBeforeThePasswords_defers() {
+        Result r = context.run(TestEvent.pebbleReady("postgresql"), withPeers(Map.of()).withLeader(false));
+        assertEquals(1, r.state().deferred().size());
+        assertTrue(world.patroniConfig.applied.isEmpty());
+    }
+
+    @Test
+    void pebbleReady_whenPatroniNeverAnswers_waitsABoundedTime_andLeavesItToUpdateStatus() {
+        world.patroni.member = null;
+        Result r = context.run(TestEvent.pebbleReady("postgresql"), withPeers(Map.of()));
+        assertEquals(60, world.pauses.size());
+        assertEquals(Status.maintenance("waiting for the database to start"), r.unitStatus());
+        assertFalse(appData(r).containsKey(PeerKeys.CLUSTER_INITIALISED));
+        assertEquals(List.of(), r.state().deferred());
+    }
+
+    @Test
+    void updateStatus_databaseRunning_isActive_andTheLeaderRecordsTheCluster() {
+        Result r = context.run(TestEvent.hook("update-status"), withPeers(Map.of()).withUnitStatus(Status.waiting("x")));
+        assertEquals(Status.active(), r.unitStatus());
+        assertEquals("True", appData(r).get(PeerKeys.CLUSTER_INITIALISED));
+    }
+
+    @Test
+    void updateStatus_replicaRunning_isActive_butRecordsNothing() {
+        world.patroni.member = new MemberStatus("replica", "streaming", 1);
+        Result r = context.run(TestEvent.hook("update-status"), withPeers(Map.of()));
+        assertEquals(Status.active(), r.unitStatus());
+        assertFalse(appData(r).containsKey(PeerKeys.CLUSTER_INITIALISED));
+    }
+
+    @Test
+    void updateStatus_databaseDown_isWaiting() {
+        world.patroni.member = null;
+        Result r = context.run(TestEvent.hook("update-status"), withPeers(Map.of()).withUnitStatus(Status.active()));
+        assertEquals(Status.waiting("waiting for the database to start"), r.unitStatus());
+    }
+
+    @Test
+    void updateStatus_leavesABlockedUnitAndARestoreAlone() {
+        Result blocked = context.run(TestEvent.hook("update-status"),
+                withPeers(Map.of()).withUnitStatus(Status.blocked("Failed to restore backup")));
+        assertEquals(Status.blocked("Failed to restore backup"), blocked.unitStatus());
+        Result restoring = context.run(TestEvent.hook("update-status"),
+                withPeers(Map.of(PeerKeys.RESTORING_BACKUP, "20230101-090000F")).withUnitStatus(Status.maintenance("restoring backup")));
+        assertEquals(Status.maintenance("restoring backup"), restoring.unitStatus());
+        assertTrue(world.patroni.requests.isEmpty(), "nothing asked of Patroni");
+    }
+
+    @Test
+    void updateStatus_withoutPeers_asksNothingOfTheWorkload() {
+        Result r = context.run(TestEvent.hook("update-status"), State.empty());
+        assertEquals(0, world.seamsBuilt);
+        assertEquals(List.of("relation-ids database-peers"), r.calls());
+    }
+}
