@@ -22,6 +22,7 @@ public final class BackupBench {
     private final LocalStack stack;
     private final Lifecycle life;
     private final PrintStream out = System.out;
+    private int lastCalls;
 
     private BackupBench(LocalStack stack, Path charmDir) {
         this.stack = stack;
@@ -60,6 +61,11 @@ public final class BackupBench {
         out.printf("backup_charm_s: %.2f%n", charm);
         out.printf("backup_direct_s: %.2f%n", direct);
         out.printf("backup_overhead_ratio: %.3f%n", charm / direct);
+        // The stand-in agent's hook tools are Python processes; a real agent's answer in a few ms.
+        double toolSeconds = standInToolSeconds();
+        out.printf("backup_hook_tool_calls: %d%n", lastCalls);
+        out.printf("standin_hook_tool_ms: %.1f%n", toolSeconds * 1000);
+        out.printf("backup_overhead_ratio_without_standin_tools: %.3f%n", (charm - lastCalls * toolSeconds) / direct);
         sweep(config, Math.max(2, reps - 1));
     }
 
@@ -68,6 +74,12 @@ public final class BackupBench {
         life.action("create-backup");
         require("backup created".equals(life.lastActionResult("backup-status")), "create-backup: " + life.lastActionFailure());
         double started = life.juju.state().get("last-dispatch-started").asDouble();
+        lastCalls = 0;
+        for (com.fasterxml.jackson.databind.JsonNode call : life.juju.calls()) {
+            if (call.has("t") && call.get("t").asDouble() >= started) {
+                lastCalls++;
+            }
+        }
         StringBuilder timeline = new StringBuilder("create-backup timeline (s since dispatch):");
         for (com.fasterxml.jackson.databind.JsonNode call : life.juju.calls()) {
             if (call.has("t") && call.get("t").asDouble() >= started) {
@@ -76,6 +88,19 @@ public final class BackupBench {
         }
         System.err.println(timeline);
         return life.juju.state().get("last-dispatch-seconds").asDouble();
+    }
+
+    /** Median wall time of one stand-in hook-tool call (is-leader), as the charm's dispatch pays it. */
+    private double standInToolSeconds() {
+        Path tool = life.juju.dir().resolve("bin/is-leader");
+        Map<String, String> env = Map.of("FAKE_JUJU_DIR", life.juju.dir().toString());
+        List<Double> runs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            Processes.run(30, env, tool.toString()).check("is-leader");
+            runs.add((System.nanoTime() - start) / 1e9);
+        }
+        return median(runs);
     }
 
     /** The same pgBackRest command the charm runs, with the given configuration, directly. */
