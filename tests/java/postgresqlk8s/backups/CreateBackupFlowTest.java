@@ -207,6 +207,16 @@ class CreateBackupFlowTest {
         assertEquals(Optional.empty(), r.actionFailure());
         assertTrue(backupArgv().contains("--no-backup-standby"));
         assertEquals(List.of(), world.patroniConfig.applied, "the primary never refuses connections");
+        assertTrue(r.calls().stream().noneMatch(c -> c.startsWith("goal-state")),
+                "a primary backs itself up whatever the unit count: " + r.calls());
+    }
+
+    @Test
+    void isReplicaWithTlsDisabled_no_singleUnitWhosePatroniIsSilent_reachesTheRunningCheck() {
+        world.patroni.member = null;
+        Result r = createBackup(withStanza());
+        assertRefusedBeforeTouchingAnything(r, "Unit cannot perform backups as the database seems to be offline");
+        assertTrue(r.calls().stream().anyMatch(c -> c.startsWith("goal-state")), "the unit count decided: " + r.calls());
     }
 
     // --- Has stanza been initialised? ----------------------------------------------------------

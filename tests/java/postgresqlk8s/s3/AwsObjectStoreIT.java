@@ -224,6 +224,55 @@ class AwsObjectStoreIT {
         assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took);
     }
 
+    @Test
+    void connectAhead_touchesNothing_andTheCallsAfterItWork() throws Exception {
+        server.createBucket("ahead");
+        S3Parameters s3 = params("ahead", "/pg");
+        S3Parameters missing = params("ahead-missing", "/pg");
+
+        store.connect(s3);
+        store.connect(missing);
+
+        try (java.util.stream.Stream<Path> files = Files.list(server.basedir().resolve("ahead"))) {
+            assertEquals(0, files.count(), "no object was written");
+        }
+        assertFalse(Files.exists(server.basedir().resolve("ahead-missing")), "no bucket was created");
+        store.put(s3, "pg/latest", "after the connection");
+        assertEquals(Optional.of("after the connection"), store.get(s3, "pg/latest"));
+    }
+
+    @Test
+    void callsMadeWhileConnectingAhead_waitForIt_andSucceed() throws Exception {
+        server.createBucket("racing");
+        S3Parameters s3 = params("racing", "/");
+        Thread ahead = new Thread(() -> store.connect(s3));
+        ahead.start();
+
+        store.put(s3, "k", "v");
+        ahead.join(10_000);
+
+        assertFalse(ahead.isAlive());
+        assertEquals(Optional.of("v"), store.get(s3, "k"));
+    }
+
+    @Test
+    void connectAhead_toAClosedPort_neverThrows_andTheCallStillSaysWhy() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String endpoint = "https://127.0.0.1:" + closed;
+        S3Parameters s3 = with(params("any", "/"), "us-east-1", "path", endpoint, List.of(ca));
+
+        long start = System.nanoTime();
+        store.connect(s3);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> store.put(s3, "k", "v"));
+
+        assertTrue(took.compareTo(AwsObjectStore.CONNECT_AHEAD_LIMIT.plusSeconds(2)) < 0, "took " + took);
+        assertEquals("cannot write s3://any/k at " + endpoint + ": connection refused (Connection refused)", e.getMessage());
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------
 
     private static S3Parameters params(String bucket, String path) {

@@ -48,19 +48,24 @@ public final class CreateBackupFlow {
     }
 
     public Outcome handle(Event event) {
+        ClientsAhead ahead = ClientsAhead.start(seams);
         ActionContext action = framework.action().orElseThrow();
         String typeParam = action.params().getOrDefault("type", "full").toString();
         Optional<BackupType> type = BackupType.fromParam(typeParam);
         if (type.isEmpty()) {
+            ahead.cancel();
             return Outcome.fail(Messages.invalidBackupType(typeParam));
         }
-        warmUpClients();
-        Optional<String> refused = firstFailedCheck();
+        // Read first (reads only; the checks below still decide in flowchart order) so that the other
+        // core can open the S3 connection the metadata upload will reuse while this one asks Juju.
+        S3Gate gate = new S3Gate(s3);
+        ahead.s3Settings(gate.failure().isEmpty() ? Optional.of(gate.parameters()) : Optional.<S3Parameters>empty());
+        Optional<String> refused = firstFailedCheck(gate);
         if (refused.isPresent()) {
             LOG.warn("create-backup refused: {}", refused.get());
             return Outcome.fail(refused.get());
         }
-        S3Parameters settings = new S3Gate(s3).parameters();
+        S3Parameters settings = gate.parameters();
         Repository repository = new Repository(seams, facts.stanzaName(), settings);
         Optional<String> noReference = hasNoFullBackupToReference(type.get(), repository);
         if (noReference.isPresent()) {
@@ -73,24 +78,12 @@ public final class CreateBackupFlow {
         return backUp(action, type.get(), settings, repository, requested);
     }
 
-    /**
-     * A backup's overhead over pgBackRest alone is mostly client start-up: build the workload client and
-     * load the S3 library on the other core while this one waits on Juju's hook tools for the checks.
-     */
-    private void warmUpClients() {
-        Thread warm = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                seams.objectStore().warmUp();
-                seams.exec().prepare();
-            }
-        }, "warm-clients");
-        warm.setDaemon(true);
-        warm.start();
-    }
-
     /** The refusals before anything is touched, each a flowchart decision, in flowchart order. */
     Optional<String> firstFailedCheck() {
+        return firstFailedCheck(new S3Gate(s3));
+    }
+
+    private Optional<String> firstFailedCheck(S3Gate gate) {
         if (isUnitBlocked()) {
             return Optional.of(Messages.UNIT_BLOCKED);
         }
@@ -101,7 +94,7 @@ public final class CreateBackupFlow {
         if (!hasStanzaBeenInitialised()) {
             return Optional.of(Messages.STANZA_NOT_INITIALISED);
         }
-        Optional<String> s3Failure = new S3Gate(s3).failure();
+        Optional<String> s3Failure = gate.failure();
         if (s3Failure.isPresent()) {
             return s3Failure;
         }
@@ -129,14 +122,16 @@ public final class CreateBackupFlow {
 
     /** A replica needs TLS to ask the primary to push the WAL its backup depends on. */
     Optional<String> isReplicaWithTlsDisabled() {
-        if (facts.tlsEnabled() || facts.singleUnit()) {
+        if (facts.tlsEnabled()) {
             return Optional.empty();
         }
+        // Patroni answers from this pod; Juju's goal-state is a hook-tool call. A primary backs itself
+        // up whatever the number of units, so the usual case needs no goal-state.
         Optional<MemberStatus> member = facts.member();
-        if (member.isEmpty()) {
-            return Optional.of(Messages.DATABASE_OFFLINE);
+        if (member.isPresent() && member.get().isPrimary() || facts.singleUnit()) {
+            return Optional.empty();
         }
-        return member.get().isPrimary() ? Optional.empty() : Optional.of(Messages.TLS_NOT_ENABLED);
+        return Optional.of(member.isEmpty() ? Messages.DATABASE_OFFLINE : Messages.TLS_NOT_ENABLED);
     }
 
     boolean hasStanzaBeenInitialised() {

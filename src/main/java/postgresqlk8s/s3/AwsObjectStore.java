@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
@@ -52,6 +54,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
@@ -86,7 +89,11 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
     private static final ExecutionAttribute<Boolean> WITHOUT_LOCATION_CONSTRAINT =
             new ExecutionAttribute<>("postgresqlk8s.s3.withoutLocationConstraint");
 
+    /** How long the connection ahead of use may take before later calls stop waiting for it. */
+    static final Duration CONNECT_AHEAD_LIMIT = Duration.ofSeconds(3);
+
     private final Limits limits;
+    private volatile CountDownLatch connectionAhead;
     private S3Parameters clientParameters;
     private S3Client client;
 
@@ -207,6 +214,7 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
 
     /** Runs one SDK call, turning every way it can fail into an {@link ObjectStoreException}. */
     private <T> T call(String what, S3Parameters s3, Call<T> call) throws ObjectStoreException {
+        awaitConnectionAhead();
         S3Client c = client(s3, what);
         try {
             return call.run(c);
@@ -241,6 +249,40 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
             build(inert).close();
         } catch (RuntimeException e) {
             LOG.debug("S3 client warm-up failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * A HEAD of the bucket: one signed request over the connection later calls reuse (keep-alive). It
+     * gives up after {@link #CONNECT_AHEAD_LIMIT}; calls made meanwhile wait for it rather than race it
+     * with a second handshake.
+     */
+    @Override
+    public void connect(S3Parameters s3) {
+        CountDownLatch done = new CountDownLatch(1);
+        connectionAhead = done;
+        long start = System.nanoTime();
+        try {
+            client(s3, "connect").headBucket(HeadBucketRequest.builder().bucket(s3.bucket())
+                    .overrideConfiguration(o -> o.apiCallTimeout(CONNECT_AHEAD_LIMIT)).build());
+        } catch (ObjectStoreException | RuntimeException e) {
+            // best effort, also when the hook closes the client first: the real call reports failures
+            LOG.debug("S3 connection ahead of use: {}", scrub(String.valueOf(e.getMessage()), s3));
+        } finally {
+            done.countDown();
+        }
+        LOG.debug("S3 connection ahead of use in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private void awaitConnectionAhead() {
+        CountDownLatch ahead = connectionAhead;
+        if (ahead == null) {
+            return;
+        }
+        try {
+            ahead.await(CONNECT_AHEAD_LIMIT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

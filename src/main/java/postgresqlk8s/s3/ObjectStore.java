@@ -19,6 +19,14 @@ public interface ObjectStore {
     default void warmUp() {
     }
 
+    /**
+     * Opens a connection for these settings with a request that changes nothing, so that the TLS
+     * handshake and request signing are paid for on another thread before the first real call. Never
+     * throws: a failure here is left for the real call to report.
+     */
+    default void connect(S3Parameters s3) {
+    }
+
     /** Creates the bucket when it does not exist yet. */
     void ensureBucket(S3Parameters s3) throws ObjectStoreException;
 
