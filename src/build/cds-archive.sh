@@ -1,13 +1,26 @@
 #!/bin/sh
 # Makes lib/charm.jsa, the class-data sharing archive dispatch uses, by a training run of the packed
 # charm: the events a unit sees most, dispatched with the same runtime and flags as dispatch uses,
-# against stand-in hook tools, plus the client start-up probe (S3, Kubernetes, JSON; no network).
+# against stand-in hook tools, plus the client start-up probe (S3, Kubernetes, JSON). Given the test
+# classes, the probe also makes a backup's requests against loopback stand-ins (S3 over TLS, pod exec
+# over WebSocket), so that the archive holds the network path too; without them it trains without.
 # The class lists of all runs are merged and dumped into one static archive.
-# Usage: cds-archive.sh CHARM_DIR
+# Usage: cds-archive.sh CHARM_DIR [STAND_INS_CLASS_PATH]
 set -eu
 charm=$(cd "$1" && pwd)
+standins_cp=
+if [ -n "${2:-}" ]; then # absolute, as the script changes directory
+  for entry in $(echo "$2" | tr ':' ' '); do
+    [ -e "$entry" ] && standins_cp="$standins_cp${standins_cp:+:}$(cd "$(dirname "$entry")" && pwd)/$(basename "$entry")"
+  done
+fi
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
+standins_pid=
+cleanup() {
+  [ -n "$standins_pid" ] && kill "$standins_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
 cd "$charm"
 if [ -x jre/bin/java ]; then java=jre/bin/java
 elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java=$JAVA_HOME/bin/java
@@ -36,16 +49,54 @@ flags=$(grep -v '^#' jvm.options | tr '\n' ' ')
 n=0
 train() {
   n=$((n + 1))
+  dispatch_path=$1
+  shift
   env PATH="$work/bin:$PATH" JUJU_UNIT_NAME=postgresql-k8s/0 JUJU_MODEL_NAME=training JUJU_CHARM_DIR="$work" \
-    JUJU_DISPATCH_PATH="$1" JUJU_RELATION=s3-parameters JUJU_RELATION_ID=s3-parameters:1 JUJU_REMOTE_APP=s3-integrator \
-    "$java" $flags -Xshare:off -XX:DumpLoadedClassList="$work/$n.lst" -cp "$classpath" "$2" >/dev/null 2>&1 || true
+    JUJU_DISPATCH_PATH="$dispatch_path" JUJU_RELATION=s3-parameters JUJU_RELATION_ID=s3-parameters:1 JUJU_REMOTE_APP=s3-integrator \
+    "$java" $flags -Xshare:off -XX:DumpLoadedClassList="$work/$n.lst" -cp "$classpath" "$@" >"$work/$n.out" 2>&1 || true
+}
+
+# The loopback stand-ins run on the build's JDK (the charm's trimmed runtime has no HTTP server); a
+# missing piece only means a training run without the network path.
+loopback() {
+  [ -n "$standins_cp" ] || return 1
+  bjava=${JAVA_HOME:+$JAVA_HOME/bin/}java
+  keytool=${JAVA_HOME:+$JAVA_HOME/bin/}keytool
+  command -v "$keytool" >/dev/null 2>&1 || return 1
+  mkdir -p "$work/standins"
+  head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/standins/pass"
+  pass=$(cat "$work/standins/pass")
+  "$keytool" -genkeypair -noprompt -alias training -keyalg RSA -keysize 2048 -validity 2 -dname CN=127.0.0.1 \
+    -ext san=ip:127.0.0.1 -keystore "$work/standins/keys.p12" -storetype PKCS12 -storepass "$pass" \
+    -keypass "$pass" >"$work/standins/keytool.log" 2>&1 || return 1
+  "$keytool" -exportcert -rfc -alias training -keystore "$work/standins/keys.p12" -storepass "$pass" \
+    -file "$work/standins/ca.pem" >>"$work/standins/keytool.log" 2>&1 || return 1
+  "$bjava" -cp "$standins_cp" training.TrainingStandIns "$work/standins" "$work/standins/keys.p12" \
+    "$work/standins/pass" >"$work/standins/log" 2>&1 &
+  standins_pid=$!
+  i=0
+  while [ ! -f "$work/standins/ready" ]; do
+    i=$((i + 1))
+    [ $i -le 300 ] && kill -0 "$standins_pid" 2>/dev/null || { tail -5 "$work/standins/log" >&2; return 1; }
+    sleep 0.1
+  done
+  read -r s3_endpoint kubeconfig < "$work/standins/ready"
 }
 for event in hooks/update-status hooks/install hooks/leader-elected hooks/config-changed \
     hooks/s3-parameters-relation-joined hooks/s3-parameters-relation-changed \
     actions/list-backups actions/create-backup actions/restore; do
   train "$event" postgresqlk8s.Main
 done
-train hooks/update-status postgresqlk8s.ClientsProbe
+if loopback; then
+  train hooks/update-status postgresqlk8s.ClientsProbe --loopback "$s3_endpoint" "$work/standins/ca.pem" "$kubeconfig"
+  grep -q '^exec: ok' "$work/$n.out" || { echo "cds-archive: the loopback training run failed:" >&2; tail -5 "$work/$n.out" >&2; }
+  kill "$standins_pid" 2>/dev/null; wait "$standins_pid" 2>/dev/null || true; standins_pid=
+  network=", the network path trained"
+else
+  echo "cds-archive: no loopback stand-ins (test classes or keytool missing); training without the network path" >&2
+  train hooks/update-status postgresqlk8s.ClientsProbe
+  network=
+fi
 cat "$work"/*.lst > "$work/all.lst"
 rm -f lib/charm.jsa
 "$java" $flags -Xshare:dump -XX:SharedClassListFile="$work/all.lst" -XX:SharedArchiveFile=lib/charm.jsa \
@@ -55,7 +106,7 @@ rm -f lib/charm.jsa
 archive="-XX:SharedArchiveFile=lib/charm.jsa -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
 if "$java" $flags -Xshare:on $archive -cp "$classpath" -version >/dev/null 2>&1; then
   printf '# --- archive made by src/build/cds-archive.sh for this runtime\n-Xshare:auto\n-XX:SharedArchiveFile=lib/charm.jsa\n-XX:+UnlockDiagnosticVMOptions\n-XX:ArchiveRelocationMode=0\n' >> jvm.options
-  echo "cds-archive: lib/charm.jsa from $(sort -u "$work/all.lst" | wc -l) classes ($("$java" -version 2>&1 | head -1))"
+  echo "cds-archive: lib/charm.jsa from $(sort -u "$work/all.lst" | wc -l) classes$network ($("$java" -version 2>&1 | head -1))"
 else
   echo "cds-archive: this runtime cannot map the archive; dispatch runs without it" >&2
   rm -f lib/charm.jsa
