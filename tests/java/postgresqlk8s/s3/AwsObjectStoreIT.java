@@ -209,11 +209,7 @@ class AwsObjectStoreIT {
 
     @Test
     void closedPort_failsWithAConnectionReason_inSeconds() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        String endpoint = "https://127.0.0.1:" + closed;
+        String endpoint = closedPortEndpoint();
         S3Parameters s3 = with(params("any", "/"), "us-east-1", "path", endpoint, List.of(ca));
 
         long start = System.nanoTime();
@@ -257,11 +253,7 @@ class AwsObjectStoreIT {
 
     @Test
     void connectAhead_toAClosedPort_neverThrows_andTheCallStillSaysWhy() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        String endpoint = "https://127.0.0.1:" + closed;
+        String endpoint = closedPortEndpoint();
         S3Parameters s3 = with(params("any", "/"), "us-east-1", "path", endpoint, List.of(ca));
 
         long start = System.nanoTime();
@@ -274,6 +266,13 @@ class AwsObjectStoreIT {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------
+
+    /** An HTTPS endpoint on a loopback port nothing listens on. */
+    private static String closedPortEndpoint() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "https://127.0.0.1:" + s.getLocalPort();
+        }
+    }
 
     private static S3Parameters params(String bucket, String path) {
         return new S3Parameters(bucket, server.accessKey(), server.secretKey(), server.endpoint(), "us-east-1", path,
