@@ -65,11 +65,11 @@ loopback() {
   command -v "$keytool" >/dev/null 2>&1 || return 1
   mkdir -p "$work/standins"
   head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/standins/pass"
-  pass=$(cat "$work/standins/pass")
+  pass=$work/standins/pass # read from the file, never in argv
   "$keytool" -genkeypair -noprompt -alias training -keyalg RSA -keysize 2048 -validity 2 -dname CN=127.0.0.1 \
-    -ext san=ip:127.0.0.1 -keystore "$work/standins/keys.p12" -storetype PKCS12 -storepass "$pass" \
-    -keypass "$pass" >"$work/standins/keytool.log" 2>&1 || return 1
-  "$keytool" -exportcert -rfc -alias training -keystore "$work/standins/keys.p12" -storepass "$pass" \
+    -ext san=ip:127.0.0.1 -keystore "$work/standins/keys.p12" -storetype PKCS12 -storepass:file "$pass" \
+    -keypass:file "$pass" >"$work/standins/keytool.log" 2>&1 || return 1
+  "$keytool" -exportcert -rfc -alias training -keystore "$work/standins/keys.p12" -storepass:file "$pass" \
     -file "$work/standins/ca.pem" >>"$work/standins/keytool.log" 2>&1 || return 1
   "$bjava" -cp "$standins_cp" training.TrainingStandIns "$work/standins" "$work/standins/keys.p12" \
     "$work/standins/pass" >"$work/standins/log" 2>&1 &

@@ -16,6 +16,7 @@ import jujuops.testing.Result;
 import jujuops.testing.State;
 import jujuops.testing.TestEvent;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.s3.IntegratorData;
 import postgresqlk8s.workload.ExecResult;
 import postgresqlk8s.workload.WorkloadLayout;
 
@@ -28,12 +29,12 @@ final class BackupWorld {
     static final String UNIT = "postgresql-k8s/0";
     static final String MODEL = "dev";
     static final String STANZA = "dev.patroni-postgresql-k8s";
-    static final String ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
-    static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    static final String ACCESS_KEY = IntegratorData.ACCESS_KEY;
+    static final String SECRET_KEY = IntegratorData.SECRET_KEY;
     static final Instant NOW = Instant.parse("2026-11-25T18:36:13Z");
 
     /** The provider's application databag, as s3-integrator writes it (empty strings for unset fields). */
-    static final Map<String, String> INTEGRATOR_DATA = integratorData();
+    static final Map<String, String> INTEGRATOR_DATA = Map.copyOf(IntegratorData.typical());
 
     final FakeWorkloadExec exec = new FakeWorkloadExec();
     final FakeObjectStore s3 = new FakeObjectStore();
@@ -43,23 +44,6 @@ final class BackupWorld {
     final List<Duration> pauses = new ArrayList<>();
     int seamsBuilt;
 
-    private static Map<String, String> integratorData() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("access-key", ACCESS_KEY);
-        d.put("secret-key", SECRET_KEY);
-        d.put("bucket", "pg-backups");
-        d.put("endpoint", "https://s3.eu-west-1.amazonaws.com/");
-        d.put("region", "eu-west-1");
-        d.put("path", "/postgresql/");
-        d.put("s3-uri-style", "path");
-        d.put("storage-class", "");
-        d.put("s3-api-version", "");
-        d.put("delete-older-than-days", "");
-        d.put("attributes", "[]");
-        d.put("tls-ca-chain", "");
-        d.put("data", "{\"bucket\": \"pg-backups\", \"path\": \"/postgresql/\"}");
-        return Map.copyOf(d);
-    }
 
     Seams seams() {
         seamsBuilt++;

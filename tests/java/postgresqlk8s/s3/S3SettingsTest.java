@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,28 +17,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The s3-integrator's application databag as the real provider writes it, and the ways it goes wrong. */
 class S3SettingsTest {
 
-    private static final String ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
-    private static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    private static final String ACCESS_KEY = IntegratorData.ACCESS_KEY;
+    private static final String SECRET_KEY = IntegratorData.SECRET_KEY;
     private static final String PEM_A = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUAAAA\n-----END CERTIFICATE-----";
     private static final String PEM_B = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUBBBB\n-----END CERTIFICATE-----";
 
-    /** What s3-integrator (v0) writes after `juju config s3-integrator ...` and sync-s3-credentials. */
     private static Map<String, String> integrator() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("access-key", ACCESS_KEY);
-        d.put("secret-key", SECRET_KEY);
-        d.put("bucket", "pg-backups");
-        d.put("endpoint", "https://s3.eu-west-1.amazonaws.com/");
-        d.put("region", "eu-west-1");
-        d.put("path", "/postgresql/");
-        d.put("s3-uri-style", "path");
-        d.put("storage-class", "");
-        d.put("s3-api-version", "");
-        d.put("delete-older-than-days", "");
-        d.put("attributes", "[]");
-        d.put("tls-ca-chain", "");
-        d.put("data", "{\"bucket\": \"pg-backups\", \"path\": \"/postgresql/\"}");
-        return d;
+        return IntegratorData.typical();
     }
 
     private static Map<String, String> with(String key, String value) {

@@ -1,6 +1,7 @@
 package jujuops.model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,9 +22,9 @@ public final class Model {
     private Boolean leader;
     private Config config;
     private Status unitStatus;
-    private final java.util.Map<String, List<String>> relationIds = new java.util.HashMap<>();
-    private final java.util.Map<String, Relation> peers = new java.util.HashMap<>();
-    private final java.util.Map<String, Relation> known = new java.util.HashMap<>();
+    private final Map<String, List<String>> relationIds = new HashMap<>();
+    private final Map<String, Relation> peers = new HashMap<>();
+    private final Map<String, Relation> known = new HashMap<>();
 
     public Model(HookTools tools, String unitName, String modelName, String modelUuid) {
         this.tools = tools;

@@ -79,10 +79,6 @@ public final class CreateBackupFlow {
     }
 
     /** The refusals before anything is touched, each a flowchart decision, in flowchart order. */
-    Optional<String> firstFailedCheck() {
-        return firstFailedCheck(new S3Gate(s3));
-    }
-
     private Optional<String> firstFailedCheck(S3Gate gate) {
         if (isUnitBlocked()) {
             return Optional.of(Messages.UNIT_BLOCKED);

@@ -1,5 +1,9 @@
 package postgresqlk8s.pgbackrest;
 
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -31,8 +35,8 @@ public record RestoreTarget(Optional<BackupLabel> backup, Optional<String> time,
         }
     }
 
-    private static final java.time.format.DateTimeFormatter STAMP = java.time.format.DateTimeFormatter
-            .ofPattern("uuuu-MM-dd HH:mm:ss").withResolverStyle(java.time.format.ResolverStyle.STRICT);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
 
     /** {@code latest}, or a timestamp of the accepted shape that is also a real date and time. */
     public static boolean isValidTime(String text) {
@@ -43,9 +47,9 @@ public record RestoreTarget(Optional<BackupLabel> backup, Optional<String> time,
             return false;
         }
         try {
-            java.time.LocalDateTime.parse(text.substring(0, 19), STAMP);
+            LocalDateTime.parse(text.substring(0, 19), STAMP);
             return true;
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return false;
         }
     }

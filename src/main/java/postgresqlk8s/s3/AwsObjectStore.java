@@ -286,7 +286,7 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
         }
     }
 
-    @Override
+    /** Builds the client for these settings without a request (the start-up probe measures this). */
     public void prepare(S3Parameters s3) throws ObjectStoreException {
         client(s3, "prepare the S3 client");
     }

@@ -8,10 +8,6 @@ import java.util.Optional;
  */
 public interface ObjectStore {
 
-    /** Builds the client for these settings without a request (see {@code WorkloadExec#prepare}). */
-    default void prepare(S3Parameters s3) throws ObjectStoreException {
-    }
-
     /**
      * Loads and initialises the client library on the calling thread, with no request and no settings,
      * so that building the real client later is quick. A flow calls it on another core early on.
