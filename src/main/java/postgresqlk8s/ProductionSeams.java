@@ -11,7 +11,10 @@ import postgresqlk8s.backups.Seams;
 import postgresqlk8s.cluster.PeerKeys;
 import postgresqlk8s.kubernetes.KubernetesClients;
 import postgresqlk8s.kubernetes.KubernetesClusterStateStore;
+import postgresqlk8s.kubernetes.KubernetesUnitPod;
+import postgresqlk8s.kubernetes.UnitPod;
 import postgresqlk8s.kubernetes.KubernetesWorkloadExec;
+import postgresqlk8s.patroni.PatroniConfig;
 import postgresqlk8s.patroni.PatroniRestClient;
 import postgresqlk8s.patroni.PatroniYaml;
 import postgresqlk8s.patroni.WorkloadPatroniConfig;
@@ -35,19 +38,27 @@ final class ProductionSeams {
         String pod = KubernetesClients.podOf(framework.model().unitName());
         KubernetesClients kubernetes = KubernetesClients.fromEnvironment(env);
         KubernetesWorkloadExec exec = new KubernetesWorkloadExec(kubernetes, namespace, pod, KubernetesWorkloadExec.CONTAINER);
-        PatroniRestClient patroni = new PatroniRestClient(layout.patroniUrl(pod, app));
+        PatroniRestClient patroni = new PatroniRestClient(WorkloadLayout.patroniUrl(pod, app));
+        KubernetesUnitPod unitPod = new KubernetesUnitPod(kubernetes, namespace, pod);
         WorkloadPatroniConfig patroniConfig = new WorkloadPatroniConfig(new WorkloadFiles(exec), layout,
-                () -> cluster(framework, layout, pod, app, namespace), patroni);
+                () -> cluster(framework, unitPod, pod, app, namespace), patroni);
         return new Seams(exec, new AwsObjectStore(), patroni,
-                new KubernetesClusterStateStore(kubernetes, namespace, app), patroniConfig,
+                new KubernetesClusterStateStore(kubernetes, namespace, app), unitPod, patroniConfig,
                 Clock.systemUTC(), Seams.Pause.SLEEP, layout);
     }
 
-    /** The cluster as Patroni's configuration names it, passwords from the peer relation. */
-    private static PatroniYaml.Cluster cluster(Framework framework, WorkloadLayout layout, String pod, String app, String namespace) {
+    /** The cluster as Patroni's configuration names it: the pod's address, passwords from the peer relation. */
+    private static PatroniYaml.Cluster cluster(Framework framework, UnitPod unitPod, String pod, String app, String namespace)
+            throws PatroniConfig.ConfigException {
         Optional<Relation> peers = framework.model().peers(PeerKeys.ENDPOINT);
         Databag data = peers.orElseThrow(() -> new IllegalStateException("no peer relation yet")).localAppData();
-        return new PatroniYaml.Cluster("patroni-" + app, pod, layout.memberHost(pod, app), namespace,
+        String address;
+        try {
+            address = unitPod.address();
+        } catch (UnitPod.PodException e) {
+            throw new PatroniConfig.ConfigException("cannot learn the pod's address: " + e.getMessage(), e);
+        }
+        return new PatroniYaml.Cluster("patroni-" + app, pod, WorkloadLayout.podHost(pod, app), address, namespace,
                 password(data, PeerKeys.SUPERUSER_PASSWORD), password(data, PeerKeys.REPLICATION_PASSWORD),
                 password(data, PeerKeys.REWIND_PASSWORD));
     }

@@ -40,6 +40,7 @@ final class BackupWorld {
     final FakeObjectStore s3 = new FakeObjectStore();
     final FakePatroni patroni = new FakePatroni();
     final FakeClusterStateStore clusterState = new FakeClusterStateStore();
+    final FakeUnitPod pod = new FakeUnitPod();
     final FakePatroniConfig patroniConfig = new FakePatroniConfig();
     final List<Duration> pauses = new ArrayList<>();
     int seamsBuilt;
@@ -47,7 +48,7 @@ final class BackupWorld {
 
     Seams seams() {
         seamsBuilt++;
-        return new Seams(exec, s3, patroni, clusterState, patroniConfig,
+        return new Seams(exec, s3, patroni, clusterState, pod, patroniConfig,
                 Clock.fixed(NOW, ZoneOffset.UTC), pauses::add, WorkloadLayout.PRODUCTION);
     }
 

@@ -114,4 +114,69 @@ class DatabaseFlowsTest {
         assertEquals(0, world.seamsBuilt);
         assertEquals(List.of("relation-ids database-peers"), r.calls());
     }
+
+    @Test
+    void pebbleReady_onANonLeaderBeforeTheLeaderInitialised_waits_andStartsNothing() {
+        Result r = context.run(TestEvent.pebbleReady("postgresql"),
+                withPeers(Map.of(PeerKeys.SUPERUSER_PASSWORD, "s", PeerKeys.REPLICATION_PASSWORD, "r",
+                        PeerKeys.REWIND_PASSWORD, "w")).withLeader(false));
+        assertEquals(1, r.state().deferred().size());
+        assertEquals(Status.waiting("waiting for the leader to initialise the cluster"), r.unitStatus());
+        assertEquals(List.of(), world.exec.commands());
+        assertTrue(world.pod.labelled.isEmpty());
+    }
+
+    @Test
+    void pebbleReady_onANonLeaderOnceInitialised_joinsAsAReplica_andRecordsNothing() {
+        world.patroni.member = new MemberStatus("replica", "streaming", 1);
+        world.exec.answer("pebble services", BackupWorld.ok("Service  Startup  Current  Since\npostgresql  enabled  inactive  -\n"));
+        Result r = context.run(TestEvent.pebbleReady("postgresql"),
+                withPeers(Map.of(PeerKeys.SUPERUSER_PASSWORD, "s", PeerKeys.REPLICATION_PASSWORD, "r",
+                        PeerKeys.REWIND_PASSWORD, "w", PeerKeys.CLUSTER_INITIALISED, "True")).withLeader(false));
+        assertEquals(Status.active(), r.unitStatus());
+        assertTrue(world.exec.verbs().contains("pebble start"), world.exec.verbs().toString());
+        assertEquals(Map.of(PeerKeys.SUPERUSER_PASSWORD, "s", PeerKeys.REPLICATION_PASSWORD, "r",
+                PeerKeys.REWIND_PASSWORD, "w", PeerKeys.CLUSTER_INITIALISED, "True"), appData(r));
+    }
+
+    @Test
+    void pebbleReady_givesTheVolumeToPostgres_andLabelsThePod_beforePatroniIsConfigured() {
+        world.exec.answer("pebble services", BackupWorld.ok("Service  Startup  Current  Since\npostgresql  enabled  inactive  -\n"));
+        world.patroniConfig.onApply = () -> assertEquals(1, world.pod.labelled.size(), "labelled before configured");
+        context.run(TestEvent.pebbleReady("postgresql"), withPeers(Map.of()));
+        assertEquals(List.of(Map.of("application", "patroni", "cluster-name", "patroni-postgresql-k8s")), world.pod.labelled);
+        List<List<String>> argv = world.exec.commands().stream().map(c -> c.argv()).toList();
+        assertEquals(List.of("chown", "postgres:postgres", "/var/lib/postgresql/data"), argv.get(0));
+        assertEquals(List.of("install", "-d", "-o", "postgres", "-g", "postgres", "-m", "0700",
+                "/var/lib/postgresql/data/pgdata"), argv.get(1));
+    }
+
+    @Test
+    void pebbleReady_whenThePodCannotBeLabelled_defers_andStartsNothing() {
+        world.pod.refusal = "labelling pod postgresql-k8s-0 in namespace dev failed: HTTP 403: forbidden";
+        Result r = context.run(TestEvent.pebbleReady("postgresql"), withPeers(Map.of()));
+        assertEquals(1, r.state().deferred().size());
+        assertTrue(world.patroniConfig.applied.isEmpty());
+        assertFalse(world.exec.verbs().contains("pebble start"));
+        assertTrue(r.logs().stream().anyMatch(l -> l.contains("HTTP 403")), r.logs().toString());
+    }
+
+    @Test
+    void peersChanged_withANewStanza_archivesIntoIt_once() {
+        State state = withPeers(Map.of(PeerKeys.STANZA, BackupWorld.STANZA)).withLeader(false)
+                .withStored(Map.of("rendered-stanza", ""));
+        Result r = context.run(TestEvent.relation("changed", BackupWorld.peers(Map.of(PeerKeys.STANZA, BackupWorld.STANZA), Map.of())), state);
+        assertEquals(1, world.patroniConfig.applied.size());
+        assertEquals(BackupWorld.STANZA, world.patroniConfig.last().archiveStanza().orElseThrow().value());
+        assertEquals(BackupWorld.STANZA, r.state().stored().get("rendered-stanza"));
+        context.run(TestEvent.relation("changed", BackupWorld.peers(Map.of(PeerKeys.STANZA, BackupWorld.STANZA), Map.of())), r.state());
+        assertEquals(1, world.patroniConfig.applied.size(), "the same stanza again changes nothing");
+    }
+
+    @Test
+    void peersChanged_beforeTheDatabaseWasStarted_changesNothing() {
+        context.run(TestEvent.relation("changed", BackupWorld.peers(Map.of(PeerKeys.STANZA, BackupWorld.STANZA), Map.of())),
+                withPeers(Map.of(PeerKeys.STANZA, BackupWorld.STANZA)).withLeader(false));
+        assertTrue(world.patroniConfig.applied.isEmpty());
+    }
 }

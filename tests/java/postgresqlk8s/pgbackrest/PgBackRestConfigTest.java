@@ -152,7 +152,7 @@ class PgBackRestConfigTest {
     void caFile_onlyWithAChain() {
         assertFalse(global(aws()).containsKey("repo1-s3-ca-file"));
         Map<String, String> g = global(s3("https://minio.example:9000", Optional.empty(), List.of(PEM)));
-        assertEquals("/etc/pgbackrest-s3-ca.pem", g.get("repo1-s3-ca-file"));
+        assertEquals("/var/lib/postgresql/data/pgbackrest-tls-ca-chain.crt", g.get("repo1-s3-ca-file"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package postgresqlk8s.pgbackrest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
@@ -80,19 +81,9 @@ class PgBackRestTest {
     }
 
     @Test
-    void aLocalStackLayout_namesTheConfigFile() throws Exception {
-        WorkloadLayout p = WorkloadLayout.PRODUCTION;
-        WorkloadLayout local = new WorkloadLayout(p.dataDir(), "/stack/pgbackrest.conf", p.s3CaFile(), p.patroniConf(), p.pebble(),
-                p.pgSocketDir(), p.pgPort(), p.pgUser(), p.patroniUrl(), p.pgBackRestLogPath(), p.pgBackRestLockPath(),
-                p.pgBackRestSpoolPath(), true, p.pgBinDir(), p.patroniListen(), p.pgListen(), p.etcdHosts(), p.memberHost());
-        PgBackRest withConfig = new PgBackRest(c -> {
-            ran.add(c);
-            return new ExecResult(0, "", "", false);
-        }, local, STANZA);
-        withConfig.info();
-        assertEquals(List.of("pgbackrest", "--config=/stack/pgbackrest.conf", "info", "--output=json"), only().argv());
-        assertEquals("pgbackrest --config=/stack/pgbackrest.conf --stanza=dev.patroni-postgresql-k8s "
-                + "--pg1-path=/var/lib/postgresql/data/pgdata --set=20230101-090000F --type=immediate --target-action=promote restore",
-                withConfig.restoreCommand(RestoreTarget.backup(new BackupLabel("20230101-090000F"))));
+    void commands_readTheConfigAtItsDefaultPath_soNoneNamesIt() throws Exception {
+        pgbackrest.info();
+        assertEquals(List.of("pgbackrest", "info", "--output=json"), only().argv());
+        assertFalse(pgbackrest.restoreCommand(RestoreTarget.backup(new BackupLabel("20230101-090000F"))).contains("--config"));
     }
 }

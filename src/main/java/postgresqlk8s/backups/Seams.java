@@ -3,6 +3,7 @@ package postgresqlk8s.backups;
 import java.time.Clock;
 
 import postgresqlk8s.kubernetes.ClusterStateStore;
+import postgresqlk8s.kubernetes.UnitPod;
 import postgresqlk8s.patroni.Patroni;
 import postgresqlk8s.patroni.PatroniConfig;
 import postgresqlk8s.s3.ObjectStore;
@@ -18,6 +19,7 @@ public record Seams(
         ObjectStore objectStore,
         Patroni patroni,
         ClusterStateStore clusterState,
+        UnitPod pod,
         PatroniConfig patroniConfig,
         Clock clock,
         Pause pause,

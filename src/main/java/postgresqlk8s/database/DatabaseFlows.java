@@ -2,6 +2,7 @@ package postgresqlk8s.database;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,8 +19,12 @@ import postgresqlk8s.backups.Seams;
 import postgresqlk8s.cluster.PeerKeys;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.Patroni;
+import postgresqlk8s.kubernetes.UnitPod;
 import postgresqlk8s.patroni.PatroniConfig;
+import postgresqlk8s.patroni.PatroniYaml;
 import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.workload.Command;
+import postgresqlk8s.workload.ExecResult;
 import postgresqlk8s.workload.WorkloadCommandException;
 import postgresqlk8s.workload.WorkloadFiles;
 import postgresqlk8s.workload.WorkloadService;
@@ -35,6 +40,11 @@ public final class DatabaseFlows implements jujuops.Observer {
     static final int START_POLLS = 60;
     static final Duration START_POLL = Duration.ofSeconds(1);
     static final String WAITING = "waiting for the database to start";
+    static final String PEERS_CHANGED = PeerKeys.ENDPOINT + "-relation-changed";
+    /** Unit-local memory: the stanza this unit's Patroni configuration archives to ("" for none). */
+    static final String RENDERED_STANZA = "rendered-stanza";
+    static final String AWAITING_LEADER = "waiting for the leader to initialise the cluster";
+    private static final Duration VOLUME_DEADLINE = Duration.ofSeconds(30);
     private static final Logger LOG = Logs.get(DatabaseFlows.class);
 
     private final Framework framework;
@@ -50,6 +60,7 @@ public final class DatabaseFlows implements jujuops.Observer {
         framework.observe("leader-elected", "DatabaseFlows.onLeaderElected", flows);
         framework.observe("postgresql-pebble-ready", "DatabaseFlows.onPebbleReady", flows);
         framework.observe("update-status", "DatabaseFlows.onUpdateStatus", flows);
+        framework.observe(PEERS_CHANGED, "DatabaseFlows.onPeersChanged", flows);
     }
 
     /** Routes by event name; one observer instead of a lambda per event keeps hook start-up lean. */
@@ -62,6 +73,8 @@ public final class DatabaseFlows implements jujuops.Observer {
                 return onPebbleReady(event);
             case "update-status":
                 return onUpdateStatus(event);
+            case PEERS_CHANGED:
+                return onPeersChanged(event);
             default:
                 throw new IllegalStateException("DatabaseFlows has no flow for " + event.name());
         }
@@ -106,10 +119,16 @@ public final class DatabaseFlows implements jujuops.Observer {
             LOG.info("waiting for the leader to generate the database passwords");
             return Outcome.defer();
         }
+        if (!framework.model().isLeader() && appData(peers.get(), PeerKeys.CLUSTER_INITIALISED).isEmpty()) {
+            // Only the leader bootstraps; the others join its cluster as replicas once it runs.
+            LOG.info("waiting for the leader to initialise the cluster");
+            framework.model().setUnitStatus(Status.waiting(AWAITING_LEADER));
+            return Outcome.defer();
+        }
         Optional<StanzaName> stanza = appData(peers.get(), PeerKeys.STANZA).map(StanzaName::new);
         try {
             startDatabase(stanza);
-        } catch (WorkloadUnreachableException e) {
+        } catch (WorkloadUnreachableException | UnitPod.PodException e) {
             LOG.warn("workload not reachable yet: {}", e.getMessage());
             return Outcome.defer();
         } catch (WorkloadCommandException | PatroniConfig.ConfigException e) {
@@ -120,10 +139,13 @@ public final class DatabaseFlows implements jujuops.Observer {
         return awaitPrimary(peers.get());
     }
 
-    private void startDatabase(Optional<StanzaName> stanza)
-            throws WorkloadUnreachableException, WorkloadCommandException, PatroniConfig.ConfigException {
+    private void startDatabase(Optional<StanzaName> stanza) throws WorkloadUnreachableException,
+            WorkloadCommandException, PatroniConfig.ConfigException, UnitPod.PodException {
         Seams s = seams.get();
+        prepareVolume(s);
+        s.pod().label(PatroniYaml.labels("patroni-" + framework.model().appName()));
         s.patroniConfig().apply(PatroniConfig.Settings.normal(stanza));
+        framework.stored().put(RENDERED_STANZA, stanza.map(StanzaName::value).orElse(""));
         String layerFile = s.layout().patroniConf() + ".layer.json";
         new WorkloadFiles(s.exec()).write(layerFile, PebbleLayer.render(s.layout()), "root", "0644");
         WorkloadService services = new WorkloadService(s.exec(), s.layout().pebble());
@@ -131,6 +153,49 @@ public final class DatabaseFlows implements jujuops.Observer {
         if (!services.isRunning(WorkloadService.POSTGRESQL)) {
             services.start(WorkloadService.POSTGRESQL);
         }
+    }
+
+    /**
+     * A fresh data volume belongs to root (only MicroK8s' hostpath volumes are world-writable): the data
+     * directory is made for postgres, and the volume given to postgres so Patroni can rename a failed
+     * data directory beside it.
+     */
+    private static void prepareVolume(Seams s) throws WorkloadUnreachableException, WorkloadCommandException {
+        String user = s.layout().pgUser();
+        List<Command> steps = List.of(
+                Command.asRoot(VOLUME_DEADLINE, "chown", user + ":" + user, s.layout().storageDir()),
+                Command.asRoot(VOLUME_DEADLINE, "install", "-d", "-o", user, "-g", user, "-m", "0700", s.layout().dataDir()));
+        for (Command step : steps) {
+            ExecResult r = s.exec().run(step);
+            if (!r.succeeded()) {
+                throw new WorkloadCommandException("could not prepare the data volume (" + String.join(" ", step.argv())
+                        + "): exit " + r.exitCode() + " " + r.stderr().strip());
+            }
+        }
+    }
+
+    /**
+     * A non-leader archives WAL into the stanza too once the leader recorded it (it may become the
+     * primary), so its Patroni configuration follows the stanza in the peer data.
+     */
+    Outcome onPeersChanged(Event event) {
+        Optional<Relation> peers = peers();
+        Optional<String> rendered = framework.stored().get(RENDERED_STANZA);
+        if (peers.isEmpty() || rendered.isEmpty() || appData(peers.get(), PeerKeys.RESTORING_BACKUP).isPresent()) {
+            return Outcome.done();
+        }
+        Optional<StanzaName> stanza = appData(peers.get(), PeerKeys.STANZA).map(StanzaName::new);
+        if (rendered.get().equals(stanza.map(StanzaName::value).orElse(""))) {
+            return Outcome.done();
+        }
+        try {
+            seams.get().patroniConfig().apply(PatroniConfig.Settings.normal(stanza));
+        } catch (PatroniConfig.ConfigException e) {
+            LOG.warn("could not update Patroni's configuration for the stanza: {}", e.getMessage());
+            return Outcome.defer();
+        }
+        framework.stored().put(RENDERED_STANZA, stanza.map(StanzaName::value).orElse(""));
+        return Outcome.done();
     }
 
     /** Polls Patroni a bounded time; the leader records the cluster once a primary runs. */

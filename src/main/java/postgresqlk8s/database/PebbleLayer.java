@@ -20,8 +20,7 @@ final class PebbleLayer {
     static String render(WorkloadLayout layout) {
         Map<String, Object> services = new LinkedHashMap<>();
         services.put("postgresql", service("Patroni running PostgreSQL", "patroni " + layout.patroniConf(), "enabled", layout));
-        String config = layout.pgBackRestConfigArg() ? " --config=" + layout.pgBackRestConf() : "";
-        services.put("pgbackrest-server", service("pgBackRest TLS server", "pgbackrest" + config + " server", "disabled", layout));
+        services.put("pgbackrest-server", service("pgBackRest TLS server", "pgbackrest server", "disabled", layout));
         Map<String, Object> layer = new LinkedHashMap<>();
         layer.put("summary", "postgresql layer");
         layer.put("description", "pebble config layer for postgresql");

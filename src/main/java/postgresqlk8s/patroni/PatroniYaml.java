@@ -16,11 +16,23 @@ public final class PatroniYaml {
      *
      * @param scope Patroni's cluster name, {@code patroni-<app>}
      * @param member this member's name, the pod name
-     * @param host the address other members and clients reach this one at
+     * @param host the name other members and clients reach this one at (the pod's DNS name)
+     * @param podIp the pod's address, which Patroni's Kubernetes DCS publishes in the leader's Endpoints
      * @param namespace the Kubernetes namespace (the model) for the Kubernetes DCS
      */
-    public record Cluster(String scope, String member, String host, String namespace,
-                          String superuserPassword, String replicationPassword, String rewindPassword) {}
+    public record Cluster(String scope, String member, String host, String podIp, String namespace,
+                          String superuserPassword, String replicationPassword, String rewindPassword) {
+        @Override
+        public String toString() {
+            return "Cluster[scope=" + scope + ", member=" + member + ", host=" + host + ", podIp=" + podIp
+                    + ", namespace=" + namespace + ", passwords hidden]";
+        }
+    }
+
+    /** The pod labels by which Patroni's Kubernetes DCS finds the cluster's members. */
+    public static java.util.Map<String, String> labels(String scope) {
+        return java.util.Map.of("application", "patroni", "cluster-name", scope);
+    }
 
     private PatroniYaml() {}
 
@@ -32,9 +44,9 @@ public final class PatroniYaml {
         y.append("log:\n");
         line(y, 1, "level", "INFO");
         y.append("restapi:\n");
-        line(y, 1, "listen", layout.patroniListen());
-        line(y, 1, "connect_address", c.host() + ":" + port(layout.patroniListen()));
-        dcs(y, c, layout);
+        line(y, 1, "listen", layout.listenHost(c.podIp()) + ":" + WorkloadLayout.PATRONI_PORT);
+        line(y, 1, "connect_address", c.host() + ":" + WorkloadLayout.PATRONI_PORT);
+        kubernetes(y, c, layout);
         bootstrap(y, layout, s);
         postgresql(y, c, layout, s);
         y.append("tags:\n");
@@ -45,19 +57,20 @@ public final class PatroniYaml {
         return y.toString();
     }
 
-    private static void dcs(StringBuilder y, Cluster c, WorkloadLayout layout) {
-        if (layout.etcdDcs()) {
-            y.append("etcd3:\n");
-            line(y, 1, "hosts", layout.etcdHosts());
-            line(y, 1, "protocol", "http");
-            return;
-        }
+    /** Patroni's store: Kubernetes Endpoints in the model's namespace, members found by pod labels. */
+    private static void kubernetes(StringBuilder y, Cluster c, WorkloadLayout layout) {
         y.append("kubernetes:\n");
         line(y, 1, "namespace", c.namespace());
         y.append("  use_endpoints: true\n");
+        line(y, 1, "pod_ip", c.podIp());
+        y.append("  ports:\n");
+        y.append("  - name: \"postgresql\"\n    port: ").append(layout.pgPort()).append('\n');
+        line(y, 1, "scope_label", "cluster-name");
+        line(y, 1, "role_label", "role");
         y.append("  labels:\n");
-        line(y, 2, "application", "patroni");
-        line(y, 2, "cluster-name", c.scope());
+        for (java.util.Map.Entry<String, String> label : new java.util.TreeMap<>(labels(c.scope())).entrySet()) {
+            line(y, 2, label.getKey(), label.getValue());
+        }
     }
 
     private static void bootstrap(StringBuilder y, WorkloadLayout layout, PatroniConfig.Settings s) {
@@ -83,7 +96,7 @@ public final class PatroniYaml {
 
     private static void postgresql(StringBuilder y, Cluster c, WorkloadLayout layout, PatroniConfig.Settings s) {
         y.append("postgresql:\n");
-        line(y, 1, "listen", layout.pgListen());
+        line(y, 1, "listen", layout.listenHost(c.podIp()) + ":" + layout.pgPort());
         line(y, 1, "connect_address", c.host() + ":" + layout.pgPort());
         line(y, 1, "data_dir", layout.dataDir());
         line(y, 1, "bin_dir", layout.pgBinDir());
@@ -110,8 +123,7 @@ public final class PatroniYaml {
         if (stanza.isEmpty()) {
             return "/bin/true";
         }
-        String config = layout.pgBackRestConfigArg() ? " --config=" + layout.pgBackRestConf() : "";
-        return "pgbackrest" + config + " --stanza=" + stanza.get() + " archive-push %p";
+        return "pgbackrest --stanza=" + stanza.get() + " archive-push %p";
     }
 
     private static void credentials(StringBuilder y, String role, String user, String password) {
@@ -137,9 +149,5 @@ public final class PatroniYaml {
             }
         }
         return q.append('"').toString();
-    }
-
-    private static String port(String listen) {
-        return listen.substring(listen.lastIndexOf(':') + 1);
     }
 }

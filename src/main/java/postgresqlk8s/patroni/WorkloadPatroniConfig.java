@@ -1,7 +1,5 @@
 package postgresqlk8s.patroni;
 
-import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import jujuops.logging.Logs;
 
@@ -20,10 +18,16 @@ public final class WorkloadPatroniConfig implements PatroniConfig {
 
     private final WorkloadFiles files;
     private final WorkloadLayout layout;
-    private final Supplier<PatroniYaml.Cluster> cluster;
+    private final ClusterSource cluster;
     private final Patroni patroni;
 
-    public WorkloadPatroniConfig(WorkloadFiles files, WorkloadLayout layout, Supplier<PatroniYaml.Cluster> cluster, Patroni patroni) {
+    /** The cluster as the configuration names it, gathered when the configuration is rendered. */
+    @FunctionalInterface
+    public interface ClusterSource {
+        PatroniYaml.Cluster get() throws ConfigException;
+    }
+
+    public WorkloadPatroniConfig(WorkloadFiles files, WorkloadLayout layout, ClusterSource cluster, Patroni patroni) {
         this.files = files;
         this.layout = layout;
         this.cluster = cluster;

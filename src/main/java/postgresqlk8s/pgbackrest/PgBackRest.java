@@ -70,9 +70,6 @@ public final class PgBackRest {
      */
     public String restoreCommand(RestoreTarget target) {
         StringBuilder cmd = new StringBuilder("pgbackrest");
-        if (layout.pgBackRestConfigArg()) {
-            cmd.append(" --config=").append(layout.pgBackRestConf());
-        }
         cmd.append(" --stanza=").append(stanza).append(" --pg1-path=").append(layout.dataDir());
         cmd.append(target.arguments());
         cmd.append(" restore");
@@ -82,9 +79,6 @@ public final class PgBackRest {
     private ExecResult run(Duration deadline, String... args) throws WorkloadUnreachableException {
         List<String> argv = new ArrayList<>();
         argv.add("pgbackrest");
-        if (layout.pgBackRestConfigArg()) {
-            argv.add("--config=" + layout.pgBackRestConf());
-        }
         argv.addAll(List.of(args));
         return exec.run(new Command(argv, layout.pgUser(), null, deadline, Command.DEFAULT_CAPTURE));
     }

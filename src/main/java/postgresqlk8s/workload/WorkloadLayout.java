@@ -5,109 +5,140 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 import jujuops.json.Json;
+import jujuops.json.JsonException;
 
 /**
- * Where things are in the workload container. Production values are those of the charmed-postgresql
- * image; a local test stack, which runs the same processes on one machine, names its own in a JSON file
- * given by {@value #OVERRIDE_ENV}.
+ * Where things are in the workload container: the charmed-postgresql image's paths and ports, which are
+ * the same everywhere. Two things may differ from the image, and only they: the PostgreSQL major version
+ * (its binaries are under {@code /usr/lib/postgresql/<version>/bin}), and where the database and Patroni
+ * listen. A pod has an address of its own, so production listens on all of the pod's addresses; pods
+ * that share one machine's network (a local cluster) listen on the pod's address only. A JSON file named
+ * by {@value #OVERRIDE_ENV} may say {@code {"postgresql-version": "15", "listen": "pod-address"}}; any
+ * other key is refused, so that nothing else can drift from production.
  *
- * @param patroniUrl Patroni's REST API; empty means {@code http(s)://<pod>.<app>-endpoints:8008}
- * @param pgBackRestConfigArg true when pgBackRest commands must name the config file (it is not at the
- *                            default {@code /etc/pgbackrest.conf})
- * @param etcdHosts Patroni's DCS when not empty ({@code host:port}); empty means Kubernetes Endpoints,
- *                  the production DCS — the one part of Patroni's configuration a local stack changes
- * @param memberHost where other members and clients reach this one; empty means the pod's DNS name
- *                   {@code <pod>.<app>-endpoints}
+ * @param postgresqlVersion the PostgreSQL major version in the image
+ * @param listen where PostgreSQL and Patroni's REST API listen
  */
-public record WorkloadLayout(
-        String dataDir,
-        String pgBackRestConf,
-        String s3CaFile,
-        String patroniConf,
-        String pebble,
-        String pgSocketDir,
-        int pgPort,
-        String pgUser,
-        String patroniUrl,
-        String pgBackRestLogPath,
-        String pgBackRestLockPath,
-        String pgBackRestSpoolPath,
-        boolean pgBackRestConfigArg,
-        String pgBinDir,
-        String patroniListen,
-        String pgListen,
-        String etcdHosts,
-        String memberHost) {
+public record WorkloadLayout(String postgresqlVersion, Listen listen) {
 
     public static final String OVERRIDE_ENV = "POSTGRESQL_K8S_WORKLOAD_LAYOUT";
 
-    public static final WorkloadLayout PRODUCTION = new WorkloadLayout(
-            "/var/lib/postgresql/data/pgdata",
-            "/etc/pgbackrest.conf",
-            "/etc/pgbackrest-s3-ca.pem",
-            "/var/lib/postgresql/data/patroni.yml",
-            "/charm/bin/pebble",
-            "/tmp",
-            5432,
-            "postgres",
-            "",
-            "/var/lib/postgresql/data/logs",
-            "/tmp",
-            "/var/lib/pgbackrest/spool",
-            false,
-            "/usr/lib/postgresql/14/bin",
-            "0.0.0.0:8008",
-            "0.0.0.0:5432",
-            "",
-            "");
-
-    /** The address of this member: the configured one, else the pod's name in the app's headless service. */
-    public String memberHost(String pod, String app) {
-        return memberHost.isEmpty() ? pod + "." + app + "-endpoints" : memberHost;
+    /** Where PostgreSQL and Patroni's REST API listen. */
+    public enum Listen {
+        /** Every address of the pod (0.0.0.0), as in production. */
+        ALL_ADDRESSES,
+        /** The pod's own address only. */
+        POD_ADDRESS
     }
 
-    /** Patroni's REST API: the configured URL, else on the member's host at Patroni's port. */
-    public String patroniUrl(String pod, String app) {
-        if (!patroniUrl.isEmpty()) {
-            return patroniUrl;
+    public static final WorkloadLayout PRODUCTION = new WorkloadLayout("14", Listen.ALL_ADDRESSES);
+
+    /** The data volume's mount point. */
+    public static final String STORAGE_DIR = "/var/lib/postgresql/data";
+    public static final int PATRONI_PORT = 8008;
+
+    public WorkloadLayout {
+        if (!postgresqlVersion.matches("[0-9]{1,3}")) {
+            throw new IllegalArgumentException("not a PostgreSQL major version: " + postgresqlVersion);
         }
-        return "http://" + memberHost(pod, app) + ":" + patroniListen.substring(patroniListen.lastIndexOf(':') + 1);
     }
 
-    /** True when Patroni keeps its state in etcd (a local stack) rather than Kubernetes Endpoints. */
-    public boolean etcdDcs() {
-        return !etcdHosts.isEmpty();
+    public String storageDir() {
+        return STORAGE_DIR;
     }
 
-    /** The production layout, or the one a local stack names in the environment. */
+    public String dataDir() {
+        return STORAGE_DIR + "/pgdata";
+    }
+
+    public String pgBackRestConf() {
+        return "/etc/pgbackrest.conf";
+    }
+
+    /** The S3 provider's CA chain, on the data volume as the Python charm keeps it. */
+    public String s3CaFile() {
+        return STORAGE_DIR + "/pgbackrest-tls-ca-chain.crt";
+    }
+
+    public String patroniConf() {
+        return STORAGE_DIR + "/patroni.yml";
+    }
+
+    public String pebble() {
+        return "/charm/bin/pebble";
+    }
+
+    public String pgSocketDir() {
+        return "/tmp";
+    }
+
+    public int pgPort() {
+        return 5432;
+    }
+
+    public String pgUser() {
+        return "postgres";
+    }
+
+    public String pgBackRestLogPath() {
+        return "/var/log/pgbackrest";
+    }
+
+    public String pgBackRestLockPath() {
+        return "/tmp";
+    }
+
+    public String pgBackRestSpoolPath() {
+        return "/var/lib/pgbackrest/spool";
+    }
+
+    public String pgBinDir() {
+        return "/usr/lib/postgresql/" + postgresqlVersion + "/bin";
+    }
+
+    /** The address PostgreSQL and Patroni bind: all of the pod's, or its own IP. */
+    public String listenHost(String podIp) {
+        return listen == Listen.ALL_ADDRESSES ? "0.0.0.0" : podIp;
+    }
+
+    /** The name of a unit's pod in the application's headless service, as other pods reach it. */
+    public static String podHost(String pod, String app) {
+        return pod + "." + app + "-endpoints";
+    }
+
+    /** Patroni's REST API of a unit's pod. */
+    public static String patroniUrl(String pod, String app) {
+        return "http://" + podHost(pod, app) + ":" + PATRONI_PORT;
+    }
+
+    /** The production layout, or the one the environment names (version and listen addresses only). */
     public static WorkloadLayout fromEnv(Map<String, String> env) {
         String file = env.get(OVERRIDE_ENV);
         if (file == null || file.isBlank()) {
             return PRODUCTION;
         }
+        Map<String, Object> m;
         try {
-            Map<String, Object> m = Json.parseObject(Files.readString(Path.of(file)));
-            WorkloadLayout p = PRODUCTION;
-            return new WorkloadLayout(
-                    str(m, "data-dir", p.dataDir), str(m, "pgbackrest-conf", p.pgBackRestConf),
-                    str(m, "s3-ca-file", p.s3CaFile), str(m, "patroni-conf", p.patroniConf),
-                    str(m, "pebble", p.pebble), str(m, "pg-socket-dir", p.pgSocketDir),
-                    m.containsKey("pg-port") ? ((Number) m.get("pg-port")).intValue() : p.pgPort,
-                    str(m, "pg-user", p.pgUser), str(m, "patroni-url", p.patroniUrl),
-                    str(m, "pgbackrest-log-path", p.pgBackRestLogPath), str(m, "pgbackrest-lock-path", p.pgBackRestLockPath),
-                    str(m, "pgbackrest-spool-path", p.pgBackRestSpoolPath), true,
-                    str(m, "pg-bin-dir", p.pgBinDir), str(m, "patroni-listen", p.patroniListen),
-                    str(m, "pg-listen", p.pgListen), str(m, "etcd-hosts", p.etcdHosts),
-                    str(m, "member-host", p.memberHost));
+            m = Json.parseObject(Files.readString(Path.of(file)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the workload layout named by " + OVERRIDE_ENV, e);
+        } catch (JsonException e) {
+            throw new IllegalArgumentException("the workload layout named by " + OVERRIDE_ENV + " is not a JSON object");
         }
-    }
-
-    private static String str(Map<String, Object> m, String key, String fallback) {
-        Object v = m.get(key);
-        return v instanceof String ? (String) v : fallback;
+        Set<String> unknown = new java.util.TreeSet<>(m.keySet());
+        unknown.removeAll(Set.of("postgresql-version", "listen"));
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("the workload layout may set only postgresql-version and listen, not " + unknown);
+        }
+        Object version = m.getOrDefault("postgresql-version", PRODUCTION.postgresqlVersion);
+        Object listen = m.getOrDefault("listen", "all-addresses");
+        if (!(version instanceof String) || !("all-addresses".equals(listen) || "pod-address".equals(listen))) {
+            throw new IllegalArgumentException("the workload layout needs postgresql-version as a string and listen as "
+                    + "all-addresses or pod-address");
+        }
+        return new WorkloadLayout((String) version, "pod-address".equals(listen) ? Listen.POD_ADDRESS : Listen.ALL_ADDRESSES);
     }
 }

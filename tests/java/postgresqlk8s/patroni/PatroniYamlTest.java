@@ -1,0 +1,66 @@
+package postgresqlk8s.patroni;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.Test;
+
+import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.workload.WorkloadLayout;
+
+/** Patroni's configuration, read back by a YAML parser as Patroni would read it. */
+class PatroniYamlTest {
+
+    private static final PatroniYaml.Cluster CLUSTER = new PatroniYaml.Cluster("patroni-postgresql-k8s",
+            "postgresql-k8s-1", "postgresql-k8s-1.postgresql-k8s-endpoints", "10.1.0.12", "dev",
+            "su\"per:secret", "repl #pass", "rew'ind");
+
+    private static JsonNode parse(WorkloadLayout layout, PatroniConfig.Settings settings) throws Exception {
+        return new ObjectMapper(new YAMLFactory()).readTree(PatroniYaml.render(CLUSTER, layout, settings));
+    }
+
+    @Test
+    void kubernetesDcs_findsMembersByLabel_andPublishesThePodsAddress() throws Exception {
+        JsonNode k = parse(WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty())).get("kubernetes");
+        assertEquals("dev", k.get("namespace").asText());
+        assertTrue(k.get("use_endpoints").asBoolean());
+        assertEquals("10.1.0.12", k.get("pod_ip").asText());
+        assertEquals("patroni", k.at("/labels/application").asText());
+        assertEquals("patroni-postgresql-k8s", k.at("/labels/cluster-name").asText());
+        assertEquals("cluster-name", k.get("scope_label").asText());
+        assertEquals(5432, k.at("/ports/0/port").asInt());
+    }
+
+    @Test
+    void production_listensOnAllAddresses_aLocalCluster_onThePodsOwn() throws Exception {
+        JsonNode prod = parse(WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty()));
+        assertEquals("0.0.0.0:8008", prod.at("/restapi/listen").asText());
+        assertEquals("0.0.0.0:5432", prod.at("/postgresql/listen").asText());
+        assertEquals("postgresql-k8s-1.postgresql-k8s-endpoints:5432", prod.at("/postgresql/connect_address").asText());
+        assertEquals("/usr/lib/postgresql/14/bin", prod.at("/postgresql/bin_dir").asText());
+        JsonNode local = parse(new WorkloadLayout("15", WorkloadLayout.Listen.POD_ADDRESS), PatroniConfig.Settings.normal(Optional.empty()));
+        assertEquals("10.1.0.12:8008", local.at("/restapi/listen").asText());
+        assertEquals("10.1.0.12:5432", local.at("/postgresql/listen").asText());
+    }
+
+    @Test
+    void passwords_survive_quotesAndYamlSyntax() throws Exception {
+        JsonNode auth = parse(WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty())).at("/postgresql/authentication");
+        assertEquals("su\"per:secret", auth.at("/superuser/password").asText());
+        assertEquals("repl #pass", auth.at("/replication/password").asText());
+        assertEquals("rew'ind", auth.at("/rewind/password").asText());
+        assertFalse(CLUSTER.toString().contains("secret"));
+    }
+
+    @Test
+    void archiving_usesTheDefaultConfigFile() throws Exception {
+        JsonNode y = parse(WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.of(new StanzaName("dev.patroni-postgresql-k8s"))));
+        assertEquals("pgbackrest --stanza=dev.patroni-postgresql-k8s archive-push %p", y.at("/postgresql/parameters/archive_command").asText());
+    }
+}
