@@ -49,6 +49,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
     private final String token = newToken();
     private final Set<String> forbiddenTokens = ConcurrentHashMap.newKeySet();
     private final List<List<String>> execs = new CopyOnWriteArrayList<>();
+    private final List<String> restCalls = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger stdinCloses = new AtomicInteger();
     private int openExecs;
@@ -227,6 +228,11 @@ public final class LocalKubernetesApi implements AutoCloseable {
         return List.copyOf(execs);
     }
 
+    /** Every REST call (not exec) that got past the token check, as {@code METHOD path?query}, in arrival order. */
+    public List<String> restCalls() {
+        return List.copyOf(restCalls);
+    }
+
     /** How many {@code [255, 0]} (close stdin) frames arrived, whatever the protocol. */
     public int stdinCloses() {
         return stdinCloses.get();
@@ -343,6 +349,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
                     }
                     continue;
                 }
+                restCalls.add(request.method() + " " + request.path() + query(request));
                 RestHandler.handle(this, request, out);
             }
         } catch (IOException e) {
@@ -396,6 +403,11 @@ public final class LocalKubernetesApi implements AutoCloseable {
     private static boolean isExec(HttpRequest request) {
         String[] parts = request.path().split("/");
         return parts.length == 8 && parts[7].equals("exec") && parts[5].equals("pods");
+    }
+
+    private static String query(HttpRequest request) {
+        return request.query().isEmpty() ? "" : "?" + String.join("&",
+                request.query().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     private static String newToken() {

@@ -197,6 +197,15 @@ class LocalKubernetesApiRestTest {
     }
 
     @Test
+    void restCalls_recordMethodPathAndQuery_inArrivalOrder() throws Exception {
+        rest.watch("pods?labelSelector=a%3Db&watch=true&timeoutSeconds=0");
+        createEndpoints("pg", "");
+
+        assertEquals(List.of("GET /api/v1/namespaces/ns/pods?labelSelector=a=b&watch=true&timeoutSeconds=0",
+                "POST /api/v1/namespaces/ns/endpoints"), api.restCalls());
+    }
+
+    @Test
     void anotherToken_is401_onRestToo() throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
         var response = client.send(java.net.http.HttpRequest.newBuilder(
