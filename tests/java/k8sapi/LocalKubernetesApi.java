@@ -1,10 +1,6 @@
 package k8sapi;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -45,7 +41,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
     private final SelfSignedTls tls;
     private final String namespace;
     private final ApiObjects objects = new ApiObjects();
-    private final Map<String, List<String>> execPrefixes = new ConcurrentHashMap<>();
+    private final PodRegistry pods;
     private final String token = newToken();
     private final Set<String> forbiddenTokens = ConcurrentHashMap.newKeySet();
     private final List<List<String>> execs = new CopyOnWriteArrayList<>();
@@ -64,6 +60,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
     private LocalKubernetesApi(String namespace, SelfSignedTls tls, String... pods) throws IOException {
         this.namespace = namespace;
         this.tls = tls;
+        this.pods = new PodRegistry(objects, namespace);
         for (String pod : pods) {
             addPod(LocalPod.named(pod));
         }
@@ -115,24 +112,12 @@ public final class LocalKubernetesApi implements AutoCloseable {
 
     /** Registers the pod: its Pod object appears (an ADDED event) and exec into it runs after its prefix. */
     public void addPod(LocalPod pod) {
-        try {
-            objects.create("pods", namespace, pod.object());
-        } catch (ApiError e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-        execPrefixes.put(pod.name(), pod.execPrefix());
+        pods.add(pod);
     }
 
     /** Deletes the Pod object (a DELETED event); exec into it is then 404. False if there was none. */
     public boolean removePod(String name) {
-        try {
-            objects.delete("pods", namespace, name);
-            return true;
-        } catch (ApiError e) {
-            return false;
-        } finally {
-            execPrefixes.remove(name);
-        }
+        return pods.remove(name);
     }
 
     /** A copy of the stored object of {@code pods}, {@code endpoints} or {@code services} in this namespace. */
@@ -169,18 +154,9 @@ public final class LocalKubernetesApi implements AutoCloseable {
      * beside it ({@code certificate-authority}, an absolute path), so client-java and Patroni verify the server.
      */
     public Path writeKubeconfig(Path dir, String bearerToken) throws IOException {
-        List<String> cluster = new ArrayList<>(List.of("    server: " + url()));
-        if (tls()) {
-            Path ca = writeCaPem(dir.resolve("ca-" + port() + ".crt")).toAbsolutePath();
-            cluster.add("    certificate-authority: " + ca);
-        }
-        List<String> lines = new ArrayList<>(List.of("apiVersion: v1", "kind: Config", "clusters:", "- name: local",
-                "  cluster:"));
-        lines.addAll(cluster);
-        lines.addAll(List.of("contexts:", "- name: " + CONTEXT, "  context:", "    cluster: local", "    user: charm",
-                "    namespace: " + namespace, "current-context: " + CONTEXT, "users:", "- name: charm", "  user:",
-                "    token: " + bearerToken, ""));
-        return Files.writeString(dir.resolve("kubeconfig-" + bearerToken.hashCode()), String.join("\n", lines));
+        Path ca = tls() ? writeCaPem(dir.resolve("ca-" + port() + ".crt")) : null;
+        return Kubeconfig.write(dir.resolve("kubeconfig-" + bearerToken.hashCode()), url(), ca, namespace, CONTEXT,
+                bearerToken);
     }
 
     /** A token the API knows but that may do nothing: every request with it gets 403. */
@@ -288,12 +264,30 @@ public final class LocalKubernetesApi implements AutoCloseable {
         stdinCloses.incrementAndGet();
     }
 
-    /** The argv to put before an exec'd command in that pod; empty when the pod does not exist. */
-    Optional<List<String>> execPrefix(String ns, String pod) {
-        if (objects.get("pods", ns, pod).isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(execPrefixes.getOrDefault(pod, List.of()));
+    void recordRestCall(String call) {
+        restCalls.add(call);
+    }
+
+    void countRequest() {
+        requests.incrementAndGet();
+    }
+
+    /** 0 when the token may do anything, 403 for a forbidden one, 401 for any other. */
+    int refusal(String presented) {
+        return presented.equals(token) ? 0 : forbiddenTokens.contains(presented) ? 403 : 401;
+    }
+
+    synchronized void execStarted() {
+        openExecs++;
+    }
+
+    synchronized void execEnded() {
+        openExecs--;
+        notifyAll();
+    }
+
+    PodRegistry pods() {
+        return pods;
     }
 
     /** The callback that replaces deleting stored Endpoints, or null. */
@@ -327,87 +321,14 @@ public final class LocalKubernetesApi implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 connections.add(socket);
-                thread("k8s-api-connection", () -> serve(socket));
+                thread("k8s-api-connection", () -> {
+                    ApiConnection.serve(this, socket);
+                    connections.remove(socket);
+                });
             } catch (IOException e) {
                 // closed
             }
         }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-            for (HttpRequest request = HttpRequest.read(in); request != null; request = HttpRequest.read(in)) {
-                requests.incrementAndGet();
-                if (refused(request, out)) {
-                    continue;
-                }
-                if (isExec(request)) {
-                    if (exec(request, in, out)) {
-                        return; // an upgraded connection carries one exec
-                    }
-                    continue;
-                }
-                restCalls.add(request.method() + " " + request.path() + query(request));
-                RestHandler.handle(this, request, out);
-            }
-        } catch (IOException e) {
-            // the client hung up or the server is closing
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            connections.remove(socket);
-        }
-    }
-
-    /** Runs one exec; false when it was refused without an upgrade (the connection may go on). */
-    private boolean exec(HttpRequest request, InputStream in, OutputStream out) throws IOException, InterruptedException {
-        String[] parts = request.path().split("/");
-        Optional<List<String>> prefix = execPrefix(parts[4], parts[6]);
-        if (prefix.isEmpty()) {
-            ApiError missing = ApiError.notFound("pods", parts[6]);
-            HttpRequest.respond(out, missing.code, missing.statusJson());
-            return false;
-        }
-        if (!request.header("Upgrade").equalsIgnoreCase("websocket")) {
-            ApiError notUpgrade = ApiError.badRequest("pod exec needs a WebSocket upgrade here");
-            HttpRequest.respond(out, notUpgrade.code, notUpgrade.statusJson());
-            return false;
-        }
-        synchronized (this) {
-            openExecs++;
-        }
-        try {
-            ExecHandler.handle(this, request, prefix.get(), in, out);
-            return true;
-        } finally {
-            synchronized (this) {
-                openExecs--;
-                notifyAll();
-            }
-        }
-    }
-
-    /** Answers 401 or 403 when the token does not allow the request. */
-    private boolean refused(HttpRequest request, OutputStream out) throws IOException {
-        String presented = request.header("Authorization").replaceFirst("^Bearer ", "");
-        int code = presented.equals(token) ? 0 : forbiddenTokens.contains(presented) ? 403 : 401;
-        if (code != 0) {
-            HttpRequest.respond(out, code, HttpRequest.status(code, HttpRequest.reason(code).replace(" ", ""),
-                    code == 401 ? "Unauthorized" : "forbidden: cannot do this in namespace " + namespace));
-        }
-        return code != 0;
-    }
-
-    private static boolean isExec(HttpRequest request) {
-        String[] parts = request.path().split("/");
-        return parts.length == 8 && parts[7].equals("exec") && parts[5].equals("pods");
-    }
-
-    private static String query(HttpRequest request) {
-        return request.query().isEmpty() ? "" : "?" + String.join("&",
-                request.query().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     private static String newToken() {
