@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import jujuops.json.Json;
 
 /**
  * One exec request, answered as a kubelet would: the WebSocket upgrade with the chosen subprotocol, the
- * empty {@code [1]} frame, the argv run locally (this machine stands in for the container), channels 1
+ * empty {@code [1]} frame, the argv run locally after the pod's exec prefix (which may enter the pod's
+ * namespaces; this machine stands in for the container), channels 1
  * and 2 streamed as the process writes, channel 0 into its stdin ({@code [255, 0]} closes it on v5),
  * then the status on channel 3 and a close frame.
  */
@@ -28,17 +30,20 @@ final class ExecHandler {
     private final LocalKubernetesApi api;
     private final ServerWebSocket socket;
     private final List<String> argv;
+    private final List<String> prefix;
     private final boolean v5;
 
-    private ExecHandler(LocalKubernetesApi api, ServerWebSocket socket, List<String> argv, boolean v5) {
+    private ExecHandler(LocalKubernetesApi api, ServerWebSocket socket, List<String> argv, List<String> prefix,
+            boolean v5) {
         this.api = api;
         this.socket = socket;
         this.argv = argv;
+        this.prefix = prefix;
         this.v5 = v5;
     }
 
-    static void handle(LocalKubernetesApi api, HttpRequest request, InputStream in, OutputStream out)
-            throws IOException, InterruptedException {
+    static void handle(LocalKubernetesApi api, HttpRequest request, List<String> prefix, InputStream in,
+            OutputStream out) throws IOException, InterruptedException {
         List<String> argv = request.params("command");
         api.recordExec(argv);
         String protocol = api.choose(request.header("Sec-WebSocket-Protocol"));
@@ -49,7 +54,7 @@ final class ExecHandler {
         ServerWebSocket.accept(out, request.header("Sec-WebSocket-Key"), protocol);
         ServerWebSocket socket = new ServerWebSocket(in, out);
         socket.sendChannel(STDOUT, new byte[0], 0, 0);
-        ExecHandler exec = new ExecHandler(api, socket, argv, protocol.equals(LocalKubernetesApi.V5));
+        ExecHandler exec = new ExecHandler(api, socket, argv, prefix, protocol.equals(LocalKubernetesApi.V5));
         switch (api.execBehaviour()) {
             case RUN -> exec.run(request.params("stdin").contains("true"));
             case HANG -> exec.readFrames(null);
@@ -61,7 +66,9 @@ final class ExecHandler {
     private void run(boolean stdin) throws IOException, InterruptedException {
         Process process;
         try {
-            process = api.track(new ProcessBuilder(argv).start());
+            List<String> inPod = new ArrayList<>(prefix);
+            inPod.addAll(argv);
+            process = api.track(new ProcessBuilder(inPod).start());
         } catch (IOException e) {
             end(notStarted(argv.get(0)));
             return;

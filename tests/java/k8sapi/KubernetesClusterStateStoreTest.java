@@ -55,6 +55,14 @@ class KubernetesClusterStateStoreTest {
 
     @Test
     void endpointsAlreadyGone_countAsDeleted() throws Exception {
+        store.deleteClusterState();
+
+        String base = "DELETE /api/v1/namespaces/" + NAMESPACE + "/endpoints/";
+        assertEquals(List.of(base + LEADER, base + CONFIG), api.restCalls());
+    }
+
+    @Test
+    void deletionThroughACallback_asksItForEachName() throws Exception {
         api.onEndpointsDeletion((namespace, name) -> {
             asked.add(namespace + "/" + name);
             return 404;

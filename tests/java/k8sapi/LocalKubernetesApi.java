@@ -1,10 +1,6 @@
 package k8sapi;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,27 +20,32 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntBiFunction;
 
 /**
- * A Kubernetes API on 127.0.0.1 for tests, JDK only, plain HTTP: a bearer token, pod exec over the
- * WebSocket channel protocol ({@link ExecHandler}, commands run on this machine), reading a pod and
- * deleting Endpoints ({@link RestHandler}). Deletion goes through a pluggable callback, by default an
- * in-memory set of Endpoints. {@link #writeKubeconfig} names it for client-java. Closing it stops
- * listening, ends every connection and kills what it started.
+ * A Kubernetes API on 127.0.0.1 for tests, JDK only, over plain HTTP or, from {@link #startTls}, HTTPS
+ * with a key pair made at start: a bearer token; pods, endpoints and services kept in memory with the
+ * REST calls and watches Patroni's Kubernetes DCS makes ({@link RestHandler}, {@link ApiObjects}); pod
+ * exec over the WebSocket channel protocol ({@link ExecHandler}), the command run on this machine after
+ * the pod's exec prefix ({@link LocalPod}). {@link #writeKubeconfig} names it for client-java and Patroni.
+ * Closing it stops listening, ends every connection and kills what it started.
  */
 public final class LocalKubernetesApi implements AutoCloseable {
 
     public static final String V4 = "v4.channel.k8s.io";
     public static final String V5 = "v5.channel.k8s.io";
+    /** The context {@link #writeKubeconfig} names (Patroni's {@code kubernetes.context}). */
+    public static final String CONTEXT = "local";
 
     /** How exec requests are answered. */
     public enum ExecBehaviour { RUN, HANG, DROP, FAIL_TO_START }
 
     private final ServerSocket server;
+    private final SelfSignedTls tls;
     private final String namespace;
-    private final Set<String> pods;
+    private final ApiObjects objects = new ApiObjects();
+    private final PodRegistry pods;
     private final String token = newToken();
     private final Set<String> forbiddenTokens = ConcurrentHashMap.newKeySet();
-    private final Set<String> endpoints = ConcurrentHashMap.newKeySet();
     private final List<List<String>> execs = new CopyOnWriteArrayList<>();
+    private final List<String> restCalls = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger stdinCloses = new AtomicInteger();
     private int openExecs;
@@ -51,38 +54,109 @@ public final class LocalKubernetesApi implements AutoCloseable {
     private final Thread acceptor;
     private volatile ExecBehaviour execBehaviour = ExecBehaviour.RUN;
     private volatile List<String> protocols = List.of(V5, V4);
-    private volatile ToIntBiFunction<String, String> endpointsDeletion = this::deleteStored;
+    private volatile ToIntBiFunction<String, String> endpointsDeletion;
+    private volatile Duration watchTimeout = Duration.ofSeconds(30);
 
-    private LocalKubernetesApi(String namespace, Set<String> pods) throws IOException {
+    private LocalKubernetesApi(String namespace, SelfSignedTls tls, String... pods) throws IOException {
         this.namespace = namespace;
-        this.pods = pods;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.tls = tls;
+        this.pods = new PodRegistry(objects, namespace);
+        for (String pod : pods) {
+            addPod(LocalPod.named(pod));
+        }
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        this.server = tls == null ? new ServerSocket(0, 50, loopback)
+                : tls.context().getServerSocketFactory().createServerSocket(0, 50, loopback);
         this.acceptor = thread("k8s-api-accept", this::acceptLoop);
     }
 
+    /** Plain HTTP; the named pods exist, without labels, IP or exec prefix. */
     public static LocalKubernetesApi start(String namespace, String... pods) throws IOException {
-        return new LocalKubernetesApi(namespace, Set.of(pods));
+        return new LocalKubernetesApi(namespace, null, pods);
+    }
+
+    /** HTTPS with a self-signed certificate for 127.0.0.1 made now ({@link #caPem()}); otherwise as {@link #start}. */
+    public static LocalKubernetesApi startTls(String namespace, String... pods) throws IOException, InterruptedException {
+        return new LocalKubernetesApi(namespace, SelfSignedTls.create(), pods);
     }
 
     public int port() {
         return server.getLocalPort();
     }
 
+    public String namespace() {
+        return namespace;
+    }
+
+    public boolean tls() {
+        return tls != null;
+    }
+
+    /** {@code http(s)://127.0.0.1:<port>}. */
+    public String url() {
+        return (tls() ? "https" : "http") + "://127.0.0.1:" + port();
+    }
+
+    /** The certificate clients trust (it is its own CA), PEM; only with TLS. */
+    public String caPem() {
+        if (tls == null) {
+            throw new IllegalStateException("this stand-in speaks plain HTTP: start it with startTls");
+        }
+        return tls.caPem();
+    }
+
+    /** Writes {@link #caPem()} to the file, readable by all (it is public), and returns the file. */
+    public Path writeCaPem(Path file) throws IOException {
+        return Files.writeString(file, caPem());
+    }
+
+    /** Registers the pod: its Pod object appears (an ADDED event) and exec into it runs after its prefix. */
+    public void addPod(LocalPod pod) {
+        pods.add(pod);
+    }
+
+    /** Deletes the Pod object (a DELETED event); exec into it is then 404. False if there was none. */
+    public boolean removePod(String name) {
+        return pods.remove(name);
+    }
+
+    /** A copy of the stored object of {@code pods}, {@code endpoints} or {@code services} in this namespace. */
+    public Optional<Map<String, Object>> object(String resource, String name) {
+        return objects.get(resource, namespace, name);
+    }
+
+    /** Copies of every stored object of that resource in this namespace, by name. */
+    public List<Map<String, Object>> objects(String resource) {
+        return objects.list(resource, namespace, LabelSelector.EVERYTHING).items();
+    }
+
+    /** The global resourceVersion: raised by every change. */
+    public long resourceVersion() {
+        return objects.version();
+    }
+
+    /** How long a watch without {@code timeoutSeconds} lasts before the server ends it (default 30 s). */
+    public void watchTimeout(Duration timeout) {
+        this.watchTimeout = timeout;
+    }
+
     public String token() {
         return token;
     }
 
-    /** A kubeconfig naming this API with its valid token. */
+    /** A kubeconfig naming this API with its valid token; context {@value #CONTEXT}. */
     public Path writeKubeconfig(Path dir) throws IOException {
         return writeKubeconfig(dir, token);
     }
 
+    /**
+     * A kubeconfig in the folder, context {@value #CONTEXT}. With TLS it names the CA file it writes
+     * beside it ({@code certificate-authority}, an absolute path), so client-java and Patroni verify the server.
+     */
     public Path writeKubeconfig(Path dir, String bearerToken) throws IOException {
-        String yaml = String.join("\n", "apiVersion: v1", "kind: Config", "clusters:", "- name: local",
-                "  cluster:", "    server: http://127.0.0.1:" + port(), "contexts:", "- name: local",
-                "  context:", "    cluster: local", "    user: charm", "    namespace: " + namespace,
-                "current-context: local", "users:", "- name: charm", "  user:", "    token: " + bearerToken, "");
-        return Files.writeString(dir.resolve("kubeconfig-" + bearerToken.hashCode()), yaml);
+        Path ca = tls() ? writeCaPem(dir.resolve("ca-" + port() + ".crt")) : null;
+        return Kubeconfig.write(dir.resolve("kubeconfig-" + bearerToken.hashCode()), url(), ca, namespace, CONTEXT,
+                bearerToken);
     }
 
     /** A token the API knows but that may do nothing: every request with it gets 403. */
@@ -101,15 +175,26 @@ public final class LocalKubernetesApi implements AutoCloseable {
         this.protocols = List.of(supported);
     }
 
+    /** Stores Endpoints objects with these names and no labels, as if something had created them. */
     public void addEndpoints(String... names) {
-        endpoints.addAll(List.of(names));
+        for (String name : names) {
+            try {
+                objects.create("endpoints", namespace, Map.of("metadata", Map.of("name", name)));
+            } catch (ApiError e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
     }
 
+    /** The names of the stored Endpoints in this namespace. */
     public Set<String> endpoints() {
-        return Set.copyOf(endpoints);
+        return Set.copyOf(objects("endpoints").stream().map(KubeObject::name).toList());
     }
 
-    /** Replaces the default: (namespace, name) to an HTTP status, 200 deleted, 404 absent. */
+    /**
+     * For stacks whose Patroni keeps its state elsewhere (etcd): deleting one Endpoints then asks this
+     * (namespace, name) to an HTTP status, 200 deleted, 404 absent, instead of deleting the stored object.
+     */
     public void onEndpointsDeletion(ToIntBiFunction<String, String> handler) {
         this.endpointsDeletion = handler;
     }
@@ -117,6 +202,11 @@ public final class LocalKubernetesApi implements AutoCloseable {
     /** Every exec's argv, in arrival order. */
     public List<List<String>> execs() {
         return List.copyOf(execs);
+    }
+
+    /** Every REST call (not exec) that got past the token check, as {@code METHOD path?query}, in arrival order. */
+    public List<String> restCalls() {
+        return List.copyOf(restCalls);
     }
 
     /** How many {@code [255, 0]} (close stdin) frames arrived, whatever the protocol. */
@@ -174,12 +264,47 @@ public final class LocalKubernetesApi implements AutoCloseable {
         stdinCloses.incrementAndGet();
     }
 
-    boolean hasPod(String ns, String pod) {
-        return namespace.equals(ns) && pods.contains(pod);
+    void recordRestCall(String call) {
+        restCalls.add(call);
     }
 
+    void countRequest() {
+        requests.incrementAndGet();
+    }
+
+    /** 0 when the token may do anything, 403 for a forbidden one, 401 for any other. */
+    int refusal(String presented) {
+        return presented.equals(token) ? 0 : forbiddenTokens.contains(presented) ? 403 : 401;
+    }
+
+    synchronized void execStarted() {
+        openExecs++;
+    }
+
+    synchronized void execEnded() {
+        openExecs--;
+        notifyAll();
+    }
+
+    PodRegistry pods() {
+        return pods;
+    }
+
+    /** The callback that replaces deleting stored Endpoints, or null. */
     ToIntBiFunction<String, String> endpointsDeletion() {
         return endpointsDeletion;
+    }
+
+    ApiObjects objects() {
+        return objects;
+    }
+
+    Duration watchTimeout() {
+        return watchTimeout;
+    }
+
+    boolean isOpen() {
+        return !server.isClosed();
     }
 
     /** The first protocol of ours that the client offered, or null. */
@@ -196,70 +321,14 @@ public final class LocalKubernetesApi implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 connections.add(socket);
-                thread("k8s-api-connection", () -> serve(socket));
+                thread("k8s-api-connection", () -> {
+                    ApiConnection.serve(this, socket);
+                    connections.remove(socket);
+                });
             } catch (IOException e) {
                 // closed
             }
         }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-            for (HttpRequest request = HttpRequest.read(in); request != null; request = HttpRequest.read(in)) {
-                requests.incrementAndGet();
-                if (refused(request, out)) {
-                    continue;
-                }
-                if (isExec(request)) {
-                    exec(request, in, out);
-                    return; // an upgraded connection carries one exec
-                }
-                RestHandler.handle(this, request, out);
-            }
-        } catch (IOException e) {
-            // the client hung up or the server is closing
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            connections.remove(socket);
-        }
-    }
-
-    private void exec(HttpRequest request, InputStream in, OutputStream out) throws IOException, InterruptedException {
-        synchronized (this) {
-            openExecs++;
-        }
-        try {
-            ExecHandler.handle(this, request, in, out);
-        } finally {
-            synchronized (this) {
-                openExecs--;
-                notifyAll();
-            }
-        }
-    }
-
-    /** Answers 401 or 403 when the token does not allow the request. */
-    private boolean refused(HttpRequest request, OutputStream out) throws IOException {
-        String presented = request.header("Authorization").replaceFirst("^Bearer ", "");
-        int code = presented.equals(token) ? 0 : forbiddenTokens.contains(presented) ? 403 : 401;
-        if (code != 0) {
-            HttpRequest.respond(out, code, HttpRequest.status(code, HttpRequest.reason(code).replace(" ", ""),
-                    code == 401 ? "Unauthorized" : "forbidden: cannot do this in namespace " + namespace));
-        }
-        return code != 0;
-    }
-
-    private boolean isExec(HttpRequest request) {
-        String[] parts = request.path().split("/");
-        boolean exec = parts.length == 8 && parts[7].equals("exec") && parts[5].equals("pods");
-        return exec && request.header("Upgrade").equalsIgnoreCase("websocket") && hasPod(parts[4], parts[6]);
-    }
-
-    private int deleteStored(String ns, String name) {
-        return namespace.equals(ns) && endpoints.remove(name) ? 200 : 404;
     }
 
     private static String newToken() {
