@@ -1,223 +1,122 @@
 #!/usr/bin/env python3
-"""A stand-in for the Juju unit agent: hook tools and `juju run`, on one unit's model kept in a JSON file.
+"""A stand-in for the Juju unit agents of one application's units, on a model kept in a folder
+(<dir>/state.json, described in hooktools.py, whose hook tools answer as the unit being dispatched).
 
-Two ways to call it:
-  * as `fakejuju.py --as TOOL ARGS...` (wrappers named after each hook tool, e.g. is-leader or
-    relation-get, are written into <dir>/bin and put first on the charm's PATH), with
-    FAKE_JUJU_DIR naming the model folder: it answers as the real tool would, from <dir>/state.json,
-    and appends its argv (and stdin) to <dir>/calls.jsonl;
-  * as `fakejuju.py <command> <dir> ...` to set a model up and dispatch events into a charm:
-      init <dir> --unit APP/N [--leader] [--model NAME] [--planned N]
-      relate <dir> ENDPOINT:ID REMOTE_APP [--app-data JSON] [--unit-data JSON]
-             [--local-app-data JSON] [--local-unit-data JSON]  (a peer relation: REMOTE_APP = own app)
-      set-remote-app-data <dir> ENDPOINT:ID JSON     (merges; "" deletes)
-      unrelate <dir> ENDPOINT:ID
-      hook <dir> CHARM_DIR HOOK [ENDPOINT:ID]        (e.g. update-status, s3-parameters-relation-joined)
-      action <dir> CHARM_DIR NAME [key=value ...]    (prints what `juju run` prints)
-      show <dir>
-Like Juju, relation data written by a hook that exits non-zero is discarded; statuses and logs stay.
-Standard library only.
+  fakejuju.py init DIR --app APP [--model NAME]            a model with no units yet
+  fakejuju.py init DIR --unit APP/N [--leader] [--model NAME] [--charm-dir D]   one unit, in place
+  fakejuju.py add-unit DIR SOURCE_CHARM_DIR [--leader] [--in-place] [--queue HOOK ...]
+      prints the new unit's name; its charm dir is DIR/units/APP-N, a symlink per entry of the source
+      (so its .unit-state.json is its own), or the source itself with --in-place
+  fakejuju.py remove-unit DIR UNIT | set-leader DIR UNIT
+  fakejuju.py relate DIR ENDPOINT:ID REMOTE_APP [--app-data JSON] [--unit-data JSON]
+      [--local-app-data JSON] [--local-unit-data JSON] [--queue HOOK ...]   (REMOTE_APP = APP: peers)
+  fakejuju.py set-remote-app-data DIR ENDPOINT:ID JSON [--queue]   (merges; "" deletes)
+  fakejuju.py unrelate DIR ENDPOINT:ID
+  fakejuju.py hook DIR UNIT HOOK [ENDPOINT:ID] [--remote-unit U]
+  fakejuju.py action DIR UNIT NAME [key=value ...]        prints what `juju run` prints
+  fakejuju.py exec DIR UNIT -- COMMAND ...                 `juju exec`: a hook context, no hook
+  fakejuju.py queue DIR UNIT HOOK [ENDPOINT:ID] [--remote-unit U]
+  fakejuju.py settle DIR [--max N] [--json]                dispatches pending events, round-robin
+  fakejuju.py show DIR [UNIT] | status DIR | apply DIR [UNIT] < JSON   (the model, or a unit's view)
+  fakejuju.py --as TOOL ARGS...                            a hook tool
+UNIT may also be a charm dir (the one-unit form): the lowest-numbered unit, dispatched there.
+A relation hook named without ENDPOINT:ID is on the unit's only relation of that endpoint.
+
+As Juju does: relation data a unit wrote in a dispatch that exits non-zero is put back; statuses and
+logs stay. A committed change to a peer bag queues <endpoint>-relation-changed on the other units;
+adding, removing a unit and changing the leader queue the events Juju fires. An event already
+pending on a unit is not queued twice (Juju coalesces them). Standard library only.
 """
-import fcntl
 import json
 import os
-import re
+import shutil
 import sys
 import time
 
-TOOLS = [
-    "is-leader", "goal-state", "config-get", "relation-ids", "relation-list", "relation-get", "relation-set",
-    "status-set", "status-get", "action-get", "action-set", "action-fail", "action-log", "juju-log",
-    "secret-get",
-]
-ACTION_KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import agent  # noqa: E402
+import hooktools  # noqa: E402
+from agent import AgentError, alive, enqueue, make_event  # noqa: E402
+from hooktools import Locked, app_of, first_unit, flag, is_peer, load, opt, save, unit_key  # noqa: E402
 
 
-class ToolError(Exception):
-    pass
+# ---- dispatching -------------------------------------------------------------------------------------
+
+def context_env(d, state, unit, path, event):
+    """The environment Juju gives a hook, an action or `juju exec`, and where the hook tools are."""
+    charm_dir = state["units"][unit]["charm-dir"]
+    if charm_dir is None:
+        raise AgentError("unit %s has no charm dir" % unit)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUJU_")}
+    env.update({
+        "PATH": install_tools(d) + os.pathsep + env.get("PATH", ""),
+        "FAKE_JUJU_DIR": os.path.abspath(d), "FAKE_JUJU_UNIT": unit,
+        "JUJU_UNIT_NAME": unit, "JUJU_MODEL_NAME": state["model"], "JUJU_MODEL_UUID": state["model-uuid"],
+        "JUJU_VERSION": "3.6.4", "JUJU_CHARM_DIR": charm_dir, "JUJU_CONTEXT_ID": "fake-context",
+    })
+    if path:
+        kind, name = path.split("/", 1)
+        env["JUJU_DISPATCH_PATH"] = path
+        env["JUJU_HOOK_NAME" if kind == "hooks" else "JUJU_ACTION_NAME"] = name
+    rid = event.get("rid")
+    if rid:
+        rel = state["relations"][rid]
+        env.update({"JUJU_RELATION": rel["endpoint"], "JUJU_RELATION_ID": rid, "JUJU_REMOTE_APP": rel["remote-app"]})
+        if event.get("remote-unit"):
+            env["JUJU_REMOTE_UNIT"] = event["remote-unit"]
+        if event.get("departing"):
+            env["JUJU_DEPARTING_UNIT"] = event["departing"]
+    return env
 
 
-def load(d):
-    with open(os.path.join(d, "state.json")) as f:
-        return json.load(f)
+def dispatch(d, unit, path, event, action=None, argv=None):
+    """Runs the unit's dispatch (or argv) in a hook context, one at a time: relation writes kept only if
+    it exits 0, and then the relation-changed events they cause queued."""
+    import subprocess  # the agent side only: a hook tool call need not load it
+    hook = path[len("hooks/"):] if path and path.startswith("hooks/") else None
+    with Locked(d) as state:
+        if event.get("rid") and event["rid"] not in state["relations"]:
+            raise AgentError("relation %s not found" % event["rid"])
+        env = context_env(d, state, unit, path, event)
+        agent.update_members(state, unit, dict(event, hook=hook))
+        if hook and hook.endswith("-relation-broken") and event.get("rid"):
+            # Juju runs relation-broken when the relation is already leaving: its data is no longer listed.
+            state["relations"].pop(event["rid"], None)
+        before = agent.writable_bags(state, unit)
+        state["units"][unit]["action"] = action
+        state["units"][unit]["last-dispatch-started"] = time.time()
+        charm_dir = state["units"][unit]["charm-dir"]
+    started = time.monotonic()
+    proc = subprocess.run(argv or [os.path.join(charm_dir, "dispatch")], cwd=charm_dir, env=env,
+                          capture_output=True, text=True)
+    with Locked(d) as state:
+        u = state["units"][unit]
+        u["last-dispatch-seconds"] = time.monotonic() - started
+        if proc.returncode == 0:
+            agent.queue_changes(state, unit, before)
+        else:
+            agent.roll_back(state, unit, before)
+        if action is not None:
+            u["last-action"], u["action"] = u["action"], None
+        if hook == "stop" and u["life"] == "dying":
+            agent.leave(state, unit)
+        agent.forget_departed(state)
+    return proc
 
-
-def save(d, state):
-    tmp = os.path.join(d, "state.json.tmp")
-    with open(tmp, "w") as f:
-        json.dump(state, f, indent=1, sort_keys=True)
-    os.replace(tmp, os.path.join(d, "state.json"))
-
-
-def app_of(unit):
-    return unit.split("/")[0]
-
-
-def relation(state, rid):
-    rel = state["relations"].get(rid)
-    if rel is None:
-        raise ToolError('invalid value "%s" for option -r: relation not found' % rid)
-    return rel
-
-
-def opt(args, name):
-    """Removes `name VALUE` from args and returns VALUE (or None)."""
-    if name in args:
-        i = args.index(name)
-        value = args[i + 1]
-        del args[i:i + 2]
-        return value
-    return None
-
-
-def flag(args, name):
-    if name in args:
-        args.remove(name)
-        return True
-    return False
-
-
-def tool(name, args, stdin, state):
-    """Runs one hook tool against the state; returns stdout text. Mutates state."""
-    fail = state.get("fail", {}).get(name)
-    if fail:
-        raise ToolError(fail)
-    args = list(args)
-    unit = state["unit"]
-    in_action = state.get("action") is not None
-    if name == "is-leader":
-        return json.dumps(state["leader"])
-    if name == "goal-state":
-        units = {"%s/%d" % (app_of(unit), i): {"status": "active"} for i in range(state.get("planned-units", 1))}
-        return json.dumps({"units": units, "relations": {}})
-    if name == "config-get":
-        return json.dumps(state.get("config", {}))
-    if name == "relation-ids":
-        endpoint = [a for a in args if not a.startswith("--")][0]
-        return json.dumps(sorted(r for r, v in state["relations"].items() if v["endpoint"] == endpoint))
-    if name == "relation-list":
-        rel = relation(state, opt(args, "-r"))
-        if flag(args, "--app"):
-            return json.dumps(rel["remote-app"])
-        return json.dumps(sorted(rel["remote-units"]))
-    if name == "relation-get":
-        rel = relation(state, opt(args, "-r"))
-        app = flag(args, "--app")
-        member = args[-1]
-        if app and member == app_of(unit):
-            peer = rel["remote-app"] == app_of(unit)
-            if not state["leader"] and not peer:
-                raise ToolError("permission denied")
-            return json.dumps(rel["local-app"])
-        if app and member == rel["remote-app"]:
-            return json.dumps(rel["remote-app-data"])
-        if not app and member == unit:
-            return json.dumps(rel["local-unit"])
-        if not app and member in rel["remote-units"]:
-            return json.dumps(rel["remote-units"][member])
-        raise ToolError("cannot read settings for %s" % member)
-    if name == "relation-set":
-        rel = relation(state, opt(args, "-r"))
-        app = flag(args, "--app")
-        if opt(args, "--file") != "-":
-            raise ToolError("fake relation-set only takes --file -")
-        if app and not state["leader"]:
-            raise ToolError("cannot write relation settings: unit is not the leader")
-        data = json.loads(stdin)
-        bag = rel["local-app" if app else "local-unit"]
-        for k, v in data.items():
-            if not isinstance(v, str):
-                raise ToolError("value of %s is not a string" % k)
-            if v == "":
-                bag.pop(k, None)
-            else:
-                bag[k] = v
-        return ""
-    if name == "status-set":
-        app = "--application=True" in args
-        args = [a for a in args if not a.startswith("--application")]
-        sep = args.index("--")
-        kind, message = args[sep - 1], " ".join(args[sep + 1:])
-        if kind not in ("active", "blocked", "maintenance", "waiting"):
-            raise ToolError("invalid status %r" % kind)
-        if app and not state["leader"]:
-            raise ToolError("cannot set application status: unit is not the leader")
-        status = {"status": kind, "message": message}
-        state["app-status" if app else "unit-status"] = status
-        if not app:
-            state.setdefault("status-history", []).append(status)
-        return ""
-    if name == "status-get":
-        if "--application=true" in args:
-            if not state["leader"]:
-                raise ToolError("finding application status: this unit is not the leader")
-            return json.dumps({"application-status": state["app-status"]})
-        return json.dumps(dict(state["unit-status"], **{"status-data": {}}))
-    if name.startswith("action-"):
-        if not in_action:
-            raise ToolError("%s: not running an action" % name)
-        action = state["action"]
-        if name == "action-get":
-            return json.dumps(action["params"])
-        if name == "action-set":
-            for kv in args:
-                key, _, value = kv.partition("=")
-                if not ACTION_KEY.match(key):
-                    raise ToolError('invalid key "%s"' % key)
-                action["results"][key] = value
-            return ""
-        if name == "action-fail":
-            action["failed"] = " ".join(args[args.index("--") + 1:]) if "--" in args else " ".join(args)
-            return ""
-        if name == "action-log":
-            action["log"].append(" ".join(args[args.index("--") + 1:]))
-            return ""
-    if name == "juju-log":
-        level = opt(args, "--log-level") or "INFO"
-        message = " ".join(args[args.index("--") + 1:]) if "--" in args else " ".join(args)
-        state.setdefault("juju-log", []).append("%s %s" % (level, message))
-        return ""
-    if name == "secret-get":
-        uri = [a for a in args if not a.startswith("--")][0]
-        if uri not in state.get("secrets", {}):
-            raise ToolError("secret %s not found" % uri)
-        return json.dumps(state["secrets"][uri])
-    raise ToolError("unknown hook tool %s" % name)
-
-
-def run_as_tool(name, argv):
-    d = os.environ["FAKE_JUJU_DIR"]
-    stdin = sys.stdin.read() if "--file" in argv else None
-    with open(os.path.join(d, "lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        with open(os.path.join(d, "calls.jsonl"), "a") as calls:
-            calls.write(json.dumps({"tool": name, "argv": argv, "stdin": stdin, "t": time.time()}) + "\n")
-        state = load(d)
-        try:
-            out = tool(name, argv, stdin, state)
-        except ToolError as e:
-            sys.stderr.write("ERROR %s\n" % e)
-            return 1
-        save(d, state)
-    sys.stdout.write(out + ("\n" if out else ""))
-    return 0
-
-
-# ---- the agent side -------------------------------------------------------------------------------
 
 def install_tools(d):
     bindir = os.path.join(d, "bin")
     os.makedirs(bindir, exist_ok=True)
     here = os.path.dirname(os.path.abspath(__file__))
     python = tool_interpreter()
-    for t in TOOLS:
+    for t in hooktools.TOOLS:
         path = os.path.join(bindir, t)
         if not os.path.exists(path):
             with open(path, "w") as f:
                 # Isolated (no shim, no site packages) and imported as a module so that its compiled
                 # form is cached: a real agent's tools are small compiled clients answering in a few ms.
-                f.write("#!/bin/sh\nexec %s -I -c 'import sys; sys.path.insert(0, %s); import fakejuju; "
-                        "sys.exit(fakejuju.run_as_tool(%s, sys.argv[1:]))' \"$@\"\n"
+                f.write("#!/bin/sh\nexec %s -I -c 'import sys; sys.path.insert(0, %s); import hooktools; "
+                        "sys.exit(hooktools.run_as_tool(%s, sys.argv[1:]))' \"$@\"\n"
                         % (python, py_literal(here), py_literal(t)))
             os.chmod(path, 0o755)
     return bindir
@@ -239,129 +138,204 @@ def py_literal(s):
     return '"' + s + '"'
 
 
+# ---- a unit's view: the one-unit model of old, from where the unit stands --------------------------
+
+UNIT_KEYS = ("unit-status", "status-history", "juju-log", "action", "last-action", "queue")
+MODEL_KEYS = ("config", "secrets", "fail", "app-status")
+
+
+def view(state, unit):
+    u = state["units"][unit]
+    out = {k: u.get(k) for k in UNIT_KEYS + ("leader", "life", "charm-dir", "last-dispatch-started",
+                                             "last-dispatch-seconds") if k in u}
+    out.update({k: state.get(k) for k in MODEL_KEYS + ("model", "model-uuid", "app")})
+    out.update({"unit": unit, "planned-units": len(alive(state)), "relations": {}})
+    for rid, rel in state["relations"].items():
+        seen = rel["members"].get(unit, [])
+        out["relations"][rid] = {
+            "endpoint": rel["endpoint"], "remote-app": rel["remote-app"], "remote-app-data": rel["remote-app-data"],
+            "local-app": rel["local-app"], "local-unit": rel["local-units"].get(unit, {}),
+            "remote-units": {n: hooktools.unit_bag(state, rel, n) or {} for n in seen},
+        }
+    return out
+
+
+def apply_view(state, unit, v):
+    """Writes an edited view back: the unit's own fields, the model's, and the bags it shows."""
+    u = state["units"][unit]
+    for k in UNIT_KEYS:
+        if k in v:
+            u[k] = v[k]
+    for k in MODEL_KEYS:
+        if k in v:
+            state[k] = v[k]
+    if v.get("leader", u["leader"]) != u["leader"]:
+        for name, other in state["units"].items():
+            other["leader"] = v["leader"] and name == unit
+    for rid in [r for r in state["relations"] if r not in v.get("relations", {})]:
+        del state["relations"][rid]
+    for rid, rv in v.get("relations", {}).items():
+        rel = state["relations"].get(rid)
+        if rel is not None:
+            rel["local-app"], rel["remote-app-data"] = rv["local-app"], rv["remote-app-data"]
+            rel["local-units"][unit] = rv["local-unit"]
+            if not is_peer(state, rel):
+                rel["remote-units"] = rv["remote-units"]
+
+
+# ---- commands ------------------------------------------------------------------------------------------
+
+def hooks_after(args, name):
+    """Removes each `name HOOK ...` (up to the next --option) from args; returns the hooks."""
+    hooks = []
+    while name in args:
+        i = j = args.index(name)
+        j += 1
+        while j < len(args) and not args[j].startswith("--"):
+            j += 1
+        hooks += args[i + 1:j]
+        del args[i:j]
+    return hooks
+
+
+def target(d, arg):
+    """UNIT, or (the one-unit form) a charm dir: then the lowest-numbered unit, dispatched there."""
+    with Locked(d) as state:
+        if arg in state["units"]:
+            return arg
+        if not os.path.isdir(arg) or not state["units"]:
+            raise AgentError("no unit %s in the model" % arg)
+        unit = first_unit(state)
+        state["units"][unit]["charm-dir"] = os.path.abspath(arg)
+        return unit
+
+
 def cmd_init(d, args):
-    unit = opt(args, "--unit") or "postgresql-k8s/0"
+    unit = opt(args, "--unit")
+    app = opt(args, "--app") or (app_of(unit) if unit else None)
+    if not app:
+        raise AgentError("init needs --app APP or --unit APP/N")
     os.makedirs(d, exist_ok=True)
+    shutil.rmtree(os.path.join(d, "units"), ignore_errors=True)  # the charm dirs of a model made before
     state = {
-        "unit": unit, "model": opt(args, "--model") or "test-model",
-        "model-uuid": "7d4f7a3c-2b8e-4e0b-9a1f-3c5d6e7f8a9b",
-        "leader": flag(args, "--leader"), "planned-units": int(opt(args, "--planned") or 1),
-        "config": {}, "relations": {}, "secrets": {}, "action": None,
-        "unit-status": {"status": "unknown", "message": ""},
-        "app-status": {"status": "unknown", "message": ""},
-        "status-history": [], "juju-log": [],
+        "model": opt(args, "--model") or "test-model", "model-uuid": "7d4f7a3c-2b8e-4e0b-9a1f-3c5d6e7f8a9b",
+        "app": app, "app-status": {"status": "unknown", "message": ""}, "config": {}, "secrets": {},
+        "fail": {}, "next-unit": 0, "next-action": 1, "units": {}, "relations": {},
     }
+    if unit:
+        state["next-unit"] = int(unit.split("/")[1])
+        charm_dir = opt(args, "--charm-dir")
+        agent.add_unit(state, d, charm_dir and os.path.abspath(charm_dir), flag(args, "--leader"), True, [])
     save(d, state)
     open(os.path.join(d, "calls.jsonl"), "w").close()
     install_tools(d)
 
 
+def cmd_add_unit(d, args):
+    hooks = hooks_after(args, "--queue")
+    leader, in_place = flag(args, "--leader"), flag(args, "--in-place")
+    with Locked(d) as state:
+        print(agent.add_unit(state, d, os.path.abspath(args[0]), leader, in_place, hooks))
+
+
+def cmd_remove_unit(d, args):
+    with Locked(d) as state:
+        agent.remove_unit(state, known(state, args[0]))
+
+
+def cmd_set_leader(d, args):
+    with Locked(d) as state:
+        agent.set_leader(state, known(state, args[0]))
+
+
+def known(state, unit):
+    if unit not in state["units"]:
+        raise AgentError("no unit %s in the model" % unit)
+    return unit
+
+
 def cmd_relate(d, args):
+    hooks = hooks_after(args, "--queue")
     app_data = json.loads(opt(args, "--app-data") or "{}")
     local_app = json.loads(opt(args, "--local-app-data") or "{}")
     local_unit = json.loads(opt(args, "--local-unit-data") or "{}")
     unit_data = json.loads(opt(args, "--unit-data") or "{}")
     rid, remote_app = args
-    state = load(d)
-    state["relations"][rid] = {
-        "endpoint": rid.split(":")[0], "remote-app": remote_app,
-        "local-app": local_app, "local-unit": local_unit, "remote-app-data": app_data,
-        "remote-units": {remote_app + "/0": unit_data},
-    }
-    save(d, state)
+    with Locked(d) as state:
+        peer = remote_app == state["app"]
+        remote_units = {} if peer else {remote_app + "/0": unit_data}
+        units = sorted(state["units"], key=unit_key)
+        state["relations"][rid] = {
+            "endpoint": rid.split(":")[0], "remote-app": remote_app, "remote-app-data": app_data,
+            "remote-units": remote_units, "local-app": local_app,
+            "local-units": {u: dict(local_unit) for u in units},
+            "members": {u: [o for o in units if o != u] if peer else list(remote_units) for u in units},
+        }
+        for unit in units:
+            for hook in hooks:
+                state["units"][unit]["queue"].append(make_event(state, unit, hook, rid))
 
 
 def cmd_set_remote_app_data(d, args):
+    queue = flag(args, "--queue")
     rid, data = args
-    state = load(d)
-    bag = relation(state, rid)["remote-app-data"]
-    for k, v in json.loads(data).items():
-        if v == "":
-            bag.pop(k, None)
-        else:
-            bag[k] = v
-    save(d, state)
+    with Locked(d) as state:
+        rel = hooktools.relation(state, rid)
+        for k, v in json.loads(data).items():
+            if v == "":
+                rel["remote-app-data"].pop(k, None)
+            else:
+                rel["remote-app-data"][k] = v
+        for unit in alive(state) if queue else []:
+            enqueue(state, unit, rel["endpoint"] + "-relation-changed", rid)
 
 
 def cmd_unrelate(d, args):
-    state = load(d)
-    state["relations"].pop(args[0], None)
-    save(d, state)
+    with Locked(d) as state:
+        state["relations"].pop(args[0], None)
+        for u in state["units"].values():
+            u["queue"] = [e for e in u["queue"] if e.get("rid") != args[0]]
 
 
-def dispatch(d, charm_dir, path, rid=None, extra_env=None):
-    """Runs the charm's dispatch like the unit agent: env, hook tools on PATH, relation writes buffered."""
-    state = load(d)
-    before = json.loads(json.dumps(state["relations"]))
-    env = dict(os.environ)
-    env.update({
-        "PATH": install_tools(d) + os.pathsep + env.get("PATH", ""),
-        "FAKE_JUJU_DIR": os.path.abspath(d),
-        "JUJU_UNIT_NAME": state["unit"], "JUJU_MODEL_NAME": state["model"],
-        "JUJU_MODEL_UUID": state["model-uuid"], "JUJU_VERSION": "3.6.4",
-        "JUJU_CHARM_DIR": os.path.abspath(charm_dir), "JUJU_DISPATCH_PATH": path,
-        "JUJU_CONTEXT_ID": "fake-context",
-    })
-    env["JUJU_HOOK_NAME" if path.startswith("hooks/") else "JUJU_ACTION_NAME"] = path.split("/", 1)[1]
-    if rid:
-        rel = relation(state, rid)
-        env.update({"JUJU_RELATION": rel["endpoint"], "JUJU_RELATION_ID": rid, "JUJU_REMOTE_APP": rel["remote-app"]})
-        if rel["remote-units"] and not path.endswith("-relation-broken"):
-            env["JUJU_REMOTE_UNIT"] = sorted(rel["remote-units"])[0]
-    if path.endswith("-relation-broken") and rid:
-        # Juju runs relation-broken when the relation is already leaving: its data is no longer listed.
-        state["relations"].pop(rid, None)
-        save(d, state)
-    env.update(extra_env or {})
-    started = time.monotonic()
-    state["last-dispatch-started"] = time.time()
-    save(d, state)
-    import subprocess  # the agent side only: a hook tool call need not load it
-    proc = subprocess.run([os.path.join(os.path.abspath(charm_dir), "dispatch")], cwd=charm_dir, env=env,
-                          capture_output=True, text=True)
-    elapsed = time.monotonic() - started
-    state = load(d)
-    state["last-dispatch-seconds"] = elapsed
-    save(d, state)
-    if proc.returncode != 0:
-        state = load(d)
-        state["relations"] = {k: v for k, v in before.items() if k in state["relations"]}
-        save(d, state)
-    return proc
+def cmd_queue(d, args):
+    remote = opt(args, "--remote-unit")
+    with Locked(d) as state:
+        unit = known(state, args[0])
+        state["units"][unit]["queue"].append(make_event(state, unit, args[1], args[2] if len(args) > 2 else None, remote))
 
 
 def cmd_hook(d, args):
-    charm_dir, hook = args[0], args[1]
-    rid = args[2] if len(args) > 2 else None
-    proc = dispatch(d, charm_dir, "hooks/" + hook, rid)
-    state = load(d)
-    print("hook %s: exit %d; unit status %s: %s" % (hook, proc.returncode, state["unit-status"]["status"],
-                                                    state["unit-status"]["message"]))
+    remote = opt(args, "--remote-unit")
+    unit, hook = target(d, args[0]), args[1]
+    event = make_event(load(d), unit, hook, args[2] if len(args) > 2 else None, remote)
+    proc = dispatch(d, unit, "hooks/" + hook, event)
+    print("hook %s: exit %d; unit status %s" % (hook, proc.returncode, status_of(load(d), unit)))
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
     return proc.returncode
 
 
+def status_of(state, unit):
+    if unit not in state["units"]:
+        return "(the unit has left the model)"
+    s = state["units"][unit]["unit-status"]
+    return "%s: %s" % (s["status"], s["message"])
+
+
 def cmd_action(d, args):
-    charm_dir, name = args[0], args[1]
-    params = {}
-    for kv in args[2:]:
-        k, _, v = kv.partition("=")
-        params[k] = v
-    state = load(d)
-    state["action"] = {"name": name, "params": params, "results": {}, "failed": None, "log": []}
-    save(d, state)
-    proc = dispatch(d, charm_dir, "actions/" + name)
-    state = load(d)
-    action = state["action"]
-    state["last-action"] = action
-    state["action"] = None
-    save(d, state)
+    unit, name = target(d, args[0]), args[1]
+    params = dict(kv.partition("=")[::2] for kv in args[2:])
+    with Locked(d) as state:
+        n = state["next-action"]
+        state["next-action"] += 1
+    action = {"id": n, "name": name, "params": params, "results": {}, "failed": None, "log": []}
+    proc = dispatch(d, unit, "actions/" + name, {}, action=action)
+    action = load(d)["units"][unit]["last-action"]
     for line in action["log"]:
         print(line)
     failed = action["failed"] is not None or proc.returncode != 0
-    print("Running operation 1 with 1 task")
-    print("Action id 1: %s" % ("failed" if failed else "completed"))
+    print("Running operation %d with 1 task" % n)
+    print("Action id %d: %s" % (n, "failed" if failed else "completed"))
     if action["failed"] is not None:
         print("ERROR %s" % action["failed"])
     for k, v in sorted(action["results"].items()):
@@ -376,23 +350,107 @@ def cmd_action(d, args):
     return 0 if not failed else 1
 
 
+def cmd_exec(d, args):
+    unit = target(d, args[0])
+    argv = args[args.index("--") + 1:] if "--" in args else args[1:]
+    proc = dispatch(d, unit, None, {}, argv=argv)
+    sys.stdout.write(proc.stdout)
+    sys.stderr.write(proc.stderr)
+    return proc.returncode
+
+
+def next_event(state, after):
+    """The next unit after `after`, round-robin in unit order, with a pending event."""
+    units = sorted(state["units"], key=unit_key)
+    start = units.index(after) + 1 if after in units else 0
+    for unit in units[start:] + units[:start]:
+        if state["units"][unit]["queue"]:
+            return unit
+    return None
+
+
+def cmd_settle(d, args):
+    limit = int(opt(args, "--max") or 100)
+    as_json = flag(args, "--json")
+    count, unit = 0, None
+    while True:
+        with Locked(d) as state:
+            unit = next_event(state, unit)
+            pending = sum(len(u["queue"]) for u in state["units"].values())
+            if unit is None or count == limit:
+                break
+            event = state["units"][unit]["queue"].pop(0)
+            gone = event.get("rid") and event["rid"] not in state["relations"]
+        if gone:
+            print("%s %s %s -> skipped: the relation is gone" % (unit, event["hook"], event["rid"]), file=sys.stderr)
+            continue
+        proc = dispatch(d, unit, "hooks/" + event["hook"], event)
+        count += 1
+        report(as_json, unit, event, proc.returncode, load(d).get("units", {}).get(unit))
+    settled = pending == 0
+    if as_json:
+        print(json.dumps({"settled": settled, "dispatched": count, "pending": pending}))
+    else:
+        print(("settled after %d events" if settled else "not settled: stopped after %d events, %d pending")
+              % ((count,) if settled else (count, pending)))
+    return 0 if settled else 3
+
+
+def report(as_json, unit, event, code, u):
+    status = u["unit-status"] if u else {"status": "gone", "message": "left the model"}
+    if as_json:
+        print(json.dumps(dict(event, unit=unit, exit=code, **status)))
+        return
+    where = "".join(" " + x for x in (event.get("rid"), event.get("remote-unit")) if x)
+    print("%s %s%s -> exit %d, %s: %s" % (unit, event["hook"], where, code, status["status"], status["message"]))
+
+
 def cmd_show(d, args):
-    print(json.dumps(load(d), indent=1, sort_keys=True))
+    state = load(d)
+    print(json.dumps(view(state, known(state, args[0])) if args else state, indent=1, sort_keys=True))
+
+
+def cmd_apply(d, args):
+    edited = json.load(sys.stdin)
+    with Locked(d) as state:
+        if args:
+            apply_view(state, known(state, args[0]), edited)
+        else:
+            state.clear()
+            state.update(edited)
+
+
+def cmd_status(d, args):
+    """`juju status`'s units table; the leader starred."""
+    state = load(d)
+    rows = [("Unit", "Workload", "Message")]
+    for name in sorted(state["units"], key=unit_key):
+        u = state["units"][name]
+        rows.append((name + ("*" if u["leader"] else ""), u["unit-status"]["status"], u["unit-status"]["message"]))
+    widths = [max(len(r[i]) for r in rows) for i in range(2)]
+    for r in rows:
+        print(("%-*s  %-*s  %s" % (widths[0], r[0], widths[1], r[1], r[2])).rstrip())
+
+
+COMMANDS = {
+    "init": cmd_init, "add-unit": cmd_add_unit, "remove-unit": cmd_remove_unit, "set-leader": cmd_set_leader,
+    "relate": cmd_relate, "set-remote-app-data": cmd_set_remote_app_data, "unrelate": cmd_unrelate,
+    "hook": cmd_hook, "action": cmd_action, "exec": cmd_exec, "queue": cmd_queue, "settle": cmd_settle,
+    "show": cmd_show, "apply": cmd_apply, "status": cmd_status,
+}
 
 
 def main():
-    if len(sys.argv) > 2 and sys.argv[1] == "--as" and sys.argv[2] in TOOLS:
-        return run_as_tool(sys.argv[2], sys.argv[3:])
-    if len(sys.argv) < 3:
+    if len(sys.argv) > 2 and sys.argv[1] == "--as" and sys.argv[2] in hooktools.TOOLS:
+        return hooktools.run_as_tool(sys.argv[2], sys.argv[3:])
+    if len(sys.argv) < 3 or sys.argv[1] not in COMMANDS:
         sys.stderr.write(__doc__)
         return 2
-    cmd, d, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-    commands = {"init": cmd_init, "relate": cmd_relate, "set-remote-app-data": cmd_set_remote_app_data,
-                "unrelate": cmd_unrelate, "hook": cmd_hook, "action": cmd_action, "show": cmd_show}
-    if cmd not in commands:
-        sys.stderr.write(__doc__)
+    try:
+        return COMMANDS[sys.argv[1]](sys.argv[2], sys.argv[3:]) or 0
+    except (AgentError, hooktools.ToolError) as e:
+        sys.stderr.write("ERROR %s\n" % e)
         return 2
-    return commands[cmd](d, args) or 0
 
 
 if __name__ == "__main__":

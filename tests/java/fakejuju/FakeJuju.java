@@ -6,38 +6,78 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Drives tests/fake-juju/fakejuju.py, the stand-in unit agent: sets up one unit's model, dispatches
- * hooks and actions into a charm directory as separate processes, and reads back the model and the
+ * Drives tests/fake-juju/fakejuju.py, the stand-in unit agents of one application: sets up a model
+ * of several {@link Unit units}, dispatches hooks and actions into their charm directories as separate
+ * processes, settles the events Juju would fire between them, and reads back the model and the
  * recorded hook-tool calls.
+ *
+ * <p>{@link #init} makes the one-unit model of old; its {@code hook}, {@code action}, {@code state},
+ * {@code edit} and {@code jujuLog} act on the lowest-numbered unit.
  */
 public final class FakeJuju {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCRIPT = Path.of("tests/fake-juju/fakejuju.py").toAbsolutePath();
+    /** The distribution's Python starts in ~10 ms; a version manager's shim on PATH can take ~90 ms. */
+    private static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    private static final TypeReference<Map<String, String>> BAG = new TypeReference<>() {};
 
-    /** What one dispatch printed and returned. */
+    /** What one fakejuju command printed and returned. */
     public record Run(int exitCode, String stdout, String stderr) {}
 
+    /** A workload status: {@code active}, {@code blocked}, ... and its message. */
+    public record Status(String kind, String message) {
+        static Status of(JsonNode node) {
+            return new Status(node.path("status").asText(), node.path("message").asText());
+        }
+    }
+
+    /** An event pending on a unit, or dispatched by {@link #settle}; relation and units may be null. */
+    public record Event(String hook, String relationId, String remoteUnit, String departingUnit) {
+        static Event of(JsonNode node) {
+            return new Event(node.get("hook").asText(), text(node, "rid"), text(node, "remote-unit"),
+                    text(node, "departing"));
+        }
+    }
+
+    /** One event {@link #settle} dispatched: where, its exit code, and the unit's status after it. */
+    public record Dispatched(String unit, Event event, int exitCode, Status status) {}
+
+    /** What {@link #settle} did: {@code settled} when no unit has an event left. */
+    public record Settlement(List<Dispatched> dispatched, boolean settled, int pending) {}
+
     private final Path dir;
-    private final Path charmDir;
     private final Map<String, String> env;
 
-    private FakeJuju(Path dir, Path charmDir, Map<String, String> env) {
+    private FakeJuju(Path dir, Map<String, String> env) {
         this.dir = dir;
-        this.charmDir = charmDir;
         this.env = Map.copyOf(env);
     }
 
-    /** A model for one unit, its hook tools linked into {@code dir/bin}. */
+    /**
+     * A model with no units yet: add them with {@link #addUnit}.
+     *
+     * @param env added to the environment of every dispatch (e.g. where the Kubernetes API is)
+     */
+    public static FakeJuju model(Path dir, String app, String modelName, Map<String, String> env) {
+        FakeJuju juju = new FakeJuju(dir, env);
+        juju.check(List.of("init", dir.toString(), "--app", app, "--model", modelName));
+        return juju;
+    }
+
+    /** A model of one unit, dispatched in {@code charmDir} itself, its hook tools in {@code dir/bin}. */
     public static FakeJuju init(Path dir, Path charmDir, String unit, boolean leader) {
         return init(dir, charmDir, unit, leader, "test-model", Map.of());
     }
@@ -45,16 +85,15 @@ public final class FakeJuju {
     /**
      * @param env added to the environment of every dispatch (e.g. where the Kubernetes API is)
      */
-    public static FakeJuju init(Path dir, Path charmDir, String unit, boolean leader, String model, Map<String, String> env) {
-        List<String> args = new ArrayList<>(List.of("init", dir.toString(), "--unit", unit, "--model", model));
+    public static FakeJuju init(Path dir, Path charmDir, String unit, boolean leader, String model,
+            Map<String, String> env) {
+        List<String> args = new ArrayList<>(List.of("init", dir.toString(), "--unit", unit, "--model", model,
+                "--charm-dir", charmDir.toString()));
         if (leader) {
             args.add("--leader");
         }
-        FakeJuju juju = new FakeJuju(dir, charmDir, env);
-        Run run = juju.cli(args);
-        if (run.exitCode() != 0) {
-            throw new IllegalStateException("fakejuju init failed: " + run.stderr());
-        }
+        FakeJuju juju = new FakeJuju(dir, env);
+        juju.check(args);
         return juju;
     }
 
@@ -62,46 +101,124 @@ public final class FakeJuju {
         return dir;
     }
 
-    public void relate(String relationId, String remoteApp, Map<String, String> remoteAppData) {
-        check(cli(List.of("relate", dir.toString(), relationId, remoteApp, "--app-data", write(remoteAppData))));
+    // ---- units -----------------------------------------------------------------------------------------
+
+    /**
+     * A new unit with its own charm dir (a symlink to each entry of {@code sourceCharmDir}), the given
+     * start-up hooks queued on it (e.g. {@code install}, {@code leader-elected}), then the peer
+     * relation-joined events the agent queues on it and on every other unit.
+     */
+    public Unit addUnit(Path sourceCharmDir, boolean leader, String... queuedHooks) {
+        List<String> args = new ArrayList<>(List.of("add-unit", dir.toString(), sourceCharmDir.toString()));
+        if (leader) {
+            args.add("--leader");
+        }
+        if (queuedHooks.length > 0) {
+            args.add("--queue");
+            args.addAll(List.of(queuedHooks));
+        }
+        return new Unit(this, check(args).stdout().strip());
     }
 
-    /** The peer relation, holding this application's shared data. */
+    public Unit unit(String name) {
+        return new Unit(this, name);
+    }
+
+    /** The units in the model, by number. */
+    public List<Unit> units() {
+        List<String> names = new ArrayList<>();
+        modelState().get("units").fieldNames().forEachRemaining(names::add);
+        names.sort(Comparator.comparingInt(n -> Integer.parseInt(n.substring(n.indexOf('/') + 1))));
+        return names.stream().map(this::unit).toList();
+    }
+
+    /** Starts Juju's removal: departed events queued on both sides, then stop; it leaves after stop. */
+    public void removeUnit(Unit unit) {
+        check(List.of("remove-unit", dir.toString(), unit.name()));
+    }
+
+    /** Makes {@code unit} the leader: leader-elected queued on it, leader-settings-changed on the others. */
+    public void setLeader(Unit unit) {
+        check(List.of("set-leader", dir.toString(), unit.name()));
+    }
+
+    /** Dispatches pending events, one at a time, round-robin over units, until none is left (at most 100). */
+    public Settlement settle() {
+        return settle(100);
+    }
+
+    public Settlement settle(int max) {
+        Run run = cli(List.of("settle", dir.toString(), "--max", Integer.toString(max), "--json"), null);
+        if (run.exitCode() != 0 && run.exitCode() != 3) {
+            throw new IllegalStateException("fakejuju settle failed: " + run.stderr());
+        }
+        List<Dispatched> dispatched = new ArrayList<>();
+        JsonNode summary = null;
+        for (String line : run.stdout().split("\n")) {
+            JsonNode node = read(line);
+            if (node.has("settled")) {
+                summary = node;
+            } else {
+                dispatched.add(new Dispatched(node.get("unit").asText(), Event.of(node), node.get("exit").asInt(),
+                        Status.of(node)));
+            }
+        }
+        return new Settlement(dispatched, summary.get("settled").asBoolean(), summary.get("pending").asInt());
+    }
+
+    /** The {@code juju status} units table: {@code Unit  Workload  Message}, the leader starred. */
+    public String statusTable() {
+        return check(List.of("status", dir.toString())).stdout();
+    }
+
+    // ---- relations -------------------------------------------------------------------------------------
+
+    /**
+     * A relation to another application, on every unit; {@code queuedHooks} (e.g.
+     * {@code s3-parameters-relation-joined}) are queued on every unit.
+     */
+    public void relate(String relationId, String remoteApp, Map<String, String> remoteAppData, String... queuedHooks) {
+        List<String> args = new ArrayList<>(List.of("relate", dir.toString(), relationId, remoteApp,
+                "--app-data", write(remoteAppData)));
+        if (queuedHooks.length > 0) {
+            args.add("--queue");
+            args.addAll(List.of(queuedHooks));
+        }
+        check(args);
+    }
+
+    /** The peer relation, holding this application's shared data; every unit already sees the others. */
     public void peers(String relationId, Map<String, String> appData) {
-        String app = state().get("unit").asText().split("/")[0];
-        check(cli(List.of("relate", dir.toString(), relationId, app, "--local-app-data", write(appData))));
+        String app = modelState().get("app").asText();
+        check(List.of("relate", dir.toString(), relationId, app, "--local-app-data", write(appData)));
     }
 
     public void setRemoteAppData(String relationId, Map<String, String> data) {
-        check(cli(List.of("set-remote-app-data", dir.toString(), relationId, write(data))));
+        setRemoteAppData(relationId, data, false);
     }
 
-    /** Edits the model file directly: leader, config, planned units, failing tools. */
-    public void edit(java.util.function.Consumer<ObjectNode> change) {
-        ObjectNode state = (ObjectNode) state();
-        change.accept(state);
-        try {
-            Files.writeString(dir.resolve("state.json"), JSON.writeValueAsString(state));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Merges into the remote application's bag ("" deletes); optionally queues relation-changed on every unit. */
+    public void setRemoteAppData(String relationId, Map<String, String> data, boolean queueChanged) {
+        List<String> args = new ArrayList<>(List.of("set-remote-app-data", dir.toString(), relationId, write(data)));
+        if (queueChanged) {
+            args.add("--queue");
         }
+        check(args);
     }
 
-    public Run hook(String hook) {
-        return cli(List.of("hook", dir.toString(), charmDir.toString(), hook));
+    public void unrelate(String relationId) {
+        check(List.of("unrelate", dir.toString(), relationId));
     }
 
-    public Run relationHook(String hook, String relationId) {
-        return cli(List.of("hook", dir.toString(), charmDir.toString(), hook, relationId));
+    /** This application's bag on the relation. */
+    public Map<String, String> appData(String relationId) {
+        return bag(modelState().at("/relations/" + relationId + "/local-app"));
     }
 
-    public Run action(String name, String... params) {
-        List<String> args = new ArrayList<>(List.of("action", dir.toString(), charmDir.toString(), name));
-        args.addAll(List.of(params));
-        return cli(args);
-    }
+    // ---- the whole model -------------------------------------------------------------------------------
 
-    public JsonNode state() {
+    /** The model file as it is: see tests/fake-juju/hooktools.py for its shape. */
+    public JsonNode modelState() {
         try {
             return JSON.readTree(dir.resolve("state.json").toFile());
         } catch (IOException e) {
@@ -109,13 +226,20 @@ public final class FakeJuju {
         }
     }
 
-    /** Every hook-tool call so far, in order: {"tool": ..., "argv": [...], "stdin": ...}. */
+    /** Edits the model file (under the agent's lock): config, secrets, failing tools, ... */
+    public void editModel(Consumer<ObjectNode> change) {
+        ObjectNode state = (ObjectNode) modelState();
+        change.accept(state);
+        check(List.of("apply", dir.toString()), write(state));
+    }
+
+    /** Every hook-tool call so far, of every unit, in order: {"tool": ..., "unit": ..., "argv": [...], "stdin": ...}. */
     public List<JsonNode> calls() {
         try {
             List<JsonNode> out = new ArrayList<>();
             for (String line : Files.readAllLines(dir.resolve("calls.jsonl"), StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {
-                    out.add(JSON.readTree(line));
+                    out.add(read(line));
                 }
             }
             return out;
@@ -126,13 +250,7 @@ public final class FakeJuju {
 
     /** Each call as one line, "tool arg arg ...", for readable assertions. */
     public List<String> callLines() {
-        List<String> out = new ArrayList<>();
-        for (JsonNode call : calls()) {
-            StringBuilder line = new StringBuilder(call.get("tool").asText());
-            call.get("argv").forEach(a -> line.append(' ').append(a.asText()));
-            out.add(line.toString());
-        }
-        return out;
+        return lines(calls());
     }
 
     public void clearCalls() {
@@ -143,14 +261,67 @@ public final class FakeJuju {
         }
     }
 
+    // ---- the one-unit shorthands: the lowest-numbered unit -------------------------------------------------
+
+    public Run hook(String hook) {
+        return first().hook(hook);
+    }
+
+    public Run relationHook(String hook, String relationId) {
+        return first().relationHook(hook, relationId);
+    }
+
+    public Run action(String name, String... params) {
+        return first().action(name, params);
+    }
+
+    /** The unit's view of the model, shaped as the one-unit model was (see {@link Unit#state()}). */
+    public JsonNode state() {
+        return first().state();
+    }
+
+    /** Edits the unit's view: leader, config, unit status, juju-log, relation bags. */
+    public void edit(Consumer<ObjectNode> change) {
+        first().edit(change);
+    }
+
     /** The lines the charm sent to juju-log, "LEVEL message". */
     public List<String> jujuLog() {
+        return first().jujuLog();
+    }
+
+    private Unit first() {
+        return units().get(0);
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------------------
+
+    static List<String> lines(List<JsonNode> calls) {
         List<String> out = new ArrayList<>();
-        state().get("juju-log").forEach(l -> out.add(l.asText()));
+        for (JsonNode call : calls) {
+            StringBuilder line = new StringBuilder(call.get("tool").asText());
+            call.get("argv").forEach(a -> line.append(' ').append(a.asText()));
+            out.add(line.toString());
+        }
         return out;
     }
 
-    private static String write(Object value) {
+    static Map<String, String> bag(JsonNode node) {
+        if (node.isMissingNode()) {
+            throw new IllegalArgumentException("no such bag in the model");
+        }
+        return JSON.convertValue(node, BAG);
+    }
+
+    static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String write(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (IOException e) {
@@ -158,20 +329,34 @@ public final class FakeJuju {
         }
     }
 
-    private static void check(Run run) {
-        if (run.exitCode() != 0) {
-            throw new IllegalStateException("fakejuju failed: " + run.stderr());
-        }
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
     }
 
-    private Run cli(List<String> args) {
-        List<String> argv = new ArrayList<>(List.of("python3", SCRIPT.toString()));
+    Run check(List<String> args) {
+        return check(args, null);
+    }
+
+    Run check(List<String> args, String stdin) {
+        Run run = cli(args, stdin);
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("fakejuju " + args.get(0) + " failed: " + run.stderr());
+        }
+        return run;
+    }
+
+    Run cli(List<String> args, String stdin) {
+        List<String> argv = new ArrayList<>(List.of(PYTHON, SCRIPT.toString()));
         argv.addAll(args);
         try {
+            Path in = Files.createTempFile("fakejuju", ".in");
             Path out = Files.createTempFile("fakejuju", ".out");
             Path err = Files.createTempFile("fakejuju", ".err");
             try {
-                ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile());
+                Files.writeString(in, stdin == null ? "" : stdin);
+                ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(in.toFile())
+                        .redirectOutput(out.toFile()).redirectError(err.toFile());
                 pb.environment().putAll(env);
                 Process p = pb.start();
                 if (!p.waitFor(900, TimeUnit.SECONDS)) {
@@ -180,6 +365,7 @@ public final class FakeJuju {
                 }
                 return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
             } finally {
+                Files.deleteIfExists(in);
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);
             }

@@ -63,7 +63,7 @@ class DispatchIT {
     }
 
     private String failure(FakeJuju.Run run) {
-        assertTrue(run.stdout().contains("Action id 1: failed"), run.stdout() + run.stderr());
+        assertTrue(run.stdout().matches("(?s).*Action id \\d+: failed.*"), run.stdout() + run.stderr());
         return juju.state().at("/last-action/failed").asText();
     }
 
