@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what building and testing the charm needs, when it is missing, on Debian or Ubuntu:
 # a JDK and Maven to build; Python 3 for the stand-in Juju agent; and the real workload stack the
-# end-to-end tests run: PostgreSQL 15, Patroni, etcd and pgBackRest. apt starts no service here
+# end-to-end tests run: PostgreSQL 15, Patroni (on its Kubernetes DCS) and pgBackRest; unshare, nsenter and
+# mount for the pods. apt starts no service here
 # (the tests start and stop their own, on 127.0.0.1).
 # Idempotent and quiet when everything is there. Run as root, or as a user with sudo.
 set -eu
@@ -11,9 +12,9 @@ command -v mvn >/dev/null 2>&1 || need="$need maven"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need="$need postgresql-15"
 command -v pgbackrest >/dev/null 2>&1 || need="$need pgbackrest"
-command -v patroni >/dev/null 2>&1 || need="$need patroni python3-etcd"
-command -v etcd >/dev/null 2>&1 || need="$need etcd-server"
-command -v etcdctl >/dev/null 2>&1 || need="$need etcd-client"
+command -v patroni >/dev/null 2>&1 || need="$need patroni"
+command -v nsenter >/dev/null 2>&1 || need="$need util-linux"
+command -v mount >/dev/null 2>&1 || need="$need mount"
 command -v keytool >/dev/null 2>&1 || need="$need openjdk-17-jdk-headless"
 command -v ss >/dev/null 2>&1 || need="$need iproute2"
 command -v runuser >/dev/null 2>&1 || need="$need util-linux"

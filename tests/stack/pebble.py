@@ -6,13 +6,15 @@
     pebble.py --state DIR services [SERVICE...]
     pebble.py --state DIR stop-all                           (the stack's clean-up)
 
-Services run as their layer's user (runuser), in their own session, logging to DIR/logs/<service>.log;
+Services run as their layer's user and group (set in the child, as Pebble does: no `runuser` parent,
+which would kill the service two seconds into its own shutdown), in their own session, logging to DIR/logs/<service>.log;
 their PIDs are kept in DIR/pids so that stop and clean-up end exactly them. `start` waits a second and
 fails if the service already exited, as Pebble does. Unlike Pebble, a service that exits is not
 restarted: it shows as `inactive`. Standard library only.
 """
 import json
 import os
+import pwd
 import shlex
 import signal
 import subprocess
@@ -85,13 +87,12 @@ def start(state, name):
     os.makedirs(pids, exist_ok=True)
     os.makedirs(logs, exist_ok=True)
     argv = shlex.split(svc["command"])
-    user = svc.get("user")
-    if user and user != "root":
-        argv = ["runuser", "-u", user, "--"] + argv
-    env = dict(os.environ, LANG="C.UTF-8")
+    user = svc.get("user") or "root"
+    group = svc.get("group") or user
+    env = dict(os.environ, LANG="C.UTF-8", USER=user, HOME=pwd.getpwnam(user).pw_dir)
     with open(os.path.join(logs, name + ".log"), "ab") as log:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                cwd="/", env=env, start_new_session=True)
+                                cwd="/", env=env, start_new_session=True, user=user, group=group, extra_groups=[])
     with open(os.path.join(pids, name + ".pid"), "w") as f:
         f.write(str(proc.pid))
     time.sleep(1)

@@ -45,12 +45,11 @@ public final class BackupBench {
         life.relateS3();
         require(life.status().startsWith("active"), "relate: " + life.status());
         long start = System.nanoTime();
-        Processes.run(900, "runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pgbench", "-i", "-s",
-                Integer.toString(scale), "-q", "-h", stack.dir.resolve("sock").toString(), "-p", Integer.toString(stack.pgPort),
-                "postgres").check("pgbench -i");
+        stack.pod(0).run(900, "runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pgbench", "-i", "-s",
+                Integer.toString(scale), "-q", "-h", "/tmp", "-p", "5432", "postgres").check("pgbench -i");
         out.printf("bench_db_size_mb: %s%n", stack.sql("select pg_database_size('postgres') / 1000000").output().strip());
         out.printf("bench_pgbench_init_s: %.1f%n", (System.nanoTime() - start) / 1e9);
-        Path config = stack.dir.resolve("pgbackrest/pgbackrest.conf");
+        String config = "/etc/pgbackrest.conf"; // in the pod
         direct(config); // warm-up: WAL catch-up and caches, not measured
 
         List<Run> viaCharm = new ArrayList<>();
@@ -185,9 +184,9 @@ public final class BackupBench {
     }
 
     /** The same pgBackRest command the charm runs, with the given configuration, directly. */
-    private Run direct(Path config) {
+    private Run direct(String config) {
         long start = System.nanoTime();
-        Processes.Result result = Processes.run(1800, "runuser", "-u", "postgres", "--", "pgbackrest", "--config=" + config,
+        Processes.Result result = stack.pod(0).run(1800, "runuser", "-u", "postgres", "--", "pgbackrest", "--config=" + config,
                 "--stanza=" + STANZA, "--log-level-console=debug", "--type=full", "--no-backup-standby", "backup");
         result.check("pgbackrest backup");
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -199,7 +198,7 @@ public final class BackupBench {
      * The same command through the Kubernetes exec path (the stand-in API, {@code timeout} and
      * {@code runuser} in the pod, the WebSocket relay) from this JVM, without the charm.
      */
-    private Run throughExec(Path config) {
+    private Run throughExec(String config) {
         try {
             postgresqlk8s.kubernetes.KubernetesWorkloadExec exec = new postgresqlk8s.kubernetes.KubernetesWorkloadExec(
                     postgresqlk8s.kubernetes.KubernetesClients.fromKubeconfig(Path.of(stack.charmEnv().get("KUBECONFIG"))),
@@ -227,8 +226,8 @@ public final class BackupBench {
     }
 
     /** The charm's default tuning against a few others, on the same data. */
-    private void sweep(Path config, int reps) throws IOException {
-        String base = Files.readString(config);
+    private void sweep(String config, int reps) throws IOException {
+        String base = stack.pod(0).run(30, "cat", config).check("cat " + config).output();
         Map<String, String[]> variants = new LinkedHashMap<>();
         variants.put("default_zst_pm2", new String[] {"zst", "2"});
         variants.put("lz4_pm2", new String[] {"lz4", "2"});
@@ -237,14 +236,15 @@ public final class BackupBench {
         variants.put("zst_pm3", new String[] {"zst", "3"});
         Map<String, Double> times = new LinkedHashMap<>();
         for (Map.Entry<String, String[]> v : variants.entrySet()) {
-            Path file = stack.dir.resolve("pgbackrest/sweep-" + v.getKey() + ".conf");
+            // The pod's /tmp, as the machine sees it.
+            Path file = stack.pod(0).dir().resolve("tmp/sweep-" + v.getKey() + ".conf");
             Files.writeString(file, base.replaceAll("(?m)^compress-type=.*$", "compress-type=" + v.getValue()[0])
                     .replaceAll("(?m)^process-max=.*$", "process-max=" + v.getValue()[1]));
             Processes.run(30, "chown", "postgres:postgres", file.toString()).check("chown");
             // Less pgBackRest's wait for the next second, which no tuning changes.
             List<Run> runs = new ArrayList<>();
             for (int i = 0; i < reps; i++) {
-                runs.add(direct(file));
+                runs.add(direct("/tmp/" + file.getFileName()));
             }
             times.put(v.getKey(), median(runs, Run::lessWait));
             out.printf("tuning_%s_s: %.2f%n", v.getKey(), median(runs, Run::lessWait));

@@ -12,7 +12,12 @@ final class BackupIds {
 
     /** backup-id -> "action | status" for each row of the table. */
     static Map<String, String> fromList(FakeJuju juju) {
-        String table = juju.state().at("/last-action/results/backups").asText("");
+        return fromList(juju.state().at("/last-action"));
+    }
+
+    /** The same from a unit's last action. */
+    static Map<String, String> fromList(com.fasterxml.jackson.databind.JsonNode lastAction) {
+        String table = lastAction.at("/results/backups").asText("");
         Map<String, String> out = new LinkedHashMap<>();
         boolean rows = false;
         for (String line : table.split("\n")) {

@@ -3,33 +3,132 @@ package e2e;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import fakejuju.FakeJuju;
+import fakejuju.Unit;
 
 /**
- * Drives the packed charm through the backup lifecycle on a {@link LocalStack}, only through
- * {@code target/charm/dispatch} and the stand-in unit agent, printing what a {@code juju run} user
- * would see. The end-to-end test asserts on the same steps.
+ * Drives the packed charm on a {@link LocalStack}, only through each unit's {@code dispatch} and the
+ * stand-in unit agent, printing what a {@code juju} user would see: {@code juju status}'s units and the
+ * output of {@code juju run}. The end-to-end tests assert on the same steps.
  */
 public final class Lifecycle {
 
     public static final String S3_RELATION = "s3-parameters:1";
     public static final String PEERS = "database-peers:0";
     public static final String BUCKET = "e2e-backups";
+    /** The hooks Juju runs on a new unit of this charm, in order, before it settles. */
+    private static final String[] START_HOOKS = {"install", "config-changed", "start", "postgresql-pebble-ready"};
 
     final LocalStack stack;
     final FakeJuju juju;
+    private final Path charmDir;
     private final PrintStream out;
 
     Lifecycle(LocalStack stack, Path modelDir, Path charmDir, PrintStream out) {
         this.stack = stack;
+        this.charmDir = charmDir;
         this.out = out;
-        this.juju = FakeJuju.init(modelDir, charmDir, LocalStack.UNIT, true, LocalStack.MODEL, stack.charmEnv());
+        this.juju = FakeJuju.model(modelDir, LocalStack.APP, LocalStack.MODEL, stack.charmEnv());
+        juju.peers(PEERS, Map.of());
     }
 
-    /** A hook, printed as the agent's log would show it. */
+    Unit unit(int n) {
+        return juju.unit(LocalStack.APP + "/" + n);
+    }
+
+    /** {@code juju deploy postgresql-k8s -n <units>}: the first unit leads; every unit runs its start-up hooks. */
+    void deploy(int units) throws IOException {
+        say("$ juju deploy postgresql-k8s --trust -n " + units);
+        for (int n = 0; n < units; n++) {
+            addUnit(n);
+        }
+        settle();
+    }
+
+    void deploy() throws IOException {
+        deploy(1);
+    }
+
+    /** One more unit: its pod is scheduled, then Juju starts its agent. */
+    Unit addUnit(int n) throws IOException {
+        if (stack.pod(n) == null) {
+            stack.addPod(n);
+        }
+        boolean first = juju.units().isEmpty();
+        List<String> hooks = new ArrayList<>(List.of(START_HOOKS));
+        hooks.add(1, first ? "leader-elected" : "leader-settings-changed");
+        return juju.addUnit(charmDir, first, hooks.toArray(String[]::new));
+    }
+
+    /** {@code juju scale-application postgresql-k8s <units>}: the highest-numbered units go, as a StatefulSet scales down. */
+    void scaleDown(int units) throws IOException {
+        List<Unit> all = juju.units();
+        say("$ juju scale-application postgresql-k8s " + units);
+        for (int i = all.size() - 1; i >= units; i--) {
+            Unit leaving = all.get(i);
+            juju.removeUnit(leaving);
+            settle();
+            stack.removePod(LocalStack.APP + "-" + leaving.name().substring(leaving.name().indexOf('/') + 1));
+        }
+        settle();
+    }
+
+    /** Dispatches what Juju has queued until every unit is idle, printing each event as the agents log it. */
+    FakeJuju.Settlement settle() {
+        FakeJuju.Settlement s = juju.settle(200);
+        for (FakeJuju.Dispatched d : s.dispatched()) {
+            String rel = d.event().relationId() == null ? "" : " (" + d.event().relationId() + ")";
+            say("  " + d.unit() + ": " + d.event().hook() + rel + " -> " + d.status().kind()
+                    + (d.status().message().isEmpty() ? "" : " \"" + d.status().message() + "\"")
+                    + (d.exitCode() == 0 ? "" : " [hook failed: exit " + d.exitCode() + "]"));
+        }
+        if (!s.settled()) {
+            say("  (" + s.pending() + " events still pending)");
+        }
+        return s;
+    }
+
+    /** The units as {@code juju status} lists them, with the Patroni role Kubernetes shows on each pod. */
+    String statusTable() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"Unit", "Workload", "Role", "Message"});
+        for (Unit u : juju.units()) {
+            String pod = LocalStack.APP + "-" + u.name().substring(u.name().indexOf('/') + 1);
+            rows.add(new String[] {u.name() + (u.isLeader() ? "*" : ""), u.status().kind(), role(pod), u.status().message()});
+        }
+        int[] widths = new int[3];
+        for (String[] r : rows) {
+            for (int i = 0; i < 3; i++) {
+                widths[i] = Math.max(widths[i], r[i].length());
+            }
+        }
+        StringBuilder table = new StringBuilder();
+        for (String[] r : rows) {
+            table.append(String.format("%-" + widths[0] + "s  %-" + widths[1] + "s  %-" + widths[2] + "s  %s", (Object[]) r)
+                    .stripTrailing()).append('\n');
+        }
+        return table.toString();
+    }
+
+    private String role(String pod) {
+        return stack.api().object("pods", pod).map(p -> {
+            Object labels = ((Map<?, ?>) p.get("metadata")).get("labels");
+            Object role = labels instanceof Map ? ((Map<?, ?>) labels).get("role") : null;
+            return role == null ? "-" : "master".equals(role) ? "primary" : role.toString();
+        }).orElse("-");
+    }
+
+    void showStatus() {
+        say("$ juju status");
+        out.print(statusTable());
+    }
+
+    /** A hook on unit 0, printed as the agent's log would show it. */
     FakeJuju.Run hook(String name) {
         FakeJuju.Run run = juju.hook(name);
         say("$ (juju) hook " + name + " -> exit " + run.exitCode() + ", unit status: " + status());
@@ -42,37 +141,39 @@ public final class Lifecycle {
         return run;
     }
 
-    /** An action, printed as {@code juju run} prints it. */
+    /** An action on unit 0, printed as {@code juju run} prints it. */
     FakeJuju.Run action(String name, String... params) {
-        say("$ juju run " + LocalStack.APP + "/leader " + name + (params.length == 0 ? "" : " " + String.join(" ", params)));
-        FakeJuju.Run run = juju.action(name, params);
+        return action(unit(0), name, params);
+    }
+
+    FakeJuju.Run action(Unit unit, String name, String... params) {
+        say("$ juju run " + unit.name() + " " + name + (params.length == 0 ? "" : " " + String.join(" ", params)));
+        FakeJuju.Run run = unit.action(name, params);
         out.print(run.stdout());
         return run;
     }
 
+    /** Unit 0's status, "kind message". */
     String status() {
         return juju.state().at("/unit-status/status").asText() + " " + juju.state().at("/unit-status/message").asText();
     }
 
-    /** Deploy: peers, leadership, then the workload comes up and Patroni starts the database. */
-    void deploy() {
-        juju.peers(PEERS, Map.of());
-        hook("leader-elected");
-        hook("postgresql-pebble-ready");
-    }
-
     /** juju relate postgresql-k8s s3-integrator, and the provider answering with its settings. */
     void relateS3() throws IOException {
-        juju.relate(S3_RELATION, "s3-integrator", Map.of());
-        relationHook("s3-parameters-relation-joined", S3_RELATION);
-        juju.setRemoteAppData(S3_RELATION, stack.integratorData(BUCKET));
-        relationHook("s3-parameters-relation-changed", S3_RELATION);
+        say("$ juju relate postgresql-k8s s3-integrator");
+        juju.relate(S3_RELATION, "s3-integrator", Map.of(), "s3-parameters-relation-joined");
+        settle();
+        juju.setRemoteAppData(S3_RELATION, stack.integratorData(BUCKET), true);
+        settle();
     }
 
-    /** update-status until the restore settles (Active or Blocked), bounded. */
+    /** update-status on every unit until unit 0's restore settles (Active or Blocked), bounded. */
     String awaitRestore(int maxHooks) {
         for (int i = 0; i < maxHooks; i++) {
-            hook("update-status");
+            for (Unit u : juju.units()) {
+                u.queue("update-status");
+            }
+            juju.settle(50);
             String kind = juju.state().at("/unit-status/status").asText();
             if (kind.equals("active") || kind.equals("blocked")) {
                 return status();
@@ -94,29 +195,38 @@ public final class Lifecycle {
         out.println(line);
     }
 
-    /** The whole lifecycle for a newcomer: relate, back up, list, restore; then everything stops. */
+    /**
+     * The main job for a newcomer, as a Juju user sees it: a three-unit cluster, the s3 relation, a backup
+     * on the primary and the refusals a cluster gives, then scale-down to one unit and a restore.
+     */
     public static void main(String[] args) throws Exception {
         Path charmDir = Path.of(args.length > 0 ? args[0] : "target/charm").toAbsolutePath();
-        try (LocalStack stack = LocalStack.start()) {
+        try (LocalStack stack = LocalStack.start(0)) {
             Lifecycle life = new Lifecycle(stack, stack.dir.resolve("model"), charmDir, System.out);
-            life.say("== stack up in " + stack.dir + " (S3Proxy, etcd, Kubernetes API stand-in, Pebble stand-in)");
-            life.deploy();
+            life.say("== stack up in " + stack.dir + " (S3Proxy, Kubernetes API stand-in; a pod per unit on 127.0.0.11-13)");
+            life.deploy(3);
+            life.showStatus();
             life.relateS3();
+            life.showStatus();
             stack.sql("create table orders(id int primary key, item text)").check("create table");
             stack.sql("insert into orders select g, 'first batch' from generate_series(1, 100) g").check("insert");
-            life.say("== 100 rows written");
-            life.action("create-backup");
-            life.action("list-backups");
+            life.say("== 100 rows written on the primary");
+            life.action(life.unit(1), "list-backups");
+            life.action(life.unit(1), "create-backup");
+            life.action(life.unit(0), "create-backup");
+            life.action(life.unit(1), "list-backups");
+            Map<String, String> ids = new LinkedHashMap<>(BackupIds.fromList(life.unit(1).lastAction()));
+            String id = ids.keySet().iterator().next();
+            life.action(life.unit(0), "restore", "backup-id=" + id);
             stack.sql("insert into orders select g, 'second batch' from generate_series(101, 150) g").check("insert");
             life.say("== 50 more rows written (150 in all)");
-            life.action("create-backup", "type=differential");
-            life.action("list-backups");
-            Map<String, String> ids = new LinkedHashMap<>(BackupIds.fromList(life.juju));
-            for (String id : ids.keySet()) {
-                life.action("restore", "backup-id=" + id);
-                life.say("== restore settled: " + life.awaitRestore(60));
-                life.say("== rows after restoring " + id + ": " + stack.sql("select count(*) from orders").output().strip());
-            }
+            life.scaleDown(1);
+            life.showStatus();
+            life.action(life.unit(0), "restore", "backup-id=" + id);
+            life.say("== restore settled: " + life.awaitRestore(60));
+            life.say("== rows after restoring " + id + ": " + stack.sql("select count(*) from orders").output().strip()
+                    + " (the backup held 100)");
+            life.showStatus();
         }
         System.out.println("== stack stopped");
     }

@@ -1,26 +1,29 @@
 package e2e;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Optional;
 
 import jujuops.json.Json;
+import k8sapi.LocalKubernetesApi;
+import k8sapi.LocalPod;
 import s3stack.S3ProxyServer;
 
 /**
- * The nearest thing to the charm's world that runs on one machine without Docker: S3Proxy (real S3
- * over HTTPS with SigV4), etcd 3.4 as Patroni's store, a Pebble stand-in that runs Patroni (which runs
- * PostgreSQL 15) as user postgres, pgBackRest from Debian, and a local Kubernetes API whose pod exec runs
- * commands on this machine as the workload container would. Everything binds 127.0.0.1 on free ports,
- * lives under one temp folder, and is stopped by PID on {@link #close()}.
+ * The charm's world on one machine without Docker: S3Proxy (real S3 over HTTPS with SigV4), a
+ * Kubernetes API stand-in over HTTPS that is also Patroni's store (its Kubernetes DCS, as in
+ * production), and one {@link Pod} per unit: a mount namespace with the image's paths and an address of
+ * its own (127.0.0.11, .12, ...), where the pod exec of the API runs commands and a Pebble stand-in runs
+ * Patroni (which runs PostgreSQL 15) as user postgres. Pods find each other and the charm finds them by
+ * their DNS names {@code <pod>.<app>-endpoints}, from one hosts file (mounted over /etc/hosts in the
+ * pods, {@code jdk.net.hosts.file} for the charm's JVM). Everything binds 127.0.0.0/8, lives under one
+ * folder, and is stopped by PID on {@link #close()}.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -28,29 +31,34 @@ public final class LocalStack implements AutoCloseable {
     public static final String UNIT = APP + "/0";
     public static final String MODEL = "e2e";
     public static final String SCOPE = "patroni-" + APP;
+    /** How the workload differs from the image here: PostgreSQL 15 from Debian, pods that share one network. */
+    static final String LAYOUT = "{\"postgresql-version\": \"15\", \"listen\": \"pod-address\"}";
 
     final Path dir;
-    final int pgPort = Processes.freePort();
-    final int patroniPort = Processes.freePort();
-    final int etcdPort = Processes.freePort();
-    private final int etcdPeerPort = Processes.freePort();
-    private final int etcdMetricsPort = Processes.freePort();
+    private final Map<String, Pod> pods = new LinkedHashMap<>();
+    private MountPoints mountPoints;
     private S3ProxyServer s3;
-    private Process etcd;
-    private KubernetesStandIn kubernetes;
-    private final Path layout;
+    private LocalKubernetesApi api;
+    private Path kubeconfig;
+    private boolean closed;
 
     private LocalStack(Path dir) {
         this.dir = dir;
-        this.layout = dir.resolve("workload-layout.json");
     }
 
-    public static LocalStack start() throws IOException {
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pgk8s-stack-");
+    /** The stack with one pod per unit, {@code postgresql-k8s-0} up to {@code -(units - 1)}. */
+    public static LocalStack start(int units) throws IOException {
+        // Not under /tmp: every pod mounts a /tmp of its own.
+        Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "pgk8s-stack-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         LocalStack stack = new LocalStack(dir);
+        // Ctrl-C or a killed build still stops the pods, their databases and S3Proxy.
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::closeQuietly, "local-stack-stop"));
         try {
             stack.startAll();
+            for (int n = 0; n < units; n++) {
+                stack.addPod(n);
+            }
             return stack;
         } catch (IOException | RuntimeException e) {
             stack.close();
@@ -58,73 +66,78 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    public static LocalStack start() throws IOException {
+        return start(1);
+    }
+
     private void startAll() throws IOException {
-        makeWorkloadDirs();
+        mountPoints = MountPoints.ensure();
         s3 = S3ProxyServer.start(dir.resolve("s3proxy"));
-        startEtcd();
-        writePebbleWrapper();
-        writeLayout();
-        kubernetes = KubernetesStandIn.start(dir.resolve("kubernetes"), this::deleteClusterState);
-    }
-
-    private void makeWorkloadDirs() throws IOException {
-        for (String d : List.of("pg", "sock", "patroni", "pgbackrest/log", "pgbackrest/lock", "pgbackrest/spool")) {
-            Files.createDirectories(dir.resolve(d));
+        try {
+            api = LocalKubernetesApi.startTls(MODEL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while making the API's certificate", e);
         }
-        Processes.run(30, "chown", "-R", "postgres:postgres", dir.resolve("pg").toString(), dir.resolve("sock").toString(),
-                dir.resolve("pgbackrest").toString(), dir.resolve("patroni").toString()).check("chown");
-        Files.setPosixFilePermissions(dir.resolve("pg"), PosixFilePermissions.fromString("rwx------"));
+        Path kube = Files.createDirectories(dir.resolve("kubernetes"));
+        kubeconfig = api.writeKubeconfig(kube);
+        Path sa = Files.createDirectories(dir.resolve("serviceaccount"));
+        Files.writeString(sa.resolve("token"), api.token());
+        api.writeCaPem(sa.resolve("ca.crt"));
+        Files.writeString(sa.resolve("namespace"), MODEL);
+        Files.writeString(dir.resolve("workload-layout.json"), LAYOUT);
+        writeHosts();
     }
 
-    private void startEtcd() throws IOException {
-        String client = "http://127.0.0.1:" + etcdPort;
-        String peer = "http://127.0.0.1:" + etcdPeerPort;
-        Files.createDirectories(dir.resolve("etcd"));
-        etcd = Processes.start(dir.resolve("etcd/etcd.log"), List.of("etcd", "--name", "stack",
-                "--data-dir", dir.resolve("etcd/data").toString(),
-                "--listen-client-urls", client, "--advertise-client-urls", client,
-                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "stack=" + peer, "--initial-cluster-state", "new",
-                "--listen-metrics-urls", "http://127.0.0.1:" + etcdMetricsPort));
-        if (!Processes.await(30, () -> httpOk(client + "/health"))) {
-            throw new IOException("etcd did not become healthy; see " + dir.resolve("etcd/etcd.log"));
+    /** The pod of unit {@code n} is scheduled: its namespace, its Pod object, its name in every hosts file. */
+    public Pod addPod(int n) throws IOException {
+        String name = APP + "-" + n;
+        Pod pod = Pod.start(dir.resolve("pods"), name, "127.0.0." + (11 + n), dir.resolve("hosts"),
+                dir.resolve("serviceaccount"), Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1",
+                        "KUBERNETES_SERVICE_PORT", Integer.toString(api.port())));
+        pods.put(name, pod);
+        writeHosts();
+        api.addPod(new LocalPod(name, Map.of("app.kubernetes.io/name", APP), pod.ip(), pod.execPrefix()));
+        return pod;
+    }
+
+    /** The pod goes away as Kubernetes removes one: its containers stop, then its object is deleted. */
+    public void removePod(String name) throws IOException {
+        Pod pod = pods.remove(name);
+        if (pod == null) {
+            throw new IllegalArgumentException("no pod " + name);
         }
+        pod.close();
+        api.removePod(name);
+        writeHosts();
     }
 
-    private void writePebbleWrapper() throws IOException {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path pebble = bin.resolve("pebble");
-        String script = Path.of("tests/stack/pebble.py").toAbsolutePath().toString();
-        Files.writeString(pebble, "#!/bin/sh\nexec python3 '" + script + "' --state '" + dir.resolve("pebble") + "' \"$@\"\n");
-        Files.setPosixFilePermissions(pebble, PosixFilePermissions.fromString("rwxr-xr-x"));
+    public Pod pod(int n) {
+        return pods.get(APP + "-" + n);
     }
 
-    private void writeLayout() throws IOException {
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("data-dir", dir.resolve("pg/pgdata").toString());
-        l.put("pgbackrest-conf", dir.resolve("pgbackrest/pgbackrest.conf").toString());
-        l.put("s3-ca-file", dir.resolve("pgbackrest/s3-ca.pem").toString());
-        l.put("patroni-conf", dir.resolve("patroni/patroni.yml").toString());
-        l.put("pebble", dir.resolve("bin/pebble").toString());
-        l.put("pg-socket-dir", dir.resolve("sock").toString());
-        l.put("pg-port", pgPort);
-        l.put("pg-user", "postgres");
-        l.put("patroni-url", "http://127.0.0.1:" + patroniPort);
-        l.put("pgbackrest-log-path", dir.resolve("pgbackrest/log").toString());
-        l.put("pgbackrest-lock-path", dir.resolve("pgbackrest/lock").toString());
-        l.put("pgbackrest-spool-path", dir.resolve("pgbackrest/spool").toString());
-        l.put("pg-bin-dir", "/usr/lib/postgresql/15/bin");
-        l.put("patroni-listen", "127.0.0.1:" + patroniPort);
-        l.put("pg-listen", "127.0.0.1:" + pgPort);
-        l.put("etcd-hosts", "127.0.0.1:" + etcdPort);
-        l.put("member-host", "127.0.0.1");
-        Files.writeString(layout, Json.write(l));
+    public List<Pod> pods() {
+        return new ArrayList<>(pods.values());
     }
 
-    /** What the charm's environment needs to find this stack: the Kubernetes API and the workload layout. */
+    /** Every pod's DNS name, as the application's headless service gives them; rewritten in place (pods bind-mount it). */
+    private void writeHosts() throws IOException {
+        StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
+        for (Pod pod : pods.values()) {
+            hosts.append(pod.ip()).append(' ').append(pod.name()).append('.').append(APP).append("-endpoints ")
+                    .append(pod.name()).append('\n');
+        }
+        Files.writeString(dir.resolve("hosts"), hosts.toString());
+    }
+
+    /**
+     * What the charm's processes need to find this world: the Kubernetes API, the workload's version and
+     * listen address, and the pods' names (a JVM outside the pods resolves them from the hosts file).
+     */
     public Map<String, String> charmEnv() {
-        return Map.of("KUBECONFIG", kubernetes.kubeconfig().toString(),
-                "POSTGRESQL_K8S_WORKLOAD_LAYOUT", layout.toString());
+        return Map.of("KUBECONFIG", kubeconfig.toString(),
+                "POSTGRESQL_K8S_WORKLOAD_LAYOUT", dir.resolve("workload-layout.json").toString(),
+                "CHARM_JAVA_OPTS", "-Djdk.net.hosts.file=" + dir.resolve("hosts"));
     }
 
     /** The s3-integrator's application databag for this S3 server, as the real provider writes it. */
@@ -145,9 +158,23 @@ public final class LocalStack implements AutoCloseable {
         return d;
     }
 
-    /** Every argv the charm ran in the workload through the Kubernetes exec API. */
+    /** Every argv the charm ran in the workloads through the Kubernetes exec API. */
     public List<List<String>> kubernetesExecs() {
-        return kubernetes.api().execs();
+        return api.execs();
+    }
+
+    public LocalKubernetesApi api() {
+        return api;
+    }
+
+    /** The pod holding Patroni's leader lock, from the Endpoints the API stand-in serves; empty without one. */
+    public Optional<String> leaderPod() {
+        return api.object("endpoints", SCOPE).map(e -> {
+            Object metadata = e.get("metadata");
+            Object annotations = metadata instanceof Map ? ((Map<?, ?>) metadata).get("annotations") : null;
+            Object leader = annotations instanceof Map ? ((Map<?, ?>) annotations).get("leader") : null;
+            return leader instanceof String ? (String) leader : null;
+        });
     }
 
     /** S3 goes away: the server stops (connections are refused). */
@@ -165,47 +192,45 @@ public final class LocalStack implements AutoCloseable {
         return s3;
     }
 
-    /** Runs SQL as postgres over the Unix socket; returns psql's unaligned output. */
+    /** Runs SQL as postgres on the primary (the leader lock's holder, else unit 0); psql's unaligned output. */
     public Processes.Result sql(String statement) {
-        return Processes.run(60, "runuser", "-u", "postgres", "--", "psql", "-X", "-h", dir.resolve("sock").toString(),
-                "-p", Integer.toString(pgPort), "-d", "postgres", "-Atc", statement);
+        Pod primary = leaderPod().map(pods::get).orElse(pod(0));
+        return primary.sql(statement);
     }
 
-    /** Patroni's DCS state removal, as deleting its Kubernetes Endpoints does in a cluster. */
-    private boolean deleteClusterState(String endpointsName) {
-        if (!endpointsName.equals(SCOPE) && !endpointsName.equals(SCOPE + "-config")) {
-            return false;
-        }
-        Processes.run(30, Map.of("ETCDCTL_API", "3"), "etcdctl", "--endpoints=http://127.0.0.1:" + etcdPort,
-                "del", "--prefix", "/service/" + SCOPE + "/").check("etcdctl del");
-        return true;
-    }
-
-    private static boolean httpOk(String url) {
+    private void closeQuietly() {
         try {
-            HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
-            c.setConnectTimeout(1000);
-            c.setReadTimeout(1000);
-            return c.getResponseCode() == 200;
-        } catch (IOException e) {
-            return false;
+            close();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("local stack: clean-up failed: " + e);
         }
     }
 
     @Override
-    public void close() throws IOException {
-        if (Files.exists(dir.resolve("pebble"))) {
-            Processes.run(120, dir.resolve("bin/pebble").toString(), "stop-all");
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
         }
-        if (kubernetes != null) {
-            kubernetes.close();
+        closed = true;
+        List<Pod> all = new ArrayList<>(pods.values());
+        java.util.Collections.reverse(all);
+        for (Pod pod : all) {
+            pod.close();
         }
-        Processes.stop(etcd, 30);
+        pods.clear();
+        if (api != null) {
+            try {
+                api.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (s3 != null) {
             s3.close();
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (mountPoints != null) {
+            mountPoints.close();
         }
+        Processes.run(120, "rm", "-rf", "--one-file-system", dir.toString()).check("remove " + dir);
     }
 }

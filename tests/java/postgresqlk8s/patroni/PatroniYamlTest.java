@@ -27,7 +27,10 @@ class PatroniYamlTest {
 
     @Test
     void kubernetesDcs_findsMembersByLabel_andPublishesThePodsAddress() throws Exception {
-        JsonNode k = parse(WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty())).get("kubernetes");
+        JsonNode y = parse(WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty()));
+        // A top-level namespace (an etcd key prefix) would override the Kubernetes namespace.
+        assertFalse(y.has("namespace"));
+        JsonNode k = y.get("kubernetes");
         assertEquals("dev", k.get("namespace").asText());
         assertTrue(k.get("use_endpoints").asBoolean());
         assertEquals("10.1.0.12", k.get("pod_ip").asText());

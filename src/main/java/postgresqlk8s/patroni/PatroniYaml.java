@@ -39,7 +39,6 @@ public final class PatroniYaml {
     public static String render(Cluster c, WorkloadLayout layout, PatroniConfig.Settings s) {
         StringBuilder y = new StringBuilder();
         line(y, 0, "scope", c.scope());
-        line(y, 0, "namespace", "/service/");
         line(y, 0, "name", c.member());
         y.append("log:\n");
         line(y, 1, "level", "INFO");
@@ -98,6 +97,9 @@ public final class PatroniYaml {
         y.append("postgresql:\n");
         line(y, 1, "listen", layout.listenHost(c.podIp()) + ":" + layout.pgPort());
         line(y, 1, "connect_address", c.host() + ":" + layout.pgPort());
+        // Patroni's own connection goes over the Unix socket: it needs no pg_hba host entry for the address
+        // the kernel picks as the source of a connection to the pod's own address.
+        y.append("  use_unix_socket: true\n");
         line(y, 1, "data_dir", layout.dataDir());
         line(y, 1, "bin_dir", layout.pgBinDir());
         line(y, 1, "pgpass", "/tmp/pgpass-" + c.member());
