@@ -62,7 +62,7 @@ class BackupLifecycleIT {
 
     @Test
     @Order(1)
-    void deploy_startsPatroni_andTheLeaderRecordsTheCluster() {
+    void deploy_startsPatroni_andTheLeaderRecordsTheCluster() throws IOException {
         life.deploy();
         assertEquals("active", life.juju.state().at("/unit-status/status").asText(), life.status());
         assertEquals("True", life.juju.state().at("/relations/" + Lifecycle.PEERS + "/local-app/cluster_initialised").asText());
