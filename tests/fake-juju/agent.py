@@ -114,11 +114,16 @@ def set_leader(state, unit):
 
 
 def leave(state, unit):
-    """A stopped dying unit goes; if it led, the lowest-numbered remaining unit is elected."""
-    was_leader = state["units"].pop(unit)["leader"]
+    """A stopped dying unit goes. If it led, nobody leads until its lease runs out: Juju elects a new
+    leader only then (`elect`), and until then no unit is leader."""
+    state["units"].pop(unit)
     for rel in state["relations"].values():
         rel["members"].pop(unit, None)
-    if was_leader and alive(state):
+
+
+def elect(state):
+    """The leadership lease ran out: if no unit leads, the lowest-numbered live unit is elected."""
+    if not any(u["leader"] for u in state["units"].values()) and alive(state):
         set_leader(state, alive(state)[0])
 
 

@@ -7,7 +7,7 @@
   fakejuju.py add-unit DIR SOURCE_CHARM_DIR [--leader] [--in-place] [--queue HOOK ...]
       prints the new unit's name; its charm dir is DIR/units/APP-N, a symlink per entry of the source
       (so its .unit-state.json is its own), or the source itself with --in-place
-  fakejuju.py remove-unit DIR UNIT | set-leader DIR UNIT
+  fakejuju.py remove-unit DIR UNIT | set-leader DIR UNIT | elect DIR   (elect: the lease ran out, a leaderless app gets one)
   fakejuju.py relate DIR ENDPOINT:ID REMOTE_APP [--app-data JSON] [--unit-data JSON]
       [--local-app-data JSON] [--local-unit-data JSON] [--queue HOOK ...]   (REMOTE_APP = APP: peers)
   fakejuju.py set-remote-app-data DIR ENDPOINT:ID JSON [--queue]   (merges; "" deletes)
@@ -248,6 +248,11 @@ def cmd_set_leader(d, args):
         agent.set_leader(state, known(state, args[0]))
 
 
+def cmd_elect(d, args):
+    with Locked(d) as state:
+        agent.elect(state)
+
+
 def known(state, unit):
     if unit not in state["units"]:
         raise AgentError("no unit %s in the model" % unit)
@@ -434,6 +439,7 @@ def cmd_status(d, args):
 
 COMMANDS = {
     "init": cmd_init, "add-unit": cmd_add_unit, "remove-unit": cmd_remove_unit, "set-leader": cmd_set_leader,
+    "elect": cmd_elect,
     "relate": cmd_relate, "set-remote-app-data": cmd_set_remote_app_data, "unrelate": cmd_unrelate,
     "hook": cmd_hook, "action": cmd_action, "exec": cmd_exec, "queue": cmd_queue, "settle": cmd_settle,
     "show": cmd_show, "apply": cmd_apply, "status": cmd_status,

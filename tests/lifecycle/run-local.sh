@@ -1,9 +1,10 @@
 #!/bin/sh
 # The charm's main job, locally, on the real stack: installs what is missing, builds the charm, starts
-# S3Proxy, etcd, a Kubernetes API stand-in and a Pebble stand-in (all on 127.0.0.1), then drives the
-# packed charm through target/charm/dispatch as the Juju agent would: deploy -> relate s3 -> backup ->
-# list -> more rows -> differential backup -> restore each backup; it prints what `juju run` shows,
-# and stops everything it started. Run as root (PostgreSQL runs as user postgres via runuser).
+# S3Proxy, a Kubernetes API stand-in and a pod per unit (mount namespaces on 127.0.0.11-13), then drives
+# three units of the packed charm through their dispatch as Juju's agents would: deploy -> relate s3 ->
+# list and back up on a replica and the primary -> restore refused -> primary moved -> scale down ->
+# restore; it prints what `juju status` and `juju run` show, and stops everything it started.
+# Run as root (pods are mount namespaces; PostgreSQL runs as user postgres).
 set -eu
 cd "$(dirname "$0")/../.."
 sh tests/setup.sh

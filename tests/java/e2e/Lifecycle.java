@@ -196,8 +196,9 @@ public final class Lifecycle {
     }
 
     /**
-     * The main job for a newcomer, as a Juju user sees it: a three-unit cluster, the s3 relation, a backup
-     * on the primary and the refusals a cluster gives, then scale-down to one unit and a restore.
+     * The main job for a newcomer, as a Juju user sees it: a three-unit cluster and the s3 relation; a
+     * backup on the primary and the refusals a cluster gives; leadership and the primary on different
+     * units; scale-down to one unit, whose restore waits for leadership, then brings back the backup's rows.
      */
     public static void main(String[] args) throws Exception {
         Path charmDir = Path.of(args.length > 0 ? args[0] : "target/charm").toAbsolutePath();
@@ -215,16 +216,35 @@ public final class Lifecycle {
             life.action(life.unit(1), "create-backup");
             life.action(life.unit(0), "create-backup");
             life.action(life.unit(1), "list-backups");
-            Map<String, String> ids = new LinkedHashMap<>(BackupIds.fromList(life.unit(1).lastAction()));
-            String id = ids.keySet().iterator().next();
-            life.action(life.unit(0), "restore", "backup-id=" + id);
+            String first = BackupIds.fromList(life.unit(1).lastAction()).keySet().iterator().next();
+            life.action(life.unit(0), "restore", "backup-id=" + first);
+
             stack.sql("insert into orders select g, 'second batch' from generate_series(101, 150) g").check("insert");
             life.say("== 50 more rows written (150 in all)");
+            life.say("== Patroni switches the primary to postgresql-k8s-1; postgresql-k8s/0 still leads");
+            stack.switchover(LocalStack.APP + "-1");
+            life.showStatus();
+            life.say("$ juju config s3-integrator storage-class=STANDARD");
+            life.juju.setRemoteAppData(S3_RELATION, Map.of("storage-class", "STANDARD"), true);
+            life.settle();
+            life.action(life.unit(0), "create-backup");
+            life.action(life.unit(1), "create-backup");
+            life.action(life.unit(2), "list-backups");
+
+            stack.sql("insert into orders select g, 'third batch' from generate_series(151, 175) g").check("insert");
+            life.say("== 25 more rows written (175 in all)");
+            life.say("== leadership moves to postgresql-k8s/2");
+            life.juju.setLeader(life.unit(2));
+            life.settle();
             life.scaleDown(1);
             life.showStatus();
-            life.action(life.unit(0), "restore", "backup-id=" + id);
+            life.action(life.unit(0), "restore", "backup-id=" + first);
+            life.say("== the old leader's lease runs out; Juju elects postgresql-k8s/0");
+            life.juju.electLeader();
+            life.settle();
+            life.action(life.unit(0), "restore", "backup-id=" + first);
             life.say("== restore settled: " + life.awaitRestore(60));
-            life.say("== rows after restoring " + id + ": " + stack.sql("select count(*) from orders").output().strip()
+            life.say("== rows after restoring " + first + ": " + stack.sql("select count(*) from orders").output().strip()
                     + " (the backup held 100)");
             life.showStatus();
         }

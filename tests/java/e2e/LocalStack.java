@@ -177,6 +177,33 @@ public final class LocalStack implements AutoCloseable {
         });
     }
 
+    /**
+     * Patroni moves the primary to another member, as an operator's {@code patronictl switchover} would,
+     * through the REST API of the current primary; waits until the leader lock in the Endpoints is the
+     * candidate's and it serves as primary.
+     */
+    public void switchover(String candidate) throws IOException {
+        String leader = leaderPod().orElseThrow(() -> new IOException("no primary to switch over from"));
+        Pod from = pods.get(leader);
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection)
+                new java.net.URL("http://" + from.ip() + ":8008/switchover").openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(60000);
+        c.setRequestProperty("Content-Type", "application/json");
+        c.getOutputStream().write(Json.write(Map.of("leader", leader, "candidate", candidate)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        int code = c.getResponseCode();
+        if (code != 200) {
+            throw new IOException("switchover to " + candidate + " answered HTTP " + code);
+        }
+        Pod to = pods.get(candidate);
+        if (!Processes.await(60, () -> candidate.equals(leaderPod().orElse(""))
+                && "f".equals(to.sql("select pg_is_in_recovery()").output().strip()))) {
+            throw new IOException("switchover to " + candidate + " did not complete in 60 s");
+        }
+    }
+
     /** S3 goes away: the server stops (connections are refused). */
     public void stopS3() throws IOException {
         s3.close();

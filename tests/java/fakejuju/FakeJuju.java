@@ -142,6 +142,11 @@ public final class FakeJuju {
         check(List.of("set-leader", dir.toString(), unit.name()));
     }
 
+    /** The leader's lease ran out: when no unit leads, Juju elects the lowest-numbered one (leader-elected queued). */
+    public void electLeader() {
+        check(List.of("elect", dir.toString()));
+    }
+
     /** Dispatches pending events, one at a time, round-robin over units, until none is left (at most 100). */
     public Settlement settle() {
         return settle(100);

@@ -260,9 +260,13 @@ class FakeJujuTest {
     }
 
     @Test
-    void removingTheLeader_electsTheLowestRemainingUnit() throws IOException {
+    void removingTheLeader_leavesNoLeader_untilTheLeaseRunsOut_thenElectsTheLowestRemainingUnit() throws IOException {
         FakeJuju juju = threeUnits(Map.of());
         juju.removeUnit(juju.unit("pg/0"));
+        juju.settle();
+        assertFalse(juju.unit("pg/1").isLeader());
+        assertEquals("false", ok(juju.unit("pg/1").exec("is-leader", "--format=json")));
+        juju.electLeader();
         juju.settle();
         assertTrue(juju.unit("pg/1").isLeader());
         assertTrue(log().contains("pg/1 leader-elected remote= app= departing= sees="), log().toString());

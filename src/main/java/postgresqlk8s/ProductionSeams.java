@@ -32,11 +32,14 @@ final class ProductionSeams {
 
     static Seams create(Framework framework) {
         Map<String, String> env = framework.context().env();
-        WorkloadLayout layout = WorkloadLayout.fromEnv(env);
+        KubernetesClients kubernetes = KubernetesClients.fromEnvironment(env);
+        return forPod(framework, kubernetes, WorkloadLayout.fromEnv(env), KubernetesClients.podOf(framework.model().unitName()));
+    }
+
+    /** The seams of a pod of this application: this unit's, or another's (the primary's, say); one API client for all. */
+    private static Seams forPod(Framework framework, KubernetesClients kubernetes, WorkloadLayout layout, String pod) {
         String app = framework.model().appName();
         String namespace = framework.model().modelName();
-        String pod = KubernetesClients.podOf(framework.model().unitName());
-        KubernetesClients kubernetes = KubernetesClients.fromEnvironment(env);
         KubernetesWorkloadExec exec = new KubernetesWorkloadExec(kubernetes, namespace, pod, KubernetesWorkloadExec.CONTAINER);
         PatroniRestClient patroni = new PatroniRestClient(WorkloadLayout.patroniUrl(pod, app));
         KubernetesUnitPod unitPod = new KubernetesUnitPod(kubernetes, namespace, pod);
@@ -44,7 +47,7 @@ final class ProductionSeams {
                 () -> cluster(framework, unitPod, pod, app, namespace), patroni);
         return new Seams(exec, new AwsObjectStore(), patroni,
                 new KubernetesClusterStateStore(kubernetes, namespace, app), unitPod, patroniConfig,
-                Clock.systemUTC(), Seams.Pause.SLEEP, layout);
+                Clock.systemUTC(), Seams.Pause.SLEEP, layout, other -> forPod(framework, kubernetes, layout, other));
     }
 
     /** The cluster as Patroni's configuration names it: the pod's address, passwords from the peer relation. */

@@ -44,12 +44,23 @@ final class BackupWorld {
     final FakePatroniConfig patroniConfig = new FakePatroniConfig();
     final List<Duration> pauses = new ArrayList<>();
     int seamsBuilt;
+    /** The pods of the application's other units, each a world of its own, made when first asked for. */
+    private final java.util.Map<String, BackupWorld> otherPods = new java.util.HashMap<>();
+
+    /** Another unit's pod, e.g. the primary's when this unit is a replica. */
+    BackupWorld otherPod(String name) {
+        return otherPods.computeIfAbsent(name, n -> new BackupWorld());
+    }
+
+    boolean touchedOtherPods() {
+        return !otherPods.isEmpty();
+    }
 
 
     Seams seams() {
         seamsBuilt++;
         return new Seams(exec, s3, patroni, clusterState, pod, patroniConfig,
-                Clock.fixed(NOW, ZoneOffset.UTC), pauses::add, WorkloadLayout.PRODUCTION);
+                Clock.fixed(NOW, ZoneOffset.UTC), pauses::add, WorkloadLayout.PRODUCTION, p -> otherPod(p).seams());
     }
 
     Context context() {

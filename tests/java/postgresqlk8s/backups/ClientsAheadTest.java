@@ -66,7 +66,7 @@ class ClientsAheadTest {
         }
     };
 
-    private final Seams seams = new Seams(exec, store, null, null, null, null, Clock.systemUTC(), null, null);
+    private final Seams seams = new Seams(exec, store, null, null, null, null, Clock.systemUTC(), null, null, null);
 
     @Test
     void withCompleteSettings_opensTheS3Connection_thenBuildsTheWorkloadClient() {

@@ -179,4 +179,28 @@ class DatabaseFlowsTest {
                 withPeers(Map.of(PeerKeys.STANZA, BackupWorld.STANZA)).withLeader(false));
         assertTrue(world.patroniConfig.applied.isEmpty());
     }
+
+    @Test
+    void pebbleReady_onANonLeader_whosePeerDataLacksTheReplicationPassword_waits_withoutStartingAnything() {
+        Result r = context.run(TestEvent.pebbleReady("postgresql"),
+                withPeers(Map.of(PeerKeys.SUPERUSER_PASSWORD, "s", PeerKeys.REWIND_PASSWORD, "w",
+                        PeerKeys.CLUSTER_INITIALISED, "True")).withLeader(false));
+        assertEquals(0, r.exitCode());
+        assertEquals(1, r.state().deferred().size());
+        assertEquals(Status.waiting("waiting for the leader to generate the database passwords"), r.unitStatus());
+        assertEquals(List.of(), world.exec.commands());
+        assertTrue(world.patroniConfig.applied.isEmpty());
+    }
+
+    @Test
+    void pebbleReady_onTheLeader_whosePeerDataLacksOnePassword_addsOnlyThatOne() {
+        world.exec.answer("pebble services", BackupWorld.ok("Service  Startup  Current  Since\npostgresql  enabled  inactive  -\n"));
+        Result r = context.run(TestEvent.pebbleReady("postgresql"),
+                withPeers(Map.of(PeerKeys.SUPERUSER_PASSWORD, "kept-superuser", PeerKeys.REWIND_PASSWORD, "kept-rewind")));
+        Map<String, String> data = appData(r);
+        assertEquals("kept-superuser", data.get(PeerKeys.SUPERUSER_PASSWORD));
+        assertEquals("kept-rewind", data.get(PeerKeys.REWIND_PASSWORD));
+        assertEquals(24, data.get(PeerKeys.REPLICATION_PASSWORD).length());
+        assertEquals(1, world.patroniConfig.applied.size());
+    }
 }

@@ -12,6 +12,7 @@ final class FakePatroni implements Patroni {
 
     MemberStatus member = new MemberStatus("master", "running", 1);
     String primaryHost = "postgresql-k8s-0.postgresql-k8s-endpoints";
+    String primaryName = "postgresql-k8s-0";
     final List<String> requests = new ArrayList<>();
 
     static MemberStatus primary(long timeline) {
@@ -38,6 +39,15 @@ final class FakePatroni implements Patroni {
             throw new PatroniUnavailableException("connection refused");
         }
         return Optional.ofNullable(primaryHost);
+    }
+
+    @Override
+    public Optional<String> primaryName() throws PatroniUnavailableException {
+        requests.add("primaryName");
+        if (member == null) {
+            throw new PatroniUnavailableException("connection refused");
+        }
+        return Optional.ofNullable(primaryName);
     }
 
     @Override

@@ -195,4 +195,43 @@ class S3CredentialsChangedFlowTest {
         assertEquals(0, r.exitCode());
         assertEquals(1, r.state().deferred().size());
     }
+
+    @Test
+    void couldInitialiseStanza_onALeaderThatIsAReplica_makesAndChecksTheStanzaInThePrimarysPod() {
+        world.patroni.member = FakePatroni.replica();
+        world.patroni.primaryName = "postgresql-k8s-2";
+        BackupWorld primary = world.otherPod("postgresql-k8s-2");
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertEquals(Status.active(), r.unitStatus());
+        assertEquals(BackupWorld.STANZA, stanza(r));
+        assertEquals(List.of("install", "dd", "mv", "stanza-create", "check"), primary.exec.verbs(),
+                "the primary's pgBackRest configured, then the stanza made and checked there");
+        assertTrue(primary.exec.file("/etc/pgbackrest.conf").contains("repo1-s3-key-secret="));
+        assertFalse(world.exec.verbs().contains("stanza-create"), world.exec.verbs().toString());
+        assertFalse(world.exec.verbs().contains("check"), world.exec.verbs().toString());
+        assertEquals(Optional.of(new StanzaName(BackupWorld.STANZA)), primary.patroniConfig.last().archiveStanza());
+        assertEquals(Optional.of(new StanzaName(BackupWorld.STANZA)), world.patroniConfig.last().archiveStanza());
+    }
+
+    @Test
+    void couldInitialiseStanza_onALeaderThatIsThePrimary_staysInItsOwnPod() {
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertEquals(Status.active(), r.unitStatus());
+        assertTrue(world.exec.verbs().containsAll(List.of("stanza-create", "check")), world.exec.verbs().toString());
+        assertFalse(world.touchedOtherPods());
+    }
+
+    @Test
+    void walArchivingWorking_no_onALeaderThatIsAReplica_switchesArchivingOffOnThePrimaryToo() {
+        world.patroni.member = FakePatroni.replica();
+        world.patroni.primaryName = "postgresql-k8s-1";
+        BackupWorld primary = world.otherPod("postgresql-k8s-1");
+        primary.exec.answer("check", failed(82, "ERROR: [082]: WAL segment was not archived"),
+                failed(82, "ERROR: [082]: WAL segment was not archived"), failed(82, "ERROR: [082]: WAL segment was not archived"));
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertTrue(r.unitStatus().message().startsWith("failed to initialize stanza"), r.unitStatus().toString());
+        assertEquals("", stanza(r));
+        assertEquals(Optional.empty(), primary.patroniConfig.last().archiveStanza());
+        assertEquals(Optional.empty(), world.patroniConfig.last().archiveStanza());
+    }
 }

@@ -12,7 +12,10 @@ import jujuops.Framework;
 import jujuops.Outcome;
 import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.patroni.MemberStatus;
+import postgresqlk8s.patroni.Patroni;
 import postgresqlk8s.patroni.PatroniConfig;
+import postgresqlk8s.pgbackrest.StanzaName;
 import postgresqlk8s.s3.ObjectStoreException;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
@@ -98,14 +101,24 @@ public final class S3CredentialsChangedFlow {
 
     private Outcome initialiseStanza(S3Parameters settings, Repository repository) throws WorkloadUnreachableException {
         framework.model().setUnitStatus(Status.maintenance(Messages.INITIALISING_STANZA));
-        Optional<String> blocked = couldNotInitialiseStanza(settings, repository);
+        Seams primary = primarysPod();
+        Repository atPrimary = repository;
+        if (primary != seams) {
+            atPrimary = new Repository(primary, facts.stanzaName(), settings);
+            try {
+                atPrimary.configure(settings);
+            } catch (WorkloadCommandException | IllegalArgumentException e) {
+                return Outcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
+            }
+        }
+        Optional<String> blocked = couldNotInitialiseStanza(settings, atPrimary, primary);
         if (blocked.isPresent()) {
             return Outcome.status(Status.blocked(blocked.get()));
         }
         framework.model().setUnitStatus(Status.maintenance(Messages.CHECKING_STANZA));
-        Optional<String> notArchiving = walArchivingToS3NotWorking(repository);
+        Optional<String> notArchiving = walArchivingToS3NotWorking(atPrimary);
         if (notArchiving.isPresent()) {
-            forgetStanza();
+            forgetStanza(primary);
             return Outcome.status(Status.blocked(notArchiving.get()));
         }
         try {
@@ -116,8 +129,31 @@ public final class S3CredentialsChangedFlow {
         return Outcome.status(Status.active());
     }
 
+    /**
+     * Where the stanza is made and checked: pgBackRest needs the primary's database, so when the leader is
+     * a replica (leadership and Patroni's primary are chosen apart) its steps run in the primary's pod,
+     * whose pgBackRest it configures first. The flowchart's decisions stay the leader's.
+     */
+    private Seams primarysPod() {
+        Optional<MemberStatus> me = facts.member();
+        if (me.isEmpty() || me.get().isPrimary()) {
+            return seams;
+        }
+        try {
+            Optional<String> primary = seams.patroni().primaryName();
+            if (primary.isPresent()) {
+                LOG.info("this leader is a replica: the stanza is made and checked in the primary's pod {}", primary.get());
+                return seams.otherPods().of(primary.get());
+            }
+        } catch (Patroni.PatroniUnavailableException e) {
+            LOG.warn("Patroni does not say which member is the primary: {}", e.getMessage());
+        }
+        return seams;
+    }
+
     /** "Could initialise pgBackRest stanza?": bucket, repository ownership, stanza-create, archiving on. */
-    Optional<String> couldNotInitialiseStanza(S3Parameters settings, Repository repository) throws WorkloadUnreachableException {
+    Optional<String> couldNotInitialiseStanza(S3Parameters settings, Repository repository, Seams primary)
+            throws WorkloadUnreachableException {
         try {
             seams.objectStore().ensureBucket(settings);
             String marker = settings.key(MODEL_UUID_MARKER);
@@ -139,12 +175,20 @@ public final class S3CredentialsChangedFlow {
         }
         facts.putAppData(Map.of(PeerKeys.STANZA, facts.stanzaName().value()));
         try {
-            seams.patroniConfig().apply(PatroniConfig.Settings.normal(Optional.of(facts.stanzaName())));
+            archiveInto(Optional.of(facts.stanzaName()), primary);
         } catch (PatroniConfig.ConfigException e) {
-            forgetStanza();
+            forgetStanza(primary);
             return Optional.of(withHint(Messages.STANZA_FAILED, e.getMessage()));
         }
         return Optional.empty();
+    }
+
+    /** WAL archiving on this unit and, when it is another, on the primary (the others follow the peer data). */
+    private void archiveInto(Optional<StanzaName> stanza, Seams primary) throws PatroniConfig.ConfigException {
+        seams.patroniConfig().apply(PatroniConfig.Settings.normal(stanza));
+        if (primary != seams) {
+            primary.patroniConfig().apply(PatroniConfig.Settings.normal(stanza));
+        }
     }
 
     /** "Is WAL archiving to S3 working?": pgBackRest's check, retried while Patroni applies archive_command. */
@@ -162,10 +206,10 @@ public final class S3CredentialsChangedFlow {
         return Optional.of(withHint(Messages.STANZA_FAILED, repository.hint(check)));
     }
 
-    private void forgetStanza() {
+    private void forgetStanza(Seams primary) {
         facts.putAppData(Map.of(PeerKeys.STANZA, ""));
         try {
-            seams.patroniConfig().apply(PatroniConfig.Settings.normal(Optional.empty()));
+            archiveInto(Optional.empty(), primary);
         } catch (PatroniConfig.ConfigException e) {
             LOG.error("could not switch WAL archiving off again: {}", e.getMessage());
         }

@@ -23,7 +23,14 @@ public record Seams(
         PatroniConfig patroniConfig,
         Clock clock,
         Pause pause,
-        WorkloadLayout layout) {
+        WorkloadLayout layout,
+        OtherPods otherPods) {
+
+    /** The same seams for another unit's pod of this application, e.g. the primary's. */
+    @FunctionalInterface
+    public interface OtherPods {
+        Seams of(String pod);
+    }
 
     /** Waiting between retries; tests record the waits instead of sleeping. */
     @FunctionalInterface

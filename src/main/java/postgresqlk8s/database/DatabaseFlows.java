@@ -43,6 +43,7 @@ public final class DatabaseFlows implements jujuops.Observer {
     static final String PEERS_CHANGED = PeerKeys.ENDPOINT + "-relation-changed";
     /** Unit-local memory: the stanza this unit's Patroni configuration archives to ("" for none). */
     static final String RENDERED_STANZA = "rendered-stanza";
+    static final String AWAITING_PASSWORDS = "waiting for the leader to generate the database passwords";
     static final String AWAITING_LEADER = "waiting for the leader to initialise the cluster";
     private static final Duration VOLUME_DEADLINE = Duration.ofSeconds(30);
     private static final Logger LOG = Logs.get(DatabaseFlows.class);
@@ -97,16 +98,28 @@ public final class DatabaseFlows implements jujuops.Observer {
         return Outcome.done();
     }
 
-    /** The leader generates the database passwords once; they live in the peer relation. */
+    /** The database passwords, generated once by the leader; they live in the peer relation. */
+    private static final List<String> PASSWORDS =
+            List.of(PeerKeys.SUPERUSER_PASSWORD, PeerKeys.REPLICATION_PASSWORD, PeerKeys.REWIND_PASSWORD);
+
+    /** The leader generates any password the peer data lacks (all on first use); it never changes one. */
     private void ensurePasswords(Relation peers) {
-        if (!framework.model().isLeader() || appData(peers, PeerKeys.SUPERUSER_PASSWORD).isPresent()) {
+        if (!framework.model().isLeader()) {
             return;
         }
-        Map<String, String> passwords = new LinkedHashMap<>();
-        passwords.put(PeerKeys.SUPERUSER_PASSWORD, Passwords.generate());
-        passwords.put(PeerKeys.REPLICATION_PASSWORD, Passwords.generate());
-        passwords.put(PeerKeys.REWIND_PASSWORD, Passwords.generate());
-        peers.localAppData().putAll(passwords);
+        Map<String, String> missing = new LinkedHashMap<>();
+        for (String key : PASSWORDS) {
+            if (appData(peers, key).isEmpty()) {
+                missing.put(key, Passwords.generate());
+            }
+        }
+        if (!missing.isEmpty()) {
+            peers.localAppData().putAll(missing);
+        }
+    }
+
+    private boolean hasPasswords(Relation peers) {
+        return PASSWORDS.stream().allMatch(key -> appData(peers, key).isPresent());
     }
 
     Outcome onPebbleReady(Event event) {
@@ -115,8 +128,9 @@ public final class DatabaseFlows implements jujuops.Observer {
             return Outcome.defer();
         }
         ensurePasswords(peers.get());
-        if (appData(peers.get(), PeerKeys.SUPERUSER_PASSWORD).isEmpty()) {
-            LOG.info("waiting for the leader to generate the database passwords");
+        if (!hasPasswords(peers.get())) {
+            LOG.info("the peer data lacks a database password; waiting for the leader to generate it");
+            framework.model().setUnitStatus(Status.waiting(AWAITING_PASSWORDS));
             return Outcome.defer();
         }
         if (!framework.model().isLeader() && appData(peers.get(), PeerKeys.CLUSTER_INITIALISED).isEmpty()) {

@@ -11,6 +11,9 @@ public interface Patroni {
     /** The host of the cluster's primary member, from Patroni's view of the cluster; empty when it has none. */
     java.util.Optional<String> primaryHost() throws PatroniUnavailableException;
 
+    /** The name of the cluster's primary member (its pod), from Patroni's view of the cluster; empty when it has none. */
+    java.util.Optional<String> primaryName() throws PatroniUnavailableException;
+
     /** Asks Patroni to re-read its configuration file. */
     void reload() throws PatroniUnavailableException;
 

@@ -44,6 +44,16 @@ public final class PatroniRestClient implements Patroni {
 
     @Override
     public java.util.Optional<String> primaryHost() throws PatroniUnavailableException {
+        return leaderField("host");
+    }
+
+    @Override
+    public java.util.Optional<String> primaryName() throws PatroniUnavailableException {
+        return leaderField("name");
+    }
+
+    /** A field of the cluster's leader member in {@code /cluster}; empty when there is no leader. */
+    private java.util.Optional<String> leaderField(String field) throws PatroniUnavailableException {
         Object members;
         try {
             members = Json.parseObject(request("GET", "/cluster")).get("members");
@@ -52,8 +62,8 @@ public final class PatroniRestClient implements Patroni {
         }
         if (members instanceof java.util.List) {
             for (Object m : (java.util.List<?>) members) {
-                if (m instanceof Map && "leader".equals(((Map<?, ?>) m).get("role")) && ((Map<?, ?>) m).get("host") instanceof String) {
-                    return java.util.Optional.of((String) ((Map<?, ?>) m).get("host"));
+                if (m instanceof Map && "leader".equals(((Map<?, ?>) m).get("role")) && ((Map<?, ?>) m).get(field) instanceof String) {
+                    return java.util.Optional.of((String) ((Map<?, ?>) m).get(field));
                 }
             }
         }

@@ -1,0 +1,215 @@
+package e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import fakejuju.Unit;
+
+/**
+ * The README's main job as a test: three units in three pods with the production layout, Patroni on its
+ * Kubernetes DCS, the backup flows' cluster decisions, leadership and the primary apart, scale-down and
+ * a restore, all through each unit's {@code dispatch}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterLifecycleIT {
+
+    private static final Path CHARM_DIR = Path.of(System.getProperty("charm.dir", "target/charm")).toAbsolutePath();
+    private static final String SCOPE = LocalStack.SCOPE;
+
+    private LocalStack stack;
+    private Lifecycle life;
+    private final ByteArrayOutputStream transcript = new ByteArrayOutputStream();
+    private String firstBackup;
+
+    @BeforeAll
+    void start() throws IOException {
+        stack = LocalStack.start(3);
+        life = new Lifecycle(stack, stack.dir.resolve("model"), CHARM_DIR, new PrintStream(transcript, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        System.out.println(transcript.toString(StandardCharsets.UTF_8));
+        List<String> pods = stack.pods().stream().map(Pod::ip).toList();
+        stack.close();
+        String listening = Processes.run(30, "ss", "-ltnH").output();
+        for (String ip : pods) {
+            assertFalse(listening.contains(ip + ":"), "nothing listens on " + ip + " after the run:\n" + listening);
+        }
+        assertFalse(Processes.run(30, "findmnt", "-rn", "-o", "TARGET", "/charm").output().contains("/charm"));
+    }
+
+    private Unit unit(int n) {
+        return life.unit(n);
+    }
+
+    private String failure(Unit u) {
+        return u.lastAction().path("failed").asText("");
+    }
+
+    private String result(Unit u, String key) {
+        return u.lastAction().at("/results/" + key).asText("");
+    }
+
+    private Optional<String> role(int pod) {
+        return stack.api().object("pods", LocalStack.APP + "-" + pod)
+                .map(p -> String.valueOf(((Map<?, ?>) ((Map<?, ?>) p.get("metadata")).get("labels")).get("role")));
+    }
+
+    private static String annotation(Map<String, Object> object, String key) {
+        Object annotations = ((Map<?, ?>) object.get("metadata")).get("annotations");
+        return annotations instanceof Map ? String.valueOf(((Map<?, ?>) annotations).get(key)) : "null";
+    }
+
+    private int rows() {
+        return Integer.parseInt(stack.sql("select count(*) from orders").check("count").output().strip());
+    }
+
+    @Test
+    @Order(1)
+    void deploy_threeUnits_oneLeaderInitialises_theOthersJoinAsStreamingReplicas() throws IOException {
+        life.deploy(3);
+        life.showStatus();
+        for (Unit u : life.juju.units()) {
+            assertEquals("active", u.status().kind(), u.name() + ": " + u.status());
+        }
+        assertEquals(Optional.of("master"), role(0));
+        assertEquals(Optional.of("replica"), role(1));
+        assertEquals(Optional.of("replica"), role(2));
+        assertEquals("2", stack.pod(0).sql("select count(*) from pg_stat_replication where state = 'streaming'")
+                .check("replication").output().strip());
+    }
+
+    @Test
+    @Order(2)
+    void patronisLeaderAndConfig_liveInTheEndpointsTheApiServes() {
+        Map<String, Object> leader = stack.api().object("endpoints", SCOPE).orElseThrow();
+        assertEquals("postgresql-k8s-0", annotation(leader, "leader"));
+        Map<String, Object> config = stack.api().object("endpoints", SCOPE + "-config").orElseThrow();
+        assertTrue(annotation(config, "config").contains("\"loop_wait\""), annotation(config, "config"));
+        assertEquals(Optional.of("postgresql-k8s-0"), stack.leaderPod());
+    }
+
+    @Test
+    @Order(3)
+    void relateS3_everyUnitRendersItsOwnConfig_andOnlyTheLeaderMakesTheStanza() throws IOException {
+        life.relateS3();
+        for (Unit u : life.juju.units()) {
+            assertEquals("active", u.status().kind(), u.name() + ": " + u.status());
+        }
+        for (Pod pod : stack.pods()) {
+            String owner = pod.run(10, "stat", "-c", "%U %a", "/etc/pgbackrest.conf").check("stat").output().strip();
+            assertEquals("postgres 600", owner, pod.name());
+        }
+        assertEquals(1, stack.kubernetesExecs().stream().filter(argv -> argv.contains("stanza-create")).count());
+        assertEquals(LocalStack.MODEL + ".patroni-" + LocalStack.APP, life.juju.appData(Lifecycle.PEERS).get("stanza"));
+    }
+
+    @Test
+    @Order(4)
+    void listBackups_onAReplica_works_createBackup_onAReplica_isRefused_onThePrimary_works() {
+        stack.sql("create table orders(id int primary key, item text)").check("create");
+        stack.sql("insert into orders select g, 'first' from generate_series(1, 100) g").check("insert");
+        life.action(unit(1), "list-backups");
+        assertEquals("", failure(unit(1)));
+        assertTrue(result(unit(1), "backups").startsWith("Storage bucket name: " + Lifecycle.BUCKET), result(unit(1), "backups"));
+        life.action(unit(1), "create-backup");
+        assertEquals("Unit cannot perform backups as TLS is not enabled", failure(unit(1)));
+        life.action(unit(0), "create-backup");
+        assertEquals("backup created", result(unit(0), "backup-status"), failure(unit(0)));
+        life.action(unit(2), "list-backups");
+        List<String> rows = new ArrayList<>(BackupIds.fromList(unit(2).lastAction()).values());
+        assertEquals(List.of("full backup | finished"), rows);
+        firstBackup = BackupIds.fromList(unit(2).lastAction()).keySet().iterator().next();
+    }
+
+    @Test
+    @Order(5)
+    void restore_onThreeUnits_isRefused_andNothingStops() {
+        life.action(unit(0), "restore", "backup-id=" + firstBackup);
+        assertEquals("Unit cannot restore backup as there are more than one unit in the cluster", failure(unit(0)));
+        assertEquals(100, rows());
+    }
+
+    @Test
+    @Order(6)
+    void theProductionArgv_isWhatRan_noConfigFileNamed() {
+        List<List<String>> pgbackrest = stack.kubernetesExecs().stream().filter(argv -> argv.contains("pgbackrest")).toList();
+        assertFalse(pgbackrest.isEmpty());
+        for (List<String> argv : stack.kubernetesExecs()) {
+            assertTrue(argv.stream().noneMatch(a -> a.startsWith("--config")), "production argv: " + argv);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void leaderAndPrimaryApart_theLeaderMakesTheStanzaInThePrimarysPod_andBackupsFollowThePrimary() throws IOException {
+        stack.sql("insert into orders select g, 'second' from generate_series(101, 150) g").check("insert");
+        stack.switchover(LocalStack.APP + "-1");
+        life.juju.setRemoteAppData(Lifecycle.S3_RELATION, Map.of("storage-class", "STANDARD"), true);
+        life.settle();
+        for (Unit u : life.juju.units()) {
+            assertEquals("active", u.status().kind(), u.name() + ": " + u.status());
+        }
+        assertTrue(unit(0).isLeader());
+        life.action(unit(0), "create-backup");
+        assertEquals("Unit cannot perform backups as TLS is not enabled", failure(unit(0)));
+        life.action(unit(1), "create-backup");
+        assertEquals("backup created", result(unit(1), "backup-status"), failure(unit(1)));
+        String archive = stack.pod(1).sql("show archive_command").check("show").output().strip();
+        assertTrue(archive.contains("archive-push"), "the new primary archives WAL: " + archive);
+    }
+
+    @Test
+    @Order(8)
+    void scaleDown_toOneUnit_theRemainingUnitServes_theOthersPodsAreGone() throws IOException {
+        stack.sql("insert into orders select g, 'third' from generate_series(151, 175) g").check("insert");
+        life.juju.setLeader(unit(2));
+        life.settle();
+        life.scaleDown(1);
+        assertEquals(List.of(LocalStack.APP + "/0"), life.juju.units().stream().map(Unit::name).toList());
+        assertTrue(stack.api().object("pods", LocalStack.APP + "-1").isEmpty());
+        assertTrue(Processes.await(60, () -> Optional.of(LocalStack.APP + "-0").equals(stack.leaderPod())));
+        assertTrue(Processes.await(60, () -> stack.pod(0).sql("select pg_is_in_recovery()").output().strip().equals("f")));
+        assertEquals(175, rows());
+    }
+
+    @Test
+    @Order(9)
+    void restore_beforeLeadershipMoves_isRefused_thenRestores_andTheRowsAreTheBackups() {
+        life.action(unit(0), "restore", "backup-id=" + firstBackup);
+        assertEquals("Unit cannot restore backup as it was not elected the leader unit yet", failure(unit(0)));
+        String leaderUid = String.valueOf(((Map<?, ?>) stack.api().object("endpoints", SCOPE).orElseThrow().get("metadata")).get("uid"));
+        life.juju.electLeader();
+        life.settle();
+        life.action(unit(0), "restore", "backup-id=" + firstBackup);
+        assertEquals("restore started", result(unit(0), "restore-status"), failure(unit(0)));
+        assertEquals("active ", life.awaitRestore(60));
+        assertEquals(100, rows());
+        assertTrue(stack.api().restCalls().containsAll(List.of(
+                "DELETE /api/v1/namespaces/" + LocalStack.MODEL + "/endpoints/" + SCOPE,
+                "DELETE /api/v1/namespaces/" + LocalStack.MODEL + "/endpoints/" + SCOPE + "-config")), "the restore deleted Patroni's Endpoints");
+        String newUid = String.valueOf(((Map<?, ?>) stack.api().object("endpoints", SCOPE).orElseThrow().get("metadata")).get("uid"));
+        assertFalse(leaderUid.equals(newUid), "Patroni made its leader Endpoints anew for the restored cluster");
+    }
+}
