@@ -3,6 +3,7 @@ a dispatch's relation writes are committed or put back, and each change queues t
 on the units that see it. Works on the loaded model (see hooktools.py); fakejuju.py loads and saves.
 """
 import os
+import shutil
 import re
 
 import hooktools
@@ -55,12 +56,13 @@ def make_event(state, unit, hook, rid=None, remote=None):
     return {"hook": hook, "rid": rid, "remote-unit": remote}
 
 
-def add_unit(state, d, source, leader, in_place, hooks):
+def add_unit(state, d, source, leader, in_place, hooks, number=None):
     """A new unit, in every relation, with `hooks` then the peer relation-joined events queued."""
     if leader and any(u["leader"] for u in state["units"].values()):
         raise AgentError("the application has a leader: use set-leader")
-    name = "%s/%d" % (state["app"], state["next-unit"])
-    state["next-unit"] += 1
+    # Kubernetes units follow their pods' StatefulSet ordinals: the lowest number no unit holds now.
+    taken = {int(n.split("/")[1]) for n in state["units"]}
+    name = "%s/%d" % (state["app"], number if number is not None else min(set(range(len(taken) + 1)) - taken))
     charm_dir = source if in_place or source is None else link_charm(d, name, source)
     state["units"][name] = new_unit(charm_dir, leader)
     for rel in state["relations"].values():
@@ -81,6 +83,8 @@ def add_unit(state, d, source, leader, in_place, hooks):
 def link_charm(d, unit, source):
     """The unit's own charm dir: a symlink to each entry of the source but its unit state."""
     charm_dir = os.path.abspath(os.path.join(d, "units", unit.replace("/", "-")))
+    # A unit that had this name before left with its pod: the new one's charm dir starts empty.
+    shutil.rmtree(charm_dir, ignore_errors=True)
     os.makedirs(charm_dir)
     for entry in os.listdir(source):
         if not entry.startswith(".unit-state"):

@@ -220,12 +220,12 @@ def cmd_init(d, args):
     state = {
         "model": opt(args, "--model") or "test-model", "model-uuid": "7d4f7a3c-2b8e-4e0b-9a1f-3c5d6e7f8a9b",
         "app": app, "app-status": {"status": "unknown", "message": ""}, "config": {}, "secrets": {},
-        "fail": {}, "next-unit": 0, "next-action": 1, "units": {}, "relations": {},
+        "fail": {}, "next-action": 1, "units": {}, "relations": {},
     }
     if unit:
-        state["next-unit"] = int(unit.split("/")[1])
         charm_dir = opt(args, "--charm-dir")
-        agent.add_unit(state, d, charm_dir and os.path.abspath(charm_dir), flag(args, "--leader"), True, [])
+        agent.add_unit(state, d, charm_dir and os.path.abspath(charm_dir), flag(args, "--leader"), True, [],
+                       number=int(unit.split("/")[1]))
     save(d, state)
     open(os.path.join(d, "calls.jsonl"), "w").close()
     install_tools(d)

@@ -8,7 +8,7 @@ argv (and stdin) to <dir>/calls.jsonl.
 
 <dir>/state.json, one application's units:
   model, model-uuid, app, app-status, config, secrets, fail {TOOL: error message},
-  next-unit, next-action,
+  next-action,
   units {APP/N: {leader, life: alive|dying, charm-dir, unit-status, status-history, juju-log,
                  action, last-action, queue: [pending events], last-dispatch-started/-seconds}},
   relations {ENDPOINT:ID: {endpoint, remote-app, remote-app-data, remote-units {UNIT: bag},

@@ -96,8 +96,9 @@ class ClusterLifecycleIT {
         assertEquals(Optional.of("master"), role(0));
         assertEquals(Optional.of("replica"), role(1));
         assertEquals(Optional.of("replica"), role(2));
-        assertEquals("2", stack.pod(0).sql("select count(*) from pg_stat_replication where state = 'streaming'")
-                .check("replication").output().strip());
+        assertTrue(Processes.await(60, () -> "2".equals(stack.pod(0).sql(
+                "select count(*) from pg_stat_replication where state = 'streaming'").output().strip())),
+                "both replicas stream from the primary");
     }
 
     @Test
@@ -182,6 +183,20 @@ class ClusterLifecycleIT {
 
     @Test
     @Order(8)
+    void aUnitWhosePodDied_saysSo_inItsStatusAndActions_withoutAStackTrace() throws IOException {
+        stack.removePod(LocalStack.APP + "-2");
+        fakejuju.FakeJuju.Run hook = unit(2).hook("update-status");
+        assertEquals(0, hook.exitCode(), hook.stderr());
+        assertEquals("waiting", unit(2).status().kind(), unit(2).status().toString());
+        fakejuju.FakeJuju.Run list = life.action(unit(2), "list-backups");
+        assertTrue(failure(unit(2)).startsWith("Failed to list PostgreSQL backups with error: "), failure(unit(2)));
+        assertTrue(failure(unit(2)).contains("postgresql-k8s-2") && failure(unit(2)).contains("not found"), failure(unit(2)));
+        assertFalse((list.stdout() + list.stderr()).contains("\tat "), "no stack trace: " + list.stderr());
+        assertEquals(150, rows(), "the database still serves on the other units");
+    }
+
+    @Test
+    @Order(9)
     void scaleDown_toOneUnit_theRemainingUnitServes_theOthersPodsAreGone() throws IOException {
         stack.sql("insert into orders select g, 'third' from generate_series(151, 175) g").check("insert");
         life.juju.setLeader(unit(2));
@@ -195,7 +210,7 @@ class ClusterLifecycleIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void restore_beforeLeadershipMoves_isRefused_thenRestores_andTheRowsAreTheBackups() {
         life.action(unit(0), "restore", "backup-id=" + firstBackup);
         assertEquals("Unit cannot restore backup as it was not elected the leader unit yet", failure(unit(0)));
@@ -211,5 +226,21 @@ class ClusterLifecycleIT {
                 "DELETE /api/v1/namespaces/" + LocalStack.MODEL + "/endpoints/" + SCOPE + "-config")), "the restore deleted Patroni's Endpoints");
         String newUid = String.valueOf(((Map<?, ?>) stack.api().object("endpoints", SCOPE).orElseThrow().get("metadata")).get("uid"));
         assertFalse(leaderUid.equals(newUid), "Patroni made its leader Endpoints anew for the restored cluster");
+    }
+
+    @Test
+    @Order(11)
+    void scaleUp_afterTheRestore_theNewReplicaFollowsTheRestoredTimeline() throws IOException {
+        life.addUnit(1);
+        life.settle();
+        life.showStatus();
+        assertEquals("active", unit(1).status().kind(), unit(1).status().toString());
+        assertEquals(Optional.of("replica"), role(1));
+        assertTrue(Processes.await(60, () -> "1".equals(stack.pod(0).sql(
+                "select count(*) from pg_stat_replication where state = 'streaming'").output().strip())));
+        String primaryTimeline = stack.pod(0).sql("select timeline_id from pg_control_checkpoint()").check("tl").output().strip();
+        assertTrue(Processes.await(60, () -> primaryTimeline.equals(
+                stack.pod(1).sql("select received_tli from pg_stat_wal_receiver").output().strip())));
+        assertEquals("100", stack.pod(1).sql("select count(*) from orders").check("replica rows").output().strip());
     }
 }

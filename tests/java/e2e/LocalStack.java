@@ -101,15 +101,19 @@ public final class LocalStack implements AutoCloseable {
         return pod;
     }
 
-    /** The pod goes away as Kubernetes removes one: its containers stop, then its object is deleted. */
+    /**
+     * The pod goes away as Kubernetes removes one: its containers stop, its object is deleted, and its
+     * volume with it (a pod scheduled again under the same name starts empty). Removing a pod that is
+     * already gone changes nothing.
+     */
     public void removePod(String name) throws IOException {
         Pod pod = pods.remove(name);
-        if (pod == null) {
-            throw new IllegalArgumentException("no pod " + name);
+        if (pod != null) {
+            pod.close();
         }
-        pod.close();
         api.removePod(name);
         writeHosts();
+        Processes.run(120, "rm", "-rf", "--one-file-system", dir.resolve("pods").resolve(name).toString()).check("remove pod " + name);
     }
 
     public Pod pod(int n) {

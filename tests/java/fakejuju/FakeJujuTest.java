@@ -340,4 +340,14 @@ class FakeJujuTest {
         units.fieldNames().forEachRemaining(out::add);
         return out;
     }
+
+    @Test
+    void aNewUnit_takesTheLowestFreeNumber_asAStatefulSetsPodOrdinal() throws IOException {
+        FakeJuju juju = threeUnits(Map.of());
+        juju.removeUnit(juju.unit("pg/1"));
+        juju.settle();
+        Unit again = juju.addUnit(charm(), false, "install");
+        assertEquals("pg/1", again.name());
+        assertEquals("pg/3", juju.addUnit(charm(), false, "install").name());
+    }
 }
