@@ -72,8 +72,8 @@ class ClusterLifecycleIT {
     }
 
     private Optional<String> role(int pod) {
-        return stack.api().object("pods", LocalStack.APP + "-" + pod)
-                .map(p -> String.valueOf(((Map<?, ?>) ((Map<?, ?>) p.get("metadata")).get("labels")).get("role")));
+        String role = stack.roleLabel(LocalStack.APP + "-" + pod);
+        return role.isEmpty() ? Optional.empty() : Optional.of(role);
     }
 
     private static String annotation(Map<String, Object> object, String key) {

@@ -82,7 +82,8 @@ public final class Lifecycle {
     FakeJuju.Settlement settle() {
         FakeJuju.Settlement s = juju.settle(200);
         for (FakeJuju.Dispatched d : s.dispatched()) {
-            String rel = d.event().relationId() == null ? "" : " (" + d.event().relationId() + ")";
+            String remote = d.event().remoteUnit() == null || d.event().remoteUnit().isEmpty() ? "" : ", " + d.event().remoteUnit();
+            String rel = d.event().relationId() == null ? "" : " (" + d.event().relationId() + remote + ")";
             say("  " + d.unit() + ": " + d.event().hook() + rel + " -> " + d.status().kind()
                     + (d.status().message().isEmpty() ? "" : " \"" + d.status().message() + "\"")
                     + (d.exitCode() == 0 ? "" : " [hook failed: exit " + d.exitCode() + "]"));
@@ -116,11 +117,8 @@ public final class Lifecycle {
     }
 
     private String role(String pod) {
-        return stack.api().object("pods", pod).map(p -> {
-            Object labels = ((Map<?, ?>) p.get("metadata")).get("labels");
-            Object role = labels instanceof Map ? ((Map<?, ?>) labels).get("role") : null;
-            return role == null ? "-" : "master".equals(role) ? "primary" : role.toString();
-        }).orElse("-");
+        String role = stack.roleLabel(pod);
+        return role.isEmpty() ? "-" : "master".equals(role) ? "primary" : role;
     }
 
     void showStatus() {

@@ -203,9 +203,19 @@ public final class LocalStack implements AutoCloseable {
         }
         Pod to = pods.get(candidate);
         if (!Processes.await(60, () -> candidate.equals(leaderPod().orElse(""))
-                && "f".equals(to.sql("select pg_is_in_recovery()").output().strip()))) {
+                && "f".equals(to.sql("select pg_is_in_recovery()").output().strip())
+                && "replica".equals(roleLabel(leader)))) {
             throw new IOException("switchover to " + candidate + " did not complete in 60 s");
         }
+    }
+
+    /** The role Patroni put on the pod's labels ({@code master}, {@code replica}), or "" without one. */
+    public String roleLabel(String pod) {
+        return api.object("pods", pod).map(p -> {
+            Object labels = ((Map<?, ?>) p.get("metadata")).get("labels");
+            Object role = labels instanceof Map ? ((Map<?, ?>) labels).get("role") : null;
+            return role == null ? "" : role.toString();
+        }).orElse("");
     }
 
     /** S3 goes away: the server stops (connections are refused). */
