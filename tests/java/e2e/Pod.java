@@ -106,9 +106,10 @@ public final class Pod implements AutoCloseable {
         Processes.run(30, "chmod", "+t", dir.resolve("tmp").toString()).check("chmod /tmp");
         Processes.run(30, "chown", "postgres:postgres", dir.resolve("pgbackrest").toString(),
                 dir.resolve("log-pgbackrest").toString()).check("chown");
+        // The stand-in ships in the pod's /charm, as Pebble does: the repository may be under /tmp, which a pod hides.
+        Files.copy(Path.of("tests/stack/pebble.py"), dir.resolve("charm/bin/pebble-standin.py"));
         Path pebble = dir.resolve("charm/bin/pebble");
-        String script = Path.of("tests/stack/pebble.py").toAbsolutePath().toString();
-        Files.writeString(pebble, "#!/bin/sh\nexec /usr/bin/python3 '" + script + "' --state '" + dir.resolve("pebble") + "' \"$@\"\n");
+        Files.writeString(pebble, "#!/bin/sh\nexec /usr/bin/python3 /charm/bin/pebble-standin.py --state '" + dir.resolve("pebble") + "' \"$@\"\n");
         Files.setPosixFilePermissions(pebble, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createSymbolicLink(dir.resolve("serviceaccount"), serviceAccount);
     }

@@ -192,8 +192,8 @@ public final class LocalKubernetesApi implements AutoCloseable {
     }
 
     /**
-     * For stacks whose Patroni keeps its state elsewhere (etcd): deleting one Endpoints then asks this
-     * (namespace, name) to an HTTP status, 200 deleted, 404 absent, instead of deleting the stored object.
+     * Answers deleting an Endpoints from this (namespace, name) to HTTP status instead of the store: 200
+     * deleted, 404 absent, 500 an API server failing; for tests of the client's error handling.
      */
     public void onEndpointsDeletion(ToIntBiFunction<String, String> handler) {
         this.endpointsDeletion = handler;
