@@ -118,6 +118,7 @@ class CreateBackupFlowTest {
         Result r = createBackup(withStanza(), Map.of("type", "incremental"));
         assertTrue(backupArgv().contains("--type=incr"), backupArgv().toString());
         assertEquals(Map.of("backup-status", "backup created"), r.actionResults());
+        assertTrue(r.actionLogs().contains("Creating an incremental backup of dev.patroni-postgresql-k8s"), r.actionLogs().toString());
     }
 
     @Test

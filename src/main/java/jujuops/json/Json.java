@@ -1,7 +1,6 @@
 package jujuops.json;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -348,10 +347,5 @@ public final class Json {
     /** Errors name the position, never the text: hook-tool output may hold secrets. */
     private JsonException error(String what) {
         return new JsonException(what + " at offset " + Math.min(pos, text.length()));
-    }
-
-    /** Immutable view helpers for callers that hand parsed maps on. */
-    public static Map<String, String> copyOf(Map<String, String> map) {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 }

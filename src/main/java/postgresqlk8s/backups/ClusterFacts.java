@@ -86,9 +86,6 @@ final class ClusterFacts {
         requirePeers().localAppData().putAll(changes);
     }
 
-    void putUnitData(Map<String, String> changes) {
-        requirePeers().localUnitData().putAll(changes);
-    }
 
     /** This member as Patroni sees it; empty when Patroni does not answer. */
     Optional<MemberStatus> member() {
@@ -103,10 +100,6 @@ final class ClusterFacts {
         return member;
     }
 
-    /** Forgets what Patroni said, after the flow changed the database. */
-    void refreshMember() {
-        member = null;
-    }
 
     private Relation requirePeers() {
         Optional<Relation> relation = peers();

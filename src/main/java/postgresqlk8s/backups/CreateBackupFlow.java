@@ -174,7 +174,7 @@ public final class CreateBackupFlow {
             setConnectivity(false);
         }
         framework.model().setUnitStatus(Status.maintenance(Messages.CREATING_BACKUP));
-        action.log("Creating a " + type.action() + " of " + facts.stanzaName());
+        action.log("Creating " + (type == BackupType.INCREMENTAL ? "an " : "a ") + type.action() + " of " + facts.stanzaName());
         Outcome outcome;
         try {
             ExecResult result = repository.pgbackrest().backup(type, !replica);

@@ -30,6 +30,4 @@ public final class PeerKeys {
     // Unit databag.
     /** "enabled" when this unit serves TLS (certificates received and applied). */
     public static final String TLS = "tls";
-    /** "off" while a replica is taking a backup and refuses new connections. */
-    public static final String CONNECTIVITY = "connectivity";
 }

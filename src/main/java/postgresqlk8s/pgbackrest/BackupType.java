@@ -8,8 +8,6 @@ public enum BackupType {
     DIFFERENTIAL("differential", "diff", "differential backup"),
     INCREMENTAL("incremental", "incr", "incremental backup");
 
-    public static final String POSSIBLE_VALUES = "full, differential, incremental";
-
     private final String param;
     private final String pgbackrest;
     private final String action;
