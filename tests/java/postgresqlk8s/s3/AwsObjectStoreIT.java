@@ -202,7 +202,7 @@ class AwsObjectStoreIT {
     @Test
     void endpoint_withAnotherCaInTheChain_failsWithATlsReason() {
         S3Parameters s3 = with(params("any", "/"), "us-east-1", "path", server.endpoint(),
-                List.of(AwsObjectStoreTest.OTHER_CA));
+                List.of(PemTrustTest.OTHER_CA));
         ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> store.get(s3, "k"));
         assertTrue(e.getMessage().contains(": TLS failure: "), e.getMessage());
     }
@@ -261,7 +261,7 @@ class AwsObjectStoreIT {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> store.put(s3, "k", "v"));
 
-        assertTrue(took.compareTo(AwsObjectStore.CONNECT_AHEAD_LIMIT.plusSeconds(2)) < 0, "took " + took);
+        assertTrue(took.compareTo(ConnectionAhead.LIMIT.plusSeconds(2)) < 0, "took " + took);
         assertEquals("cannot write s3://any/k at " + endpoint + ": connection refused (Connection refused)", e.getMessage());
     }
 
