@@ -28,14 +28,14 @@ final class AwsFailures {
 
     /** A call the SDK made and that failed. */
     static ObjectStoreException of(String what, S3Parameters s3, SdkException e) {
-        String message = "cannot " + what + " at " + safeEndpoint(s3) + ": " + reason(e);
-        message = scrub(message, s3);
-        return leaksKey(e, s3) ? new ObjectStoreException(message) : new ObjectStoreException(message, e);
+        Redactor redactor = s3.redactor();
+        String message = redactor.apply("cannot " + what + " at " + safeEndpoint(s3) + ": " + reason(e));
+        return leaksKey(e, redactor) ? new ObjectStoreException(message) : new ObjectStoreException(message, e);
     }
 
     /** A call refused before any request: the SDK's own checks (e.g. of the bucket name) or the client's settings. */
     static ObjectStoreException refused(String what, S3Parameters s3, IllegalArgumentException e) {
-        return new ObjectStoreException("cannot " + what + ": " + scrub(String.valueOf(e.getMessage()), s3));
+        return new ObjectStoreException("cannot " + what + ": " + s3.redactor().apply(String.valueOf(e.getMessage())));
     }
 
     /** Why a call failed, in words an operator acts on. */
@@ -108,27 +108,13 @@ final class AwsFailures {
     }
 
     /** Whether any message in the exception's chain holds a key; then it is not attached as cause. */
-    private static boolean leaksKey(Throwable e, S3Parameters s3) {
+    private static boolean leaksKey(Throwable e, Redactor redactor) {
         for (Throwable t : chain(e)) {
             String m = t.getMessage();
-            if (m != null && (contains(m, s3.accessKey()) || contains(m, s3.secretKey()))) {
+            if (m != null && redactor.finds(m)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean contains(String text, String secret) {
-        return !secret.isEmpty() && text.contains(secret);
-    }
-
-    static String scrub(String text, S3Parameters s3) {
-        String out = text;
-        for (String secret : List.of(s3.secretKey(), s3.accessKey())) {
-            if (!secret.isEmpty()) {
-                out = out.replace(secret, "***");
-            }
-        }
-        return out;
     }
 }

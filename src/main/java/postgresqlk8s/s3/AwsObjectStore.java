@@ -112,7 +112,7 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
                         .overrideConfiguration(o -> o.apiCallTimeout(ConnectionAhead.LIMIT)).build());
             } catch (RuntimeException e) {
                 // best effort, also when the hook closes the client first: the real call reports failures
-                LOG.debug("S3 connection ahead of use: {}", AwsFailures.scrub(String.valueOf(e.getMessage()), s3));
+                LOG.debug("S3 connection ahead of use: {}", s3.redactor().apply(String.valueOf(e.getMessage())));
             }
         });
         LOG.debug("S3 connection ahead of use in {} ms", (System.nanoTime() - start) / 1_000_000);

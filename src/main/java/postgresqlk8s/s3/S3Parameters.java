@@ -40,6 +40,11 @@ public record S3Parameters(
         caChain = List.copyOf(caChain);
     }
 
+    /** Masks this relation's access key and secret key in text that leaves the charm. */
+    public Redactor redactor() {
+        return new Redactor(List.of(accessKey, secretKey));
+    }
+
     public boolean pathStyle() {
         return uriStyle.equals("path");
     }
