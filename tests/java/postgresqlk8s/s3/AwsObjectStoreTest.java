@@ -1,7 +1,6 @@
 package postgresqlk8s.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,30 +17,43 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import k8sapi.SelfSignedTls;
 
 /**
- * What {@link AwsObjectStore} asks of S3 and how it fails, against a scripted HTTP server on loopback.
+ * What {@link AwsObjectStore} asks of S3 and how it fails, against a scripted HTTPS server on loopback
+ * (an S3 endpoint is https only) whose self-signed certificate is the settings' CA chain.
  */
 class AwsObjectStoreTest {
-
 
     private static final String ACCESS = "AKIDUNITTESTACCESS01";
     private static final String SECRET = "unit/test+secret/Key0123456789abcdefghij";
     private static final AwsClients.Limits FAST = new AwsClients.Limits(
             Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(15), 3);
 
+    private static SelfSignedTls tls;
+
     private ScriptedS3 server;
     private AwsObjectStore store;
 
+    @BeforeAll
+    static void keyPair() throws IOException, InterruptedException {
+        tls = SelfSignedTls.create();
+    }
+
     @BeforeEach
     void start() throws IOException {
-        server = ScriptedS3.start();
+        server = ScriptedS3.start(tls.context());
         store = new AwsObjectStore(FAST);
     }
 
@@ -52,55 +63,12 @@ class AwsObjectStoreTest {
         server.close();
     }
 
-    // ---- endpoint ----------------------------------------------------------------------------------
-
-    @Test
-    void endpoint_withSchemeAndPort_isKept() {
-        assertEquals(URI.create("https://s3.example.com:9000"), AwsObjectStore.endpoint("https://s3.example.com:9000"));
-        assertEquals(URI.create("http://10.1.2.3:7480"), AwsObjectStore.endpoint("http://10.1.2.3:7480"));
-    }
-
-    @Test
-    void endpoint_bareHost_getsHttps() {
-        assertEquals(URI.create("https://s3.example.com"), AwsObjectStore.endpoint("s3.example.com"));
-        assertEquals(URI.create("https://127.0.0.1:9000"), AwsObjectStore.endpoint("127.0.0.1:9000"));
-        assertEquals(URI.create("https://[::1]:9000"), AwsObjectStore.endpoint(" [::1]:9000 "));
-    }
-
-    @Test
-    void endpoint_losesTrailingSlashesAndUserInfo_keepsAPath() {
-        assertEquals(URI.create("https://h:1"), AwsObjectStore.endpoint("https://h:1//"));
-        assertEquals(URI.create("https://h"), AwsObjectStore.endpoint("https://user:pw@h/"));
-        assertEquals(URI.create("https://h/s3"), AwsObjectStore.endpoint("https://h/s3/"));
-    }
-
-    @Test
-    void endpoint_empty_isAws() {
-        assertEquals(URI.create(S3Parameters.DEFAULT_ENDPOINT), AwsObjectStore.endpoint(" "));
-    }
-
-    @Test
-    void endpoint_notHttp_isRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AwsObjectStore.endpoint("ftp://h"));
-        assertTrue(e.getMessage().contains("http or https"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> AwsObjectStore.endpoint("https://"));
-        assertThrows(IllegalArgumentException.class, () -> AwsObjectStore.endpoint("https://h^x"));
-    }
-
-    @Test
-    void unusableEndpoint_failsTheCall_sayingWhatAndWhy_beforeAnyRequest() {
-        ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.put(params("ftp://somewhere", List.of()), "k", "v"));
-        assertEquals("cannot write s3://bucket/k: the endpoint must be an http or https URL, not ftp", e.getMessage());
-        assertEquals(0, server.requests.size());
-    }
-
     // ---- CA chain ----------------------------------------------------------------------------------
 
     @Test
     void badCaChain_failsTheCall_namingTheSetting() {
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.get(params(server.endpoint(), List.of("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----")), "k"));
+                () -> store.get(params(List.of("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----")), "k"));
         assertTrue(e.getMessage().startsWith("cannot read s3://bucket/k: tls-ca-chain entry 1"), e.getMessage());
         assertEquals(0, server.requests.size());
     }
@@ -118,8 +86,8 @@ class AwsObjectStoreTest {
     @Test
     void put_sendsUtf8TextToTheKey_pathStyle_withStorageClass() throws Exception {
         server.enqueue(200, "");
-        S3Parameters s3 = new S3Parameters("bucket", ACCESS, SECRET, server.endpoint(), "us-east-1", "/pg", "path",
-                Optional.of("STANDARD_IA"), Optional.empty(), List.of());
+        S3Parameters s3 = new S3Parameters("bucket", ACCESS, SECRET, server.endpoint(), "us-east-1", "/pg",
+                Optional.of("STANDARD_IA"), Optional.empty(), List.of(tls.caPem()));
 
         store.put(s3, s3.key("backup/stanza/latest"), "Unit Name: postgresql-k8s/0 ✓\n");
 
@@ -135,7 +103,7 @@ class AwsObjectStoreTest {
     @Test
     void get_missingKey_isEmpty() throws Exception {
         server.enqueue(404, error("NoSuchKey", "The specified key does not exist."));
-        assertEquals(Optional.empty(), store.get(params(server.endpoint(), List.of()), "model-uuid.txt"));
+        assertEquals(Optional.empty(), store.get(params(), "model-uuid.txt"));
         assertEquals("GET /bucket/model-uuid.txt", server.take().line());
     }
 
@@ -143,15 +111,15 @@ class AwsObjectStoreTest {
     void get_missingBucket_fails() {
         server.enqueue(404, error("NoSuchBucket", "The specified bucket does not exist"));
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.get(params(server.endpoint(), List.of()), "model-uuid.txt"));
-        assertEquals("cannot read s3://bucket/model-uuid.txt at " + server.endpoint()
+                () -> store.get(params(), "model-uuid.txt"));
+        assertEquals("cannot read s3://bucket/model-uuid.txt at " + server.url()
                 + ": HTTP 404 NoSuchBucket (The specified bucket does not exist)", e.getMessage());
     }
 
     @Test
     void ensureBucket_existing_onlyAsks() throws Exception {
         server.enqueue(200, "");
-        store.ensureBucket(params(server.endpoint(), List.of()));
+        store.ensureBucket(params());
         assertEquals("HEAD /bucket", server.take().line());
         assertEquals(0, server.requests.size());
     }
@@ -161,7 +129,7 @@ class AwsObjectStoreTest {
         server.enqueue(404, "");
         server.enqueue(200, "");
 
-        store.ensureBucket(params(server.endpoint(), "eu-central-1"));
+        store.ensureBucket(params("eu-central-1"));
 
         assertEquals("HEAD /bucket", server.take().line());
         Recorded create = server.take();
@@ -175,7 +143,7 @@ class AwsObjectStoreTest {
         server.enqueue(400, error("InvalidLocationConstraint", "The specified location constraint is not valid."));
         server.enqueue(200, "");
 
-        store.ensureBucket(params(server.endpoint(), "eu-central-1"));
+        store.ensureBucket(params("eu-central-1"));
 
         assertEquals("HEAD /bucket", server.take().line());
         assertTrue(server.take().body.contains("<LocationConstraint>eu-central-1</LocationConstraint>"));
@@ -190,7 +158,7 @@ class AwsObjectStoreTest {
         server.enqueue(404, "");
         server.enqueue(200, "");
 
-        store.ensureBucket(params(server.endpoint(), List.of()));
+        store.ensureBucket(params());
 
         assertEquals("HEAD /bucket", server.take().line());
         Recorded create = server.take();
@@ -202,7 +170,7 @@ class AwsObjectStoreTest {
     void ensureBucket_createdMeanwhileByUs_isFine() throws Exception {
         server.enqueue(404, "");
         server.enqueue(409, error("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded"));
-        store.ensureBucket(params(server.endpoint(), List.of()));
+        store.ensureBucket(params());
         assertEquals(2, server.requests.size());
     }
 
@@ -211,16 +179,16 @@ class AwsObjectStoreTest {
         server.enqueue(404, "");
         server.enqueue(409, error("BucketAlreadyExists", "The requested bucket name is not available."));
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.ensureBucket(params(server.endpoint(), List.of())));
-        assertEquals("cannot create bucket bucket at " + server.endpoint()
+                () -> store.ensureBucket(params()));
+        assertEquals("cannot create bucket bucket at " + server.url()
                 + ": HTTP 409 BucketAlreadyExists (The requested bucket name is not available.)", e.getMessage());
     }
 
     @Test
     void ensureBucket_withANameS3Refuses_failsSayingWhy() {
         server.enqueue(404, "");
-        S3Parameters s3 = new S3Parameters("Bad_Bucket", ACCESS, SECRET, server.endpoint(), "us-east-1", "/", "path",
-                Optional.empty(), Optional.empty(), List.of());
+        S3Parameters s3 = new S3Parameters("Bad_Bucket", ACCESS, SECRET, server.endpoint(), "us-east-1", "/",
+                Optional.empty(), Optional.empty(), List.of(tls.caPem()));
         ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> store.ensureBucket(s3));
         assertTrue(e.getMessage().startsWith("cannot create bucket Bad_Bucket: Bucket name"), e.getMessage());
         assertEquals(1, server.requests.size(), "only the HEAD went out");
@@ -230,8 +198,8 @@ class AwsObjectStoreTest {
     void ensureBucket_forbidden_failsWithTheStatus() {
         server.enqueue(403, "");
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.ensureBucket(params(server.endpoint(), List.of())));
-        assertTrue(e.getMessage().startsWith("cannot check bucket bucket at " + server.endpoint() + ": HTTP 403"),
+                () -> store.ensureBucket(params()));
+        assertTrue(e.getMessage().startsWith("cannot check bucket bucket at " + server.url() + ": HTTP 403"),
                 e.getMessage());
         assertEquals(1, server.requests.size(), "a 403 is not retried");
     }
@@ -242,7 +210,7 @@ class AwsObjectStoreTest {
             server.enqueue(500, error("InternalError", "We encountered an internal error."));
         }
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.put(params(server.endpoint(), List.of()), "k", "v"));
+                () -> store.put(params(), "k", "v"));
         assertTrue(e.getMessage().endsWith(": HTTP 500 InternalError (We encountered an internal error.)"), e.getMessage());
         assertEquals(3, server.requests.size());
     }
@@ -251,8 +219,8 @@ class AwsObjectStoreTest {
     void anErrorThatEchoesTheKeys_isScrubbed_andNotKeptAsCause() {
         server.enqueue(403, error("InvalidAccessKeyId", "Key " + ACCESS + " with secret " + SECRET + " is unknown"));
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.put(params(server.endpoint(), List.of()), "k", "v"));
-        assertEquals("cannot write s3://bucket/k at " + server.endpoint()
+                () -> store.put(params(), "k", "v"));
+        assertEquals("cannot write s3://bucket/k at " + server.url()
                 + ": HTTP 403 InvalidAccessKeyId (Key *** with secret *** is unknown)", e.getMessage());
         assertNull(e.getCause());
     }
@@ -267,14 +235,18 @@ class AwsObjectStoreTest {
 
     // ---- helpers -----------------------------------------------------------------------------------
 
-    private static S3Parameters params(String endpoint, List<String> caChain) {
-        return new S3Parameters("bucket", ACCESS, SECRET, endpoint, "us-east-1", "/", "path",
+    private S3Parameters params() {
+        return params(List.of(tls.caPem()));
+    }
+
+    private S3Parameters params(List<String> caChain) {
+        return new S3Parameters("bucket", ACCESS, SECRET, server.endpoint(), "us-east-1", "/",
                 Optional.empty(), Optional.empty(), caChain);
     }
 
-    private static S3Parameters params(String endpoint, String region) {
-        return new S3Parameters("bucket", ACCESS, SECRET, endpoint, region, "/", "path",
-                Optional.empty(), Optional.empty(), List.of());
+    private S3Parameters params(String region) {
+        return new S3Parameters("bucket", ACCESS, SECRET, server.endpoint(), region, "/",
+                Optional.empty(), Optional.empty(), List.of(tls.caPem()));
     }
 
     private static String error(String code, String message) {
@@ -288,7 +260,7 @@ class AwsObjectStoreTest {
             return method + " " + path;
         }
 
-        /** The body, unwrapped from the SDK's signed aws-chunked encoding (used over plain HTTP). */
+        /** The body, unwrapped from the SDK's aws-chunked encoding when it uses one. */
         String payload() {
             if (!"aws-chunked".equals(header("Content-Encoding"))) {
                 return body;
@@ -328,28 +300,35 @@ class AwsObjectStoreTest {
         }
     }
 
-    /** A plain-HTTP stand-in for S3 on 127.0.0.1: answers what was enqueued, records what it was asked. */
+    /** An HTTPS stand-in for S3 on 127.0.0.1: answers what was enqueued, records what it was asked. */
     static final class ScriptedS3 implements AutoCloseable {
         private record Reply(int status, String body) {}
 
-        private final HttpServer http;
+        private final HttpsServer http;
         private final BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
         final BlockingQueue<Recorded> requests = new LinkedBlockingQueue<>();
 
-        private ScriptedS3(HttpServer http) {
+        private ScriptedS3(HttpsServer http) {
             this.http = http;
         }
 
-        static ScriptedS3 start() throws IOException {
-            HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        static ScriptedS3 start(SSLContext tls) throws IOException {
+            HttpsServer http = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            http.setHttpsConfigurator(new HttpsConfigurator(tls));
             ScriptedS3 s = new ScriptedS3(http);
             http.createContext("/", s::handle);
             http.start();
             return s;
         }
 
-        String endpoint() {
-            return "http://127.0.0.1:" + http.getAddress().getPort();
+        /** As the failure messages name it. */
+        String url() {
+            return "https://127.0.0.1:" + http.getAddress().getPort();
+        }
+
+        /** Path-style, as S3-compatible servers on an IP address need. */
+        S3Endpoint endpoint() {
+            return new S3Endpoint("127.0.0.1", http.getAddress().getPort(), S3Endpoint.UriStyle.PATH);
         }
 
         void enqueue(int status, String body) {

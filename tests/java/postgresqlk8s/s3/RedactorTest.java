@@ -41,8 +41,9 @@ class RedactorTest {
 
     @Test
     void theSettingsRedactor_masksBothKeys_andShowsNeitherInItsOwnText() {
-        S3Parameters s3 = new S3Parameters("pg-backups", ACCESS_KEY, SECRET_KEY, "https://s3.amazonaws.com", "us-east-1", "/",
-                "host", Optional.empty(), Optional.empty(), List.of());
+        S3Parameters s3 = new S3Parameters("pg-backups", ACCESS_KEY, SECRET_KEY,
+                new S3Endpoint("s3.amazonaws.com", 443, S3Endpoint.UriStyle.HOST), "us-east-1", "/",
+                Optional.empty(), Optional.empty(), List.of());
         assertEquals("key *** secret ***", s3.redactor().apply("key " + ACCESS_KEY + " secret " + SECRET_KEY));
         assertEquals("Redactor[2 secret(s)]", s3.redactor().toString());
     }

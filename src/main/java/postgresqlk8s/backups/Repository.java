@@ -44,8 +44,6 @@ final class Repository {
 
     /**
      * Writes {@code pgbackrest.conf} (0600, owner postgres) and the CA chain the endpoint needs.
-     *
-     * @throws IllegalArgumentException when the settings cannot be expressed for pgBackRest (http endpoint)
      */
     void configure(S3Parameters s3) throws WorkloadUnreachableException, WorkloadCommandException {
         String config = PgBackRestConfig.render(s3, pgbackrest.stanza(), seams.layout(), PgBackRestConfig.Tuning.DEFAULT);

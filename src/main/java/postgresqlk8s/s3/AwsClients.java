@@ -80,8 +80,9 @@ final class AwsClients implements AutoCloseable {
 
     /** Loads and initialises the SDK by building and closing a client for inert settings; sends nothing. */
     void warmUp() {
-        S3Parameters inert = new S3Parameters("warm-up", "warm-up", "warm-up", "https://127.0.0.1:1", "us-east-1", "/",
-                "path", Optional.empty(), Optional.empty(), List.of());
+        S3Parameters inert = new S3Parameters("warm-up", "warm-up", "warm-up",
+                new S3Endpoint("127.0.0.1", 1, S3Endpoint.UriStyle.PATH), "us-east-1", "/",
+                Optional.empty(), Optional.empty(), List.of());
         try {
             build(inert, limits).close();
         } catch (RuntimeException e) {
@@ -99,11 +100,11 @@ final class AwsClients implements AutoCloseable {
         }
         return S3Client.builder()
                 .httpClientBuilder(http)
-                .endpointOverride(AwsObjectStore.endpoint(s3.endpoint()))
+                .endpointOverride(s3.endpoint().uri())
                 .region(Region.of(s3.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
-                .forcePathStyle(s3.pathStyle())
+                .forcePathStyle(s3.endpoint().pathStyle())
                 // Recent SDKs add CRC checksums to every upload by default, which many S3-compatible
                 // servers reject or mangle; send and check them only where the API requires it.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

@@ -29,7 +29,7 @@ final class AwsFailures {
     /** A call the SDK made and that failed. */
     static ObjectStoreException of(String what, S3Parameters s3, SdkException e) {
         Redactor redactor = s3.redactor();
-        String message = redactor.apply("cannot " + what + " at " + safeEndpoint(s3) + ": " + reason(e));
+        String message = redactor.apply("cannot " + what + " at " + s3.endpoint().url() + ": " + reason(e));
         return leaksKey(e, redactor) ? new ObjectStoreException(message) : new ObjectStoreException(message, e);
     }
 
@@ -79,15 +79,6 @@ final class AwsFailures {
     /** The S3 error code, e.g. {@code NoSuchBucket}; null when the server sent none. */
     static String errorCode(AwsServiceException e) {
         return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-    }
-
-    /** The endpoint without user-info, as far as it parses. */
-    private static String safeEndpoint(S3Parameters s3) {
-        try {
-            return AwsObjectStore.endpoint(s3.endpoint()).toString();
-        } catch (IllegalArgumentException e) {
-            return "the configured endpoint";
-        }
     }
 
     /** The exception and its causes and suppressed exceptions (earlier retry attempts), each once. */

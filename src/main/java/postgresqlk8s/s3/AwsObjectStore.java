@@ -1,9 +1,6 @@
 package postgresqlk8s.s3;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -158,42 +155,5 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
             i++;
         }
         return key.substring(i);
-    }
-
-    /**
-     * The endpoint as a URI the SDK takes: {@code https://} added to a bare {@code host} or
-     * {@code host:port}, trailing slashes and any user-info dropped.
-     *
-     * @throws IllegalArgumentException when it is no http(s) URL
-     */
-    static URI endpoint(String raw) {
-        String s = raw.strip();
-        while (s.endsWith("/") && !s.endsWith("://")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        if (s.isEmpty()) {
-            s = S3Parameters.DEFAULT_ENDPOINT;
-        }
-        if (!s.contains("://")) {
-            s = "https://" + s;
-        }
-        URI uri;
-        try {
-            uri = new URI(s);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("the endpoint is not a valid URL (" + e.getReason() + ")");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new IllegalArgumentException("the endpoint must be an http or https URL, not " + scheme);
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new IllegalArgumentException("the endpoint names no host");
-        }
-        try {
-            return new URI(scheme, null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("the endpoint is not a valid URL (" + e.getReason() + ")");
-        }
     }
 }
