@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import postgresqlk8s.backups.BackupList;
 import postgresqlk8s.pgbackrest.PgBackRestInfo;
 import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.s3.S3Endpoint;
 import postgresqlk8s.s3.S3Parameters;
 
 /** list_1000_backups_ms: the charm's own parse and format of a pgBackRest info document of 1,000 backups. */
@@ -25,8 +26,9 @@ import postgresqlk8s.s3.S3Parameters;
 public class ListBackupsBenchmark {
 
     static final StanzaName STANZA = new StanzaName("bench.patroni-postgresql-k8s");
-    static final S3Parameters S3 = new S3Parameters("bucket", "a", "s", "https://s3.example.com", "us-east-1", "/pg",
-            "path", Optional.empty(), Optional.empty(), List.of());
+    static final S3Parameters S3 = new S3Parameters("bucket", "a", "s",
+            new S3Endpoint("s3.example.com", 443, S3Endpoint.UriStyle.PATH), "us-east-1", "/pg",
+            Optional.empty(), Optional.empty(), List.of());
 
     String info;
 

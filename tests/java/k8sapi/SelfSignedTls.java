@@ -25,11 +25,11 @@ import javax.net.ssl.SSLContext;
  * the password passed through a file (never argv); the store is loaded and the folder deleted. The
  * certificate is its own CA: {@link #caPem()} is what clients trust.
  */
-record SelfSignedTls(SSLContext context, String caPem) {
+public record SelfSignedTls(SSLContext context, String caPem) {
 
     private static final String ALIAS = "k8sapi";
 
-    static SelfSignedTls create() throws IOException, InterruptedException {
+    public static SelfSignedTls create() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("k8sapi-tls", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
         try {

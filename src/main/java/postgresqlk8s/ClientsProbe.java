@@ -10,6 +10,7 @@ import postgresqlk8s.kubernetes.KubernetesClients;
 import postgresqlk8s.kubernetes.KubernetesWorkloadExec;
 import postgresqlk8s.pgbackrest.PgBackRestInfo;
 import postgresqlk8s.s3.AwsObjectStore;
+import postgresqlk8s.s3.S3Endpoint;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.workload.Command;
 import postgresqlk8s.workload.ExecResult;
@@ -42,8 +43,9 @@ public final class ClientsProbe {
         Path kubeconfig = Files.createTempFile("probe-kubeconfig", ".yaml");
         try {
             Files.writeString(kubeconfig, KUBECONFIG);
-            S3Parameters s3 = new S3Parameters("probe", "probe-access", "probe-secret", "https://127.0.0.1:1",
-                    "us-east-1", "/", "path", Optional.empty(), Optional.empty(), List.of());
+            S3Parameters s3 = new S3Parameters("probe", "probe-access", "probe-secret",
+                    new S3Endpoint("127.0.0.1", 1, S3Endpoint.UriStyle.PATH), "us-east-1", "/",
+                    Optional.empty(), Optional.empty(), List.of());
             Thread[] builders = {
                 new Thread(() -> call(() -> new AwsObjectStore().prepare(s3))),
                 new Thread(() -> call(() -> KubernetesClients.fromKubeconfig(kubeconfig).apiClient())),
@@ -66,8 +68,9 @@ public final class ClientsProbe {
 
     /** What a create-backup asks of S3 and of the workload, against the training stand-ins. */
     private static void loopback(String endpoint, Path caPem, Path kubeconfig) throws Exception {
-        S3Parameters s3 = new S3Parameters("training", "training-access", "training-secret", endpoint, "us-east-1",
-                "/training", "path", Optional.empty(), Optional.empty(), List.of(Files.readString(caPem)));
+        S3Parameters s3 = new S3Parameters("training", "training-access", "training-secret",
+                S3Endpoint.parse(endpoint, S3Endpoint.UriStyle.PATH), "us-east-1", "/training",
+                Optional.empty(), Optional.empty(), List.of(Files.readString(caPem)));
         try (AwsObjectStore store = new AwsObjectStore()) {
             store.connect(s3);
             store.ensureBucket(s3);

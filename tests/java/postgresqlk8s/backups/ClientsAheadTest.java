@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import postgresqlk8s.s3.ObjectStore;
+import postgresqlk8s.s3.S3Endpoint;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.workload.Command;
 import postgresqlk8s.workload.ExecResult;
@@ -23,7 +24,8 @@ class ClientsAheadTest {
     private final List<String> steps = new CopyOnWriteArrayList<>();
     private final CountDownLatch prepared = new CountDownLatch(1);
     private final S3Parameters s3 = new S3Parameters("pg-backups", "AKIDEXAMPLE", "secret-example",
-            "https://s3.example.com", "us-east-1", "/pg", "path", Optional.empty(), Optional.empty(), List.of());
+            new S3Endpoint("s3.example.com", 443, S3Endpoint.UriStyle.PATH), "us-east-1", "/pg", Optional.empty(),
+            Optional.empty(), List.of());
 
     private final ObjectStore store = new ObjectStore() {
         @Override

@@ -269,6 +269,15 @@ class CreateBackupFlowTest {
         assertEquals(List.of(), world.exec.commands());
     }
 
+    @Test
+    void hasMissingS3Parameters_yes_anHttpEndpoint_failsSayingPgBackRestNeedsHttps() {
+        State in = withStanza().withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("endpoint", "http://minio.example:9000")));
+        Result r = createBackup(in);
+        assertEquals(Optional.of("Invalid S3 parameters: endpoint must be an https URL: pgBackRest speaks S3 over TLS only"),
+                r.actionFailure());
+        assertEquals(List.of(), world.exec.commands());
+    }
+
     // --- Is the member running? (the port's check before touching S3) ----------------------------
 
     @Test

@@ -62,6 +62,40 @@ class S3CredentialsChangedFlowTest {
     }
 
     @Test
+    void areAllRequiredSettingsProvided_yes_butAnHttpEndpoint_blocksSayingWhy_beforeWritingAnything() {
+        State in = initialised().withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("endpoint", "http://minio.example:9000")));
+        Result r = world.run(s3Changed(in), in);
+        assertEquals(Status.blocked("failed to initialize stanza, check your S3 settings: "
+                + "endpoint must be an https URL: pgBackRest speaks S3 over TLS only"), r.unitStatus());
+        assertEquals(List.of(), world.exec.commands());
+        assertEquals(List.of(), r.state().deferred());
+        assertEquals("", stanza(r));
+    }
+
+    @Test
+    void areAllRequiredSettingsProvided_yes_butAnotherUnusableValue_blocksNamingTheKey() {
+        State in = initialised().withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("s3-uri-style", "virtual")));
+        Result r = world.run(s3Changed(in), in);
+        assertEquals(Status.blocked("failed to initialize stanza, check your S3 settings: s3-uri-style must be 'host' or 'path'"),
+                r.unitStatus());
+        assertEquals(List.of(), world.exec.commands());
+    }
+
+    @Test
+    void anUnusableEndpoint_blocksANonLeaderToo_andOnTheLeaderFixedSettingsClearIt() {
+        State in = initialised().withLeader(false)
+                .withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("endpoint", "https://minio.example/s3")));
+        Result r = world.run(s3Changed(in), in);
+        assertEquals(Status.blocked("failed to initialize stanza, check your S3 settings: "
+                + "endpoint must be a host and port only: pgBackRest takes no path"), r.unitStatus());
+
+        State fixed = r.state().withLeader(true).withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("endpoint", "https://minio.example")));
+        Result again = world.run(s3Changed(fixed), fixed);
+        assertTrue(world.exec.file("/etc/pgbackrest.conf").contains("repo1-s3-endpoint=minio.example\n"));
+        assertEquals(Status.active(), again.unitStatus());
+    }
+
+    @Test
     void areAllRequiredSettingsProvided_yes_rendersTheConfig_privateToPostgres() {
         Result r = world.run(s3Changed(initialised()), initialised());
         String conf = world.exec.file("/etc/pgbackrest.conf");

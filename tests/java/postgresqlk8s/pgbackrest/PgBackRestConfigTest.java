@@ -2,7 +2,6 @@ package postgresqlk8s.pgbackrest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -12,9 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import postgresqlk8s.s3.S3Endpoint;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.workload.WorkloadLayout;
 
@@ -27,8 +24,8 @@ class PgBackRestConfigTest {
     private static final String PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----";
 
     private static S3Parameters s3(String endpoint, Optional<Integer> days, List<String> chain) {
-        return new S3Parameters("pg-backups", ACCESS_KEY, SECRET_KEY, endpoint, "eu-west-1", "/postgresql", "path",
-                Optional.empty(), days, chain);
+        return new S3Parameters("pg-backups", ACCESS_KEY, SECRET_KEY, S3Endpoint.parse(endpoint, S3Endpoint.UriStyle.PATH),
+                "eu-west-1", "/postgresql", Optional.empty(), days, chain);
     }
 
     private static S3Parameters aws() {
@@ -138,14 +135,15 @@ class PgBackRestConfigTest {
         assertEquals("9000", g.get("repo1-storage-port"));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"http://minio.example:9000", "HTTP://minio.example", "ftp://minio.example"})
-    void plainHttpEndpoint_isRefused_withoutTheKeys(String endpoint) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> render(s3(endpoint, Optional.empty(), List.of())));
-        assertTrue(e.getMessage().contains(endpoint), e.getMessage());
-        assertFalse(e.getMessage().contains(ACCESS_KEY));
-        assertFalse(e.getMessage().contains(SECRET_KEY));
+    @Test
+    void theEndpoint_isTheSettingsValue_hostPortAndStyle() {
+        S3Parameters s3 = new S3Parameters("pg-backups", ACCESS_KEY, SECRET_KEY,
+                new S3Endpoint("10.1.2.3", 7480, S3Endpoint.UriStyle.HOST), "us-east-1", "/", Optional.empty(),
+                Optional.empty(), List.of());
+        Map<String, String> g = global(s3);
+        assertEquals("10.1.2.3", g.get("repo1-s3-endpoint"));
+        assertEquals("7480", g.get("repo1-storage-port"));
+        assertEquals("host", g.get("repo1-s3-uri-style"));
     }
 
     @Test
@@ -164,8 +162,9 @@ class PgBackRestConfigTest {
 
     @Test
     void rootPath_staysRoot() {
-        S3Parameters root = new S3Parameters("pg-backups", ACCESS_KEY, SECRET_KEY, "https://s3.amazonaws.com", "us-east-1",
-                "/", "host", Optional.empty(), Optional.empty(), List.of());
+        S3Parameters root = new S3Parameters("pg-backups", ACCESS_KEY, SECRET_KEY,
+                S3Endpoint.parse("https://s3.amazonaws.com", S3Endpoint.UriStyle.HOST), "us-east-1", "/",
+                Optional.empty(), Optional.empty(), List.of());
         Map<String, String> g = global(root);
         assertEquals("/", g.get("repo1-path"));
         assertEquals("host", g.get("repo1-s3-uri-style"));

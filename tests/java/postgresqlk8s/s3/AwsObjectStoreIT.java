@@ -124,8 +124,8 @@ class AwsObjectStoreIT {
     @Test
     void put_overwrites_withAStorageClass() throws Exception {
         server.createBucket("overwrite");
-        S3Parameters s3 = new S3Parameters("overwrite", server.accessKey(), server.secretKey(), server.endpoint(),
-                "us-east-1", "/", "path", Optional.of("STANDARD"), Optional.empty(), List.of(ca));
+        S3Parameters s3 = new S3Parameters("overwrite", server.accessKey(), server.secretKey(), endpoint(server.endpoint()),
+                "us-east-1", "/", Optional.of("STANDARD"), Optional.empty(), List.of(ca));
 
         store.put(s3, "model-uuid.txt", "first");
         store.put(s3, "model-uuid.txt", "second");
@@ -166,8 +166,8 @@ class AwsObjectStoreIT {
     void wrongSecretKey_failsWith403_andNeverShowsAKey() throws Exception {
         server.createBucket("guarded");
         String wrongSecret = "WrongSecret" + UUID.randomUUID();
-        S3Parameters s3 = new S3Parameters("guarded", server.accessKey(), wrongSecret, server.endpoint(),
-                "us-east-1", "/", "path", Optional.empty(), Optional.empty(), List.of(ca));
+        S3Parameters s3 = new S3Parameters("guarded", server.accessKey(), wrongSecret, endpoint(server.endpoint()),
+                "us-east-1", "/", Optional.empty(), Optional.empty(), List.of(ca));
 
         ObjectStoreException check = failure(() -> store.ensureBucket(s3), wrongSecret);
         assertTrue(check.getMessage().startsWith("cannot check bucket guarded at " + server.endpoint() + ": HTTP 403"),
@@ -183,8 +183,8 @@ class AwsObjectStoreIT {
     void unknownAccessKey_failsWith403_andNeverShowsAKey() throws Exception {
         server.createBucket("guarded2");
         String wrongAccess = "AKIDWRONG" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        S3Parameters s3 = new S3Parameters("guarded2", wrongAccess, server.secretKey(), server.endpoint(),
-                "us-east-1", "/", "path", Optional.empty(), Optional.empty(), List.of(ca));
+        S3Parameters s3 = new S3Parameters("guarded2", wrongAccess, server.secretKey(), endpoint(server.endpoint()),
+                "us-east-1", "/", Optional.empty(), Optional.empty(), List.of(ca));
 
         ObjectStoreException put = failure(() -> store.put(s3, "k", "v"), wrongAccess);
         assertTrue(put.getMessage().contains(": HTTP 403 InvalidAccessKeyId"), put.getMessage());
@@ -202,7 +202,7 @@ class AwsObjectStoreIT {
     @Test
     void endpoint_withAnotherCaInTheChain_failsWithATlsReason() {
         S3Parameters s3 = with(params("any", "/"), "us-east-1", "path", server.endpoint(),
-                List.of(AwsObjectStoreTest.OTHER_CA));
+                List.of(PemTrustTest.OTHER_CA));
         ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> store.get(s3, "k"));
         assertTrue(e.getMessage().contains(": TLS failure: "), e.getMessage());
     }
@@ -261,7 +261,7 @@ class AwsObjectStoreIT {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> store.put(s3, "k", "v"));
 
-        assertTrue(took.compareTo(AwsObjectStore.CONNECT_AHEAD_LIMIT.plusSeconds(2)) < 0, "took " + took);
+        assertTrue(took.compareTo(ConnectionAhead.LIMIT.plusSeconds(2)) < 0, "took " + took);
         assertEquals("cannot write s3://any/k at " + endpoint + ": connection refused (Connection refused)", e.getMessage());
     }
 
@@ -275,13 +275,18 @@ class AwsObjectStoreIT {
     }
 
     private static S3Parameters params(String bucket, String path) {
-        return new S3Parameters(bucket, server.accessKey(), server.secretKey(), server.endpoint(), "us-east-1", path,
-                "path", Optional.empty(), Optional.empty(), List.of(ca));
+        return new S3Parameters(bucket, server.accessKey(), server.secretKey(), endpoint(server.endpoint()), "us-east-1",
+                path, Optional.empty(), Optional.empty(), List.of(ca));
     }
 
     private static S3Parameters with(S3Parameters p, String region, String uriStyle, String endpoint, List<String> caChain) {
-        return new S3Parameters(p.bucket(), p.accessKey(), p.secretKey(), endpoint, region, p.path(), uriStyle,
+        S3Endpoint e = S3Endpoint.parse(endpoint, S3Endpoint.UriStyle.of(uriStyle).orElseThrow());
+        return new S3Parameters(p.bucket(), p.accessKey(), p.secretKey(), e, region, p.path(),
                 p.storageClass(), p.deleteOlderThanDays(), caChain);
+    }
+
+    private static S3Endpoint endpoint(String text) {
+        return S3Endpoint.parse(text, S3Endpoint.UriStyle.PATH);
     }
 
     /** The call fails, and nothing in the exception, its causes or its stack trace holds a key. */

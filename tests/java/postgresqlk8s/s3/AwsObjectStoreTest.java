@@ -1,19 +1,14 @@
 package postgresqlk8s.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,78 +17,43 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLContext;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
+import k8sapi.SelfSignedTls;
 
 /**
- * What {@link AwsObjectStore} does without a real S3 server: endpoint and CA chain handling, and its
- * requests and error handling against a scripted HTTP server on loopback.
+ * What {@link AwsObjectStore} asks of S3 and how it fails, against a scripted HTTPS server on loopback
+ * (an S3 endpoint is https only) whose self-signed certificate is the settings' CA chain.
  */
 class AwsObjectStoreTest {
 
-    /** A CA ("Test Root CA") and a server certificate it signed ("s3.test"); valid 2000-2147. */
-    static final String CA = """
-            -----BEGIN CERTIFICATE-----
-            MIIBWTCB/6ADAgECAgkAzBpnWQzA/BEwCgYIKoZIzj0EAwIwFzEVMBMGA1UEAxMM
-            VGVzdCBSb290IENBMCAXDTAwMDEwMTIyMzc0NVoYDzIxNDcxMTA2MjIzNzQ1WjAX
-            MRUwEwYDVQQDEwxUZXN0IFJvb3QgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNC
-            AAQXnDE8UWDNCFW2LcqLEob2EsDTtkJdMDjS/V+Ffi36nBqlxBSlTNZWrKTD66wZ
-            SiWmRfpu8D+1I1zUZKjZ2kEpozIwMDAdBgNVHQ4EFgQUaLT5u3ne580xc8+ugQ1c
-            m2bb1tMwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEA5918sQSV
-            91ig6zoYgIlwqC/PJemiuDDaW87lv1FwgjkCIQDxEw2dlzsyBZr94FF0lV+j8yTW
-            0HDRere5p0h7ssbOMA==
-            -----END CERTIFICATE-----
-            """;
-    static final String LEAF = """
-            -----BEGIN CERTIFICATE-----
-            MIIBnDCCAUOgAwIBAgIJAN2MZRH/Dn8cMAoGCCqGSM49BAMCMBcxFTATBgNVBAMT
-            DFRlc3QgUm9vdCBDQTAgFw0wMDAxMDEyMjM3NDZaGA8yMTQ3MTEwNjIyMzc0Nlow
-            EjEQMA4GA1UEAxMHczMudGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABKD3
-            s/2mwbfuez+NUiZO+jt+3g5yipoSuw2cX/+VO7OxNVVF4VbpjV+BdiiaoyR40OO7
-            jttPHh2Lv4+VSjgvPvGjezB5MB0GA1UdDgQWBBStp43lPTIOtqb/qsDt6jYnpV6W
-            BTAOBgNVHQ8BAf8EBAMCB4AwEgYDVR0RBAswCYIHczMudGVzdDAfBgNVHSMEGDAW
-            gBRotPm7ed7nzTFzz66BDVybZtvW0zATBgNVHSUEDDAKBggrBgEFBQcDATAKBggq
-            hkjOPQQDAgNHADBEAiBzJun6EClSpePSGHNWBMmCpI5L6tlRbuRbQcD5AwZ7dgIg
-            FChWsGkLOfTBolKItaGyFr75XIyBRslCMr7MBa0GEn4=
-            -----END CERTIFICATE-----
-            """;
-    /** A self-signed CA that signed neither of the above. */
-    static final String OTHER_CA = """
-            -----BEGIN CERTIFICATE-----
-            MIIBTzCB9qADAgECAghP6kLQVEeI/jAKBggqhkjOPQQDAjATMREwDwYDVQQDEwhP
-            dGhlciBDQTAgFw0wMDAxMDEyMjM3NDdaGA8yMTQ3MTEwNjIyMzc0N1owEzERMA8G
-            A1UEAxMIT3RoZXIgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAR8jsetceXT
-            azT6MtoVUOv4HB74K9BAHYx/kuKVL2P+9a6+sLedHYz8zk5EHLA8Zv3K9QetxdA+
-            tQCPQqH87v6lozIwMDAdBgNVHQ4EFgQUr5dT+ueY0Z32XMm0kvurdKPtL5swDwYD
-            VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiAaRRaf0s7w4zqxkWivdXIH
-            3q2FJdAZMU67ypoo29QfTQIhAPQejypQvkRhsSkQ4xZsDufpgvP+r4gwcVMB24Gx
-            rabA
-            -----END CERTIFICATE-----
-            """;
-
     private static final String ACCESS = "AKIDUNITTESTACCESS01";
     private static final String SECRET = "unit/test+secret/Key0123456789abcdefghij";
-    private static final AwsObjectStore.Limits FAST = new AwsObjectStore.Limits(
+    private static final AwsClients.Limits FAST = new AwsClients.Limits(
             Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(15), 3);
+
+    private static SelfSignedTls tls;
 
     private ScriptedS3 server;
     private AwsObjectStore store;
 
+    @BeforeAll
+    static void keyPair() throws IOException, InterruptedException {
+        tls = SelfSignedTls.create();
+    }
+
     @BeforeEach
     void start() throws IOException {
-        server = ScriptedS3.start();
+        server = ScriptedS3.start(tls.context());
         store = new AwsObjectStore(FAST);
     }
 
@@ -103,90 +63,12 @@ class AwsObjectStoreTest {
         server.close();
     }
 
-    // ---- endpoint ----------------------------------------------------------------------------------
-
-    @Test
-    void endpoint_withSchemeAndPort_isKept() {
-        assertEquals(URI.create("https://s3.example.com:9000"), AwsObjectStore.endpoint("https://s3.example.com:9000"));
-        assertEquals(URI.create("http://10.1.2.3:7480"), AwsObjectStore.endpoint("http://10.1.2.3:7480"));
-    }
-
-    @Test
-    void endpoint_bareHost_getsHttps() {
-        assertEquals(URI.create("https://s3.example.com"), AwsObjectStore.endpoint("s3.example.com"));
-        assertEquals(URI.create("https://127.0.0.1:9000"), AwsObjectStore.endpoint("127.0.0.1:9000"));
-        assertEquals(URI.create("https://[::1]:9000"), AwsObjectStore.endpoint(" [::1]:9000 "));
-    }
-
-    @Test
-    void endpoint_losesTrailingSlashesAndUserInfo_keepsAPath() {
-        assertEquals(URI.create("https://h:1"), AwsObjectStore.endpoint("https://h:1//"));
-        assertEquals(URI.create("https://h"), AwsObjectStore.endpoint("https://user:pw@h/"));
-        assertEquals(URI.create("https://h/s3"), AwsObjectStore.endpoint("https://h/s3/"));
-    }
-
-    @Test
-    void endpoint_empty_isAws() {
-        assertEquals(URI.create(S3Parameters.DEFAULT_ENDPOINT), AwsObjectStore.endpoint(" "));
-    }
-
-    @Test
-    void endpoint_notHttp_isRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AwsObjectStore.endpoint("ftp://h"));
-        assertTrue(e.getMessage().contains("http or https"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> AwsObjectStore.endpoint("https://"));
-        assertThrows(IllegalArgumentException.class, () -> AwsObjectStore.endpoint("https://h^x"));
-    }
-
-    @Test
-    void unusableEndpoint_failsTheCall_sayingWhatAndWhy_beforeAnyRequest() {
-        ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.put(params("ftp://somewhere", List.of()), "k", "v"));
-        assertEquals("cannot write s3://bucket/k: the endpoint must be an http or https URL, not ftp", e.getMessage());
-        assertEquals(0, server.requests.size());
-    }
-
     // ---- CA chain ----------------------------------------------------------------------------------
-
-    @Test
-    void certificates_oneEntryHoldingAChainOfTwo_givesBoth_inOrder() {
-        List<java.security.cert.Certificate> certs = AwsObjectStore.certificates(List.of(LEAF + CA));
-        assertEquals(2, certs.size());
-        assertEquals("CN=s3.test", ((X509Certificate) certs.get(0)).getSubjectX500Principal().getName());
-        assertEquals("CN=Test Root CA", ((X509Certificate) certs.get(1)).getSubjectX500Principal().getName());
-    }
-
-    @Test
-    void certificates_twoEntries_giveBoth() {
-        assertEquals(2, AwsObjectStore.certificates(List.of(CA, OTHER_CA)).size());
-    }
-
-    @Test
-    void certificates_garbage_isRefused_withoutEchoingIt() {
-        String junk = "-----BEGIN CERTIFICATE-----\nnot-base64-" + SECRET + "\n-----END CERTIFICATE-----\n";
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AwsObjectStore.certificates(List.of(CA, junk)));
-        assertEquals("tls-ca-chain entry 2 is not a PEM certificate", e.getMessage());
-    }
-
-    @Test
-    void trustManagers_trustExactlyTheGivenChain() throws Exception {
-        X509TrustManager trust = x509(AwsObjectStore.trustManagers(List.of(CA)));
-        X509Certificate leaf = (X509Certificate) AwsObjectStore.certificates(List.of(LEAF)).get(0);
-        X509Certificate ca = (X509Certificate) AwsObjectStore.certificates(List.of(CA)).get(0);
-        X509Certificate other = (X509Certificate) AwsObjectStore.certificates(List.of(OTHER_CA)).get(0);
-
-        trust.checkServerTrusted(new X509Certificate[] {leaf, ca}, "ECDHE_ECDSA");
-        trust.checkServerTrusted(new X509Certificate[] {leaf}, "ECDHE_ECDSA");
-        assertThrows(CertificateException.class,
-                () -> trust.checkServerTrusted(new X509Certificate[] {other}, "ECDHE_ECDSA"));
-        assertEquals(1, trust.getAcceptedIssuers().length, "no JDK default CA is added");
-    }
 
     @Test
     void badCaChain_failsTheCall_namingTheSetting() {
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.get(params(server.endpoint(), List.of("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----")), "k"));
+                () -> store.get(params(List.of("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----")), "k"));
         assertTrue(e.getMessage().startsWith("cannot read s3://bucket/k: tls-ca-chain entry 1"), e.getMessage());
         assertEquals(0, server.requests.size());
     }
@@ -199,32 +81,13 @@ class AwsObjectStoreTest {
         assertEquals("model-uuid.txt", AwsObjectStore.normaliseKey("model-uuid.txt"));
     }
 
-    @Test
-    void reason_ofAnS3Error_givesStatusCodeAndText() {
-        S3Exception e = (S3Exception) S3Exception.builder().statusCode(403)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").errorMessage("Access Denied").build())
-                .build();
-        assertEquals("HTTP 403 AccessDenied (Access Denied)", AwsObjectStore.reason(e));
-        assertEquals("HTTP 404", AwsObjectStore.reason(S3Exception.builder().statusCode(404).build()));
-    }
-
-    @Test
-    void reason_ofClientFailures_namesConnectionOrTls() {
-        SdkClientException refused = SdkClientException.create("Unable to execute HTTP request: Connection refused",
-                new ConnectException("Connection refused"));
-        assertEquals("connection refused (Connection refused)", AwsObjectStore.reason(refused));
-        SdkClientException tls = SdkClientException.create("Unable to execute HTTP request",
-                new SSLHandshakeException("PKIX path building failed"));
-        assertEquals("TLS failure: PKIX path building failed", AwsObjectStore.reason(tls));
-    }
-
     // ---- requests against a scripted server ------------------------------------------------------
 
     @Test
     void put_sendsUtf8TextToTheKey_pathStyle_withStorageClass() throws Exception {
         server.enqueue(200, "");
-        S3Parameters s3 = new S3Parameters("bucket", ACCESS, SECRET, server.endpoint(), "us-east-1", "/pg", "path",
-                Optional.of("STANDARD_IA"), Optional.empty(), List.of());
+        S3Parameters s3 = new S3Parameters("bucket", ACCESS, SECRET, server.endpoint(), "us-east-1", "/pg",
+                Optional.of("STANDARD_IA"), Optional.empty(), List.of(tls.caPem()));
 
         store.put(s3, s3.key("backup/stanza/latest"), "Unit Name: postgresql-k8s/0 ✓\n");
 
@@ -240,7 +103,7 @@ class AwsObjectStoreTest {
     @Test
     void get_missingKey_isEmpty() throws Exception {
         server.enqueue(404, error("NoSuchKey", "The specified key does not exist."));
-        assertEquals(Optional.empty(), store.get(params(server.endpoint(), List.of()), "model-uuid.txt"));
+        assertEquals(Optional.empty(), store.get(params(), "model-uuid.txt"));
         assertEquals("GET /bucket/model-uuid.txt", server.take().line());
     }
 
@@ -248,15 +111,15 @@ class AwsObjectStoreTest {
     void get_missingBucket_fails() {
         server.enqueue(404, error("NoSuchBucket", "The specified bucket does not exist"));
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.get(params(server.endpoint(), List.of()), "model-uuid.txt"));
-        assertEquals("cannot read s3://bucket/model-uuid.txt at " + server.endpoint()
+                () -> store.get(params(), "model-uuid.txt"));
+        assertEquals("cannot read s3://bucket/model-uuid.txt at " + server.url()
                 + ": HTTP 404 NoSuchBucket (The specified bucket does not exist)", e.getMessage());
     }
 
     @Test
     void ensureBucket_existing_onlyAsks() throws Exception {
         server.enqueue(200, "");
-        store.ensureBucket(params(server.endpoint(), List.of()));
+        store.ensureBucket(params());
         assertEquals("HEAD /bucket", server.take().line());
         assertEquals(0, server.requests.size());
     }
@@ -266,7 +129,7 @@ class AwsObjectStoreTest {
         server.enqueue(404, "");
         server.enqueue(200, "");
 
-        store.ensureBucket(params(server.endpoint(), "eu-central-1"));
+        store.ensureBucket(params("eu-central-1"));
 
         assertEquals("HEAD /bucket", server.take().line());
         Recorded create = server.take();
@@ -280,7 +143,7 @@ class AwsObjectStoreTest {
         server.enqueue(400, error("InvalidLocationConstraint", "The specified location constraint is not valid."));
         server.enqueue(200, "");
 
-        store.ensureBucket(params(server.endpoint(), "eu-central-1"));
+        store.ensureBucket(params("eu-central-1"));
 
         assertEquals("HEAD /bucket", server.take().line());
         assertTrue(server.take().body.contains("<LocationConstraint>eu-central-1</LocationConstraint>"));
@@ -295,7 +158,7 @@ class AwsObjectStoreTest {
         server.enqueue(404, "");
         server.enqueue(200, "");
 
-        store.ensureBucket(params(server.endpoint(), List.of()));
+        store.ensureBucket(params());
 
         assertEquals("HEAD /bucket", server.take().line());
         Recorded create = server.take();
@@ -307,7 +170,7 @@ class AwsObjectStoreTest {
     void ensureBucket_createdMeanwhileByUs_isFine() throws Exception {
         server.enqueue(404, "");
         server.enqueue(409, error("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded"));
-        store.ensureBucket(params(server.endpoint(), List.of()));
+        store.ensureBucket(params());
         assertEquals(2, server.requests.size());
     }
 
@@ -316,16 +179,16 @@ class AwsObjectStoreTest {
         server.enqueue(404, "");
         server.enqueue(409, error("BucketAlreadyExists", "The requested bucket name is not available."));
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.ensureBucket(params(server.endpoint(), List.of())));
-        assertEquals("cannot create bucket bucket at " + server.endpoint()
+                () -> store.ensureBucket(params()));
+        assertEquals("cannot create bucket bucket at " + server.url()
                 + ": HTTP 409 BucketAlreadyExists (The requested bucket name is not available.)", e.getMessage());
     }
 
     @Test
     void ensureBucket_withANameS3Refuses_failsSayingWhy() {
         server.enqueue(404, "");
-        S3Parameters s3 = new S3Parameters("Bad_Bucket", ACCESS, SECRET, server.endpoint(), "us-east-1", "/", "path",
-                Optional.empty(), Optional.empty(), List.of());
+        S3Parameters s3 = new S3Parameters("Bad_Bucket", ACCESS, SECRET, server.endpoint(), "us-east-1", "/",
+                Optional.empty(), Optional.empty(), List.of(tls.caPem()));
         ObjectStoreException e = assertThrows(ObjectStoreException.class, () -> store.ensureBucket(s3));
         assertTrue(e.getMessage().startsWith("cannot create bucket Bad_Bucket: Bucket name"), e.getMessage());
         assertEquals(1, server.requests.size(), "only the HEAD went out");
@@ -335,8 +198,8 @@ class AwsObjectStoreTest {
     void ensureBucket_forbidden_failsWithTheStatus() {
         server.enqueue(403, "");
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.ensureBucket(params(server.endpoint(), List.of())));
-        assertTrue(e.getMessage().startsWith("cannot check bucket bucket at " + server.endpoint() + ": HTTP 403"),
+                () -> store.ensureBucket(params()));
+        assertTrue(e.getMessage().startsWith("cannot check bucket bucket at " + server.url() + ": HTTP 403"),
                 e.getMessage());
         assertEquals(1, server.requests.size(), "a 403 is not retried");
     }
@@ -347,7 +210,7 @@ class AwsObjectStoreTest {
             server.enqueue(500, error("InternalError", "We encountered an internal error."));
         }
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.put(params(server.endpoint(), List.of()), "k", "v"));
+                () -> store.put(params(), "k", "v"));
         assertTrue(e.getMessage().endsWith(": HTTP 500 InternalError (We encountered an internal error.)"), e.getMessage());
         assertEquals(3, server.requests.size());
     }
@@ -356,8 +219,8 @@ class AwsObjectStoreTest {
     void anErrorThatEchoesTheKeys_isScrubbed_andNotKeptAsCause() {
         server.enqueue(403, error("InvalidAccessKeyId", "Key " + ACCESS + " with secret " + SECRET + " is unknown"));
         ObjectStoreException e = assertThrows(ObjectStoreException.class,
-                () -> store.put(params(server.endpoint(), List.of()), "k", "v"));
-        assertEquals("cannot write s3://bucket/k at " + server.endpoint()
+                () -> store.put(params(), "k", "v"));
+        assertEquals("cannot write s3://bucket/k at " + server.url()
                 + ": HTTP 403 InvalidAccessKeyId (Key *** with secret *** is unknown)", e.getMessage());
         assertNull(e.getCause());
     }
@@ -372,14 +235,18 @@ class AwsObjectStoreTest {
 
     // ---- helpers -----------------------------------------------------------------------------------
 
-    private static S3Parameters params(String endpoint, List<String> caChain) {
-        return new S3Parameters("bucket", ACCESS, SECRET, endpoint, "us-east-1", "/", "path",
+    private S3Parameters params() {
+        return params(List.of(tls.caPem()));
+    }
+
+    private S3Parameters params(List<String> caChain) {
+        return new S3Parameters("bucket", ACCESS, SECRET, server.endpoint(), "us-east-1", "/",
                 Optional.empty(), Optional.empty(), caChain);
     }
 
-    private static S3Parameters params(String endpoint, String region) {
-        return new S3Parameters("bucket", ACCESS, SECRET, endpoint, region, "/", "path",
-                Optional.empty(), Optional.empty(), List.of());
+    private S3Parameters params(String region) {
+        return new S3Parameters("bucket", ACCESS, SECRET, server.endpoint(), region, "/",
+                Optional.empty(), Optional.empty(), List.of(tls.caPem()));
     }
 
     private static String error(String code, String message) {
@@ -387,21 +254,13 @@ class AwsObjectStoreTest {
                 + "</Message></Error>";
     }
 
-    private static X509TrustManager x509(TrustManager[] managers) {
-        for (TrustManager m : managers) {
-            if (m instanceof X509TrustManager) {
-                return (X509TrustManager) m;
-            }
-        }
-        throw new AssertionError("no X509TrustManager");
-    }
 
     record Recorded(String method, String path, Map<String, List<String>> headers, String body) {
         String line() {
             return method + " " + path;
         }
 
-        /** The body, unwrapped from the SDK's signed aws-chunked encoding (used over plain HTTP). */
+        /** The body, unwrapped from the SDK's aws-chunked encoding when it uses one. */
         String payload() {
             if (!"aws-chunked".equals(header("Content-Encoding"))) {
                 return body;
@@ -441,28 +300,35 @@ class AwsObjectStoreTest {
         }
     }
 
-    /** A plain-HTTP stand-in for S3 on 127.0.0.1: answers what was enqueued, records what it was asked. */
+    /** An HTTPS stand-in for S3 on 127.0.0.1: answers what was enqueued, records what it was asked. */
     static final class ScriptedS3 implements AutoCloseable {
         private record Reply(int status, String body) {}
 
-        private final HttpServer http;
+        private final HttpsServer http;
         private final BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
         final BlockingQueue<Recorded> requests = new LinkedBlockingQueue<>();
 
-        private ScriptedS3(HttpServer http) {
+        private ScriptedS3(HttpsServer http) {
             this.http = http;
         }
 
-        static ScriptedS3 start() throws IOException {
-            HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        static ScriptedS3 start(SSLContext tls) throws IOException {
+            HttpsServer http = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            http.setHttpsConfigurator(new HttpsConfigurator(tls));
             ScriptedS3 s = new ScriptedS3(http);
             http.createContext("/", s::handle);
             http.start();
             return s;
         }
 
-        String endpoint() {
-            return "http://127.0.0.1:" + http.getAddress().getPort();
+        /** As the failure messages name it. */
+        String url() {
+            return "https://127.0.0.1:" + http.getAddress().getPort();
+        }
+
+        /** Path-style, as S3-compatible servers on an IP address need. */
+        S3Endpoint endpoint() {
+            return new S3Endpoint("127.0.0.1", http.getAddress().getPort(), S3Endpoint.UriStyle.PATH);
         }
 
         void enqueue(int status, String body) {

@@ -3,7 +3,6 @@ package postgresqlk8s.s3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -57,11 +56,9 @@ class S3SettingsTest {
         assertEquals("pg-backups", p.bucket());
         assertEquals(ACCESS_KEY, p.accessKey());
         assertEquals(SECRET_KEY, p.secretKey());
-        assertEquals("https://s3.eu-west-1.amazonaws.com", p.endpoint());
+        assertEquals(new S3Endpoint("s3.eu-west-1.amazonaws.com", 443, S3Endpoint.UriStyle.PATH), p.endpoint());
         assertEquals("eu-west-1", p.region());
         assertEquals("/postgresql", p.path());
-        assertEquals("path", p.uriStyle());
-        assertTrue(p.pathStyle());
         assertEquals(Optional.empty(), p.storageClass(), "empty string means unset");
         assertEquals(Optional.empty(), p.deleteOlderThanDays());
         assertEquals(List.of(), p.caChain());
@@ -70,9 +67,8 @@ class S3SettingsTest {
     @Test
     void onlyTheRequiredKeys_takeTheReferenceDefaults() {
         S3Parameters p = complete(Map.of("bucket", "b", "access-key", ACCESS_KEY, "secret-key", SECRET_KEY));
-        assertEquals("https://s3.amazonaws.com", p.endpoint());
+        assertEquals(new S3Endpoint("s3.amazonaws.com", 443, S3Endpoint.UriStyle.HOST), p.endpoint());
         assertEquals("/", p.path());
-        assertEquals("host", p.uriStyle());
         assertEquals("us-east-1", p.region());
         assertEquals(List.of(), p.caChain());
     }
@@ -140,13 +136,42 @@ class S3SettingsTest {
 
     @Test
     void endpoint_losesTrailingSlashes() {
-        assertEquals("https://minio.example:9000", complete(with("endpoint", "https://minio.example:9000//")).endpoint());
-        assertEquals("https://minio.example", complete(with("endpoint", " https://minio.example/ ")).endpoint());
+        assertEquals("https://minio.example:9000", complete(with("endpoint", "https://minio.example:9000//")).endpoint().url());
+        assertEquals("https://minio.example", complete(with("endpoint", " https://minio.example/ ")).endpoint().url());
     }
 
     @Test
     void endpoint_blank_takesTheDefault() {
-        assertEquals("https://s3.amazonaws.com", complete(with("endpoint", "  ")).endpoint());
+        assertEquals("https://s3.amazonaws.com", complete(with("endpoint", "  ")).endpoint().url());
+        assertEquals("https://s3.amazonaws.com", complete(with("endpoint", null)).endpoint().url());
+    }
+
+    @Test
+    void endpoint_carriesTheUriStyle() {
+        Map<String, String> d = with("endpoint", "10.1.2.3:7480");
+        d.put("s3-uri-style", "host");
+        assertEquals(new S3Endpoint("10.1.2.3", 7480, S3Endpoint.UriStyle.HOST), complete(d).endpoint());
+    }
+
+    @Test
+    void endpoint_plainHttp_isInvalid_becausePgBackRestSpeaksS3OverTlsOnly() {
+        assertEquals("endpoint must be an https URL: pgBackRest speaks S3 over TLS only",
+                invalid(with("endpoint", "http://minio.example:9000")));
+    }
+
+    @Test
+    void endpoint_withAPath_isInvalid_becausePgBackRestTakesAHostAndPortOnly() {
+        assertEquals("endpoint must be a host and port only: pgBackRest takes no path",
+                invalid(with("endpoint", "https://minio.example/s3")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://CANARY-5f3a^x", "CANARY 5f3a", "https://CANARY-5f3a:port", "ftp://CANARY-5f3a",
+            "https://user:CANARY-5f3a@h/CANARY-5f3a", "https://:9000"})
+    void endpoint_unusable_isInvalid_namingTheKey_notTheValue(String endpoint) {
+        String reason = invalid(with("endpoint", endpoint));
+        assertTrue(reason.startsWith("endpoint "), reason);
+        assertFalse(reason.contains("CANARY"), reason);
     }
 
     @Test
@@ -179,9 +204,10 @@ class S3SettingsTest {
 
     @Test
     void uriStyle_hostOrPath() {
-        assertEquals("host", complete(with("s3-uri-style", "host")).uriStyle());
-        assertEquals("host", complete(with("s3-uri-style", "")).uriStyle());
-        assertFalse(complete(with("s3-uri-style", "")).pathStyle());
+        assertEquals(S3Endpoint.UriStyle.HOST, complete(with("s3-uri-style", "host")).endpoint().uriStyle());
+        assertEquals(S3Endpoint.UriStyle.HOST, complete(with("s3-uri-style", "")).endpoint().uriStyle());
+        assertEquals(S3Endpoint.UriStyle.PATH, complete(with("s3-uri-style", "path")).endpoint().uriStyle());
+        assertFalse(complete(with("s3-uri-style", "")).endpoint().pathStyle());
     }
 
     @Test
@@ -243,11 +269,5 @@ class S3SettingsTest {
         String reading = S3Settings.read(integrator()).toString();
         assertFalse(reading.contains(ACCESS_KEY), reading);
         assertFalse(reading.contains(SECRET_KEY), reading);
-    }
-
-    @Test
-    void parameters_refuseAnUnknownUriStyle() {
-        assertThrows(IllegalArgumentException.class, () -> new S3Parameters("b", ACCESS_KEY, SECRET_KEY,
-                "https://s3.amazonaws.com", "us-east-1", "/", "virtual", Optional.empty(), Optional.empty(), List.of()));
     }
 }

@@ -22,7 +22,6 @@ import postgresqlk8s.pgbackrest.BackupId;
 import postgresqlk8s.pgbackrest.BackupLabel;
 import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.pgbackrest.BackupType;
-import postgresqlk8s.pgbackrest.Redactor;
 import postgresqlk8s.s3.ObjectStoreException;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
@@ -163,7 +162,7 @@ public final class CreateBackupFlow {
             return true;
         } catch (ObjectStoreException e) {
             LOG.warn("S3 connectivity probe failed: {}",
-                    new Redactor(List.of(settings.accessKey(), settings.secretKey())).apply(e.getMessage()));
+                    settings.redactor().apply(e.getMessage()));
             return false;
         }
     }

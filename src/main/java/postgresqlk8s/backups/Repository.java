@@ -7,8 +7,8 @@ import postgresqlk8s.pgbackrest.ErrorHint;
 import postgresqlk8s.pgbackrest.PgBackRest;
 import postgresqlk8s.pgbackrest.PgBackRestConfig;
 import postgresqlk8s.pgbackrest.PgBackRestInfo;
-import postgresqlk8s.pgbackrest.Redactor;
 import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.s3.Redactor;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.workload.ExecResult;
 import postgresqlk8s.workload.WorkloadCommandException;
@@ -25,7 +25,7 @@ final class Repository {
     Repository(Seams seams, StanzaName stanza, S3Parameters s3) {
         this.seams = seams;
         this.pgbackrest = new PgBackRest(seams.exec(), seams.layout(), stanza);
-        this.redactor = new Redactor(List.of(s3.accessKey(), s3.secretKey()));
+        this.redactor = s3.redactor();
     }
 
     PgBackRest pgbackrest() {
@@ -44,8 +44,6 @@ final class Repository {
 
     /**
      * Writes {@code pgbackrest.conf} (0600, owner postgres) and the CA chain the endpoint needs.
-     *
-     * @throws IllegalArgumentException when the settings cannot be expressed for pgBackRest (http endpoint)
      */
     void configure(S3Parameters s3) throws WorkloadUnreachableException, WorkloadCommandException {
         String config = PgBackRestConfig.render(s3, pgbackrest.stanza(), seams.layout(), PgBackRestConfig.Tuning.DEFAULT);

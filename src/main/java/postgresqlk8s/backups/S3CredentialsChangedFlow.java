@@ -52,24 +52,32 @@ public final class S3CredentialsChangedFlow {
             LOG.info("cluster not initialised yet; deferring the S3 settings");
             return Outcome.defer();
         }
-        Optional<S3Parameters> settings = areAllRequiredSettingsProvided();
-        if (settings.isEmpty()) {
+        Optional<S3Settings.Reading> reading = s3.read();
+        if (!areAllRequiredSettingsProvided(reading)) {
+            LOG.info("S3 settings incomplete: {}", reading.map(Object::toString).orElse("no relation"));
             return Outcome.done();
         }
-        Repository repository = new Repository(seams, facts.stanzaName(), settings.get());
+        if (reading.get() instanceof S3Settings.Invalid invalid) {
+            // not in the flowchart: settings all there but unusable (an http endpoint, say) block as "Update
+            // backup settings" failing does, before anything is written
+            LOG.warn("S3 settings unusable: {}", invalid.reason());
+            return Outcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, invalid.reason())));
+        }
+        S3Parameters settings = ((S3Settings.Complete) reading.get()).parameters();
+        Repository repository = new Repository(seams, facts.stanzaName(), settings);
         try {
-            repository.configure(settings.get());
+            repository.configure(settings);
         } catch (WorkloadUnreachableException e) {
             LOG.warn("workload not reachable, will retry the S3 settings: {}", e.getMessage());
             return Outcome.defer();
-        } catch (WorkloadCommandException | IllegalArgumentException e) {
+        } catch (WorkloadCommandException e) {
             return Outcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
         }
         if (!isLeader() || isUnitBlocked()) {
             return Outcome.done();
         }
         try {
-            return initialiseStanza(settings.get(), repository);
+            return initialiseStanza(settings, repository);
         } catch (WorkloadUnreachableException e) {
             LOG.warn("workload not reachable while initialising the stanza: {}", e.getMessage());
             return Outcome.defer();
@@ -80,13 +88,9 @@ public final class S3CredentialsChangedFlow {
         return facts.clusterInitialised();
     }
 
-    Optional<S3Parameters> areAllRequiredSettingsProvided() {
-        Optional<S3Settings.Reading> reading = s3.read();
-        if (reading.isPresent() && reading.get() instanceof S3Settings.Complete) {
-            return Optional.of(((S3Settings.Complete) reading.get()).parameters());
-        }
-        LOG.info("S3 settings incomplete: {}", reading.map(Object::toString).orElse("no relation"));
-        return Optional.empty();
+    /** Related, and no required key missing; the values may still be unusable ({@link S3Settings.Invalid}). */
+    boolean areAllRequiredSettingsProvided(Optional<S3Settings.Reading> reading) {
+        return reading.isPresent() && !(reading.get() instanceof S3Settings.Missing);
     }
 
     boolean isLeader() {
@@ -107,7 +111,7 @@ public final class S3CredentialsChangedFlow {
             atPrimary = new Repository(primary, facts.stanzaName(), settings);
             try {
                 atPrimary.configure(settings);
-            } catch (WorkloadCommandException | IllegalArgumentException e) {
+            } catch (WorkloadCommandException e) {
                 return Outcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
             }
         }

@@ -3,6 +3,8 @@ package postgresqlk8s.pgbackrest;
 import java.util.ArrayList;
 import java.util.List;
 
+import postgresqlk8s.s3.Redactor;
+
 /**
  * The short reason a pgBackRest command gives: its {@code ERROR:} and {@code WARN:} lines joined by
  * "; ", at most 120 characters, with any secret the caller names masked.

@@ -1,9 +1,9 @@
 package postgresqlk8s.pgbackrest;
 
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import postgresqlk8s.s3.S3Endpoint;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.workload.WorkloadLayout;
 
@@ -23,22 +23,19 @@ public final class PgBackRestConfig {
 
     private PgBackRestConfig() {}
 
-    /**
-     * @throws IllegalArgumentException when the endpoint is not an https URL or host (pgBackRest speaks
-     *         S3 over TLS only); the message holds the endpoint, which is not a secret
-     */
+    /** The endpoint is the one the SDK client uses too, validated where the settings were read. */
     public static String render(S3Parameters s3, StanzaName stanza, WorkloadLayout layout, Tuning tuning) {
         Map<String, String> global = new LinkedHashMap<>();
         global.put("repo1-type", "s3");
         global.put("repo1-path", s3.path());
         global.put("repo1-s3-region", s3.region());
-        Endpoint endpoint = Endpoint.parse(s3.endpoint());
+        S3Endpoint endpoint = s3.endpoint();
         global.put("repo1-s3-endpoint", endpoint.host());
-        if (endpoint.port() != 443) {
+        if (endpoint.port() != S3Endpoint.DEFAULT_PORT) {
             global.put("repo1-storage-port", Integer.toString(endpoint.port()));
         }
         global.put("repo1-s3-bucket", s3.bucket());
-        global.put("repo1-s3-uri-style", s3.uriStyle());
+        global.put("repo1-s3-uri-style", endpoint.uriStyle().value());
         if (!s3.caChain().isEmpty()) {
             global.put("repo1-s3-ca-file", layout.s3CaFile());
         }
@@ -71,24 +68,5 @@ public final class PgBackRestConfig {
     /** The CA chain file's content: the PEM certificates one after another. */
     public static String caFile(S3Parameters s3) {
         return String.join("\n", s3.caChain()) + "\n";
-    }
-
-    record Endpoint(String host, int port) {
-        static Endpoint parse(String endpoint) {
-            String withScheme = endpoint.contains("://") ? endpoint : "https://" + endpoint;
-            URI uri;
-            try {
-                uri = URI.create(withScheme);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("S3 endpoint " + endpoint + " is not a URL");
-            }
-            if (!"https".equalsIgnoreCase(uri.getScheme())) {
-                throw new IllegalArgumentException("S3 endpoint " + endpoint + " must use https: pgBackRest speaks S3 over TLS only");
-            }
-            if (uri.getHost() == null) {
-                throw new IllegalArgumentException("S3 endpoint " + endpoint + " has no host");
-            }
-            return new Endpoint(uri.getHost(), uri.getPort() < 0 ? 443 : uri.getPort());
-        }
     }
 }

@@ -5,26 +5,24 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The S3 settings the s3-integrator gives, cleaned up as the Python charm does: trimmed, endpoint
- * without a trailing slash, path as {@code /} plus the path stripped of slashes, bucket without slashes.
- * {@link #toString()} never shows the keys.
+ * The S3 settings the s3-integrator gives, cleaned up as the Python charm does: trimmed, path as
+ * {@code /} plus the path stripped of slashes, bucket without slashes; the endpoint and uri style parsed
+ * into one {@link S3Endpoint} that pgBackRest and the SDK client share. {@link #toString()} never shows
+ * the keys.
  *
- * @param uriStyle {@code host} or {@code path}
  * @param caChain PEM certificates the endpoint's TLS chain must lead to; empty for the system's trust
  */
 public record S3Parameters(
         String bucket,
         String accessKey,
         String secretKey,
-        String endpoint,
+        S3Endpoint endpoint,
         String region,
         String path,
-        String uriStyle,
         Optional<String> storageClass,
         Optional<Integer> deleteOlderThanDays,
         List<String> caChain) {
 
-    public static final String DEFAULT_ENDPOINT = "https://s3.amazonaws.com";
     public static final String DEFAULT_REGION = "us-east-1";
 
     public S3Parameters {
@@ -34,14 +32,12 @@ public record S3Parameters(
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(path, "path");
-        if (!uriStyle.equals("host") && !uriStyle.equals("path")) {
-            throw new IllegalArgumentException("s3-uri-style must be host or path");
-        }
         caChain = List.copyOf(caChain);
     }
 
-    public boolean pathStyle() {
-        return uriStyle.equals("path");
+    /** Masks this relation's access key and secret key in text that leaves the charm. */
+    public Redactor redactor() {
+        return new Redactor(List.of(accessKey, secretKey));
     }
 
     /** An object key under the configured path, e.g. {@code backup/<stanza>/latest} -> {@code path/backup/...}. */
@@ -53,6 +49,6 @@ public record S3Parameters(
     @Override
     public String toString() {
         return "S3Parameters[bucket=" + bucket + ", endpoint=" + endpoint + ", region=" + region + ", path=" + path
-                + ", uriStyle=" + uriStyle + ", caChain=" + caChain.size() + " certificate(s), keys hidden]";
+                + ", caChain=" + caChain.size() + " certificate(s), keys hidden]";
     }
 }

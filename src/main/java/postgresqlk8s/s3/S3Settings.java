@@ -50,9 +50,15 @@ public final class S3Settings {
         if (!missing.isEmpty()) {
             return new Missing(missing);
         }
-        String uriStyle = value(data, "s3-uri-style").orElse("host");
-        if (!uriStyle.equals("host") && !uriStyle.equals("path")) {
+        Optional<S3Endpoint.UriStyle> uriStyle = S3Endpoint.UriStyle.of(value(data, "s3-uri-style").orElse("host"));
+        if (uriStyle.isEmpty()) {
             return new Invalid("s3-uri-style must be 'host' or 'path'");
+        }
+        S3Endpoint endpoint;
+        try {
+            endpoint = S3Endpoint.parse(value(data, "endpoint").orElse(S3Endpoint.DEFAULT), uriStyle.get());
+        } catch (IllegalArgumentException e) {
+            return new Invalid(e.getMessage());
         }
         Optional<Integer> retention;
         try {
@@ -69,7 +75,6 @@ public final class S3Settings {
         } catch (IllegalArgumentException e) {
             return new Invalid(e.getMessage());
         }
-        String endpoint = stripTrailing(value(data, "endpoint").orElse(S3Parameters.DEFAULT_ENDPOINT), '/');
         String path = "/" + strip(value(data, "path").orElse(""), '/');
         String bucket = strip(value(data, "bucket").orElseThrow(), '/');
         if (bucket.isEmpty()) {
@@ -82,7 +87,6 @@ public final class S3Settings {
                 endpoint,
                 value(data, "region").orElse(S3Parameters.DEFAULT_REGION),
                 path,
-                uriStyle,
                 value(data, "storage-class"),
                 retention,
                 caChain));
