@@ -119,6 +119,22 @@ class S3CredentialsChangedFlowTest {
     }
 
     @Test
+    void isLeader_no_aUnitBlockedByEarlierSettings_isActiveOnceGoodOnesAreConfigured() {
+        State in = initialised().withLeader(false)
+                .withUnitStatus(Status.blocked("failed to initialize stanza, check your S3 settings: endpoint must be an https URL"));
+        Result r = world.run(s3Changed(in), in);
+        assertEquals(Status.active(), r.unitStatus());
+        assertFalse(world.exec.verbs().contains("stanza-create"));
+    }
+
+    @Test
+    void isLeader_no_aUnitBlockedForAnotherReason_staysBlocked() {
+        State in = initialised().withLeader(false).withUnitStatus(Status.blocked("fix the storage"));
+        Result r = world.run(s3Changed(in), in);
+        assertEquals(Status.blocked("fix the storage"), r.unitStatus());
+    }
+
+    @Test
     void isUnitBlocked_yes_byAnotherReason_returnsWithoutStanza() {
         State in = initialised().withUnitStatus(Status.blocked("fix the storage"));
         Result r = world.run(s3Changed(in), in);

@@ -73,7 +73,11 @@ public final class S3CredentialsChangedFlow {
         } catch (WorkloadCommandException e) {
             return Outcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
         }
-        if (!isLeader() || isUnitBlocked()) {
+        if (!isLeader()) {
+            // not in the flowchart: a non-leader that these settings' predecessors blocked is fixed by them
+            return blockedByS3Settings() ? Outcome.status(Status.active()) : Outcome.done();
+        }
+        if (isUnitBlocked()) {
             return Outcome.done();
         }
         try {
@@ -95,6 +99,11 @@ public final class S3CredentialsChangedFlow {
 
     boolean isLeader() {
         return facts.isLeader();
+    }
+
+    private boolean blockedByS3Settings() {
+        Status status = facts.unitStatus();
+        return status.is(Status.Kind.BLOCKED) && Messages.S3_BLOCKS.stream().anyMatch(status.message()::startsWith);
     }
 
     /** Blocked for a reason other than the S3 settings, which new settings are meant to fix. */
