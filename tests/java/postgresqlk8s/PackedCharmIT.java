@@ -67,7 +67,9 @@ class PackedCharmIT {
         assertEquals("oci-image", meta.at("/resources/postgresql-image/type").asText());
         assertTrue(meta.at("/containers/postgresql/mounts/0/storage").asText().equals("pgdata"));
         assertEquals("filesystem", meta.at("/storage/pgdata/type").asText());
-        assertTrue(meta.get("peers").size() >= 1);
+        assertEquals(Set.of("database-peers", "restart", "upgrade"), fieldNames(meta.get("peers")),
+                "the Python charm's peer relations: a refresh from it keeps them");
+        assertTrue(meta.path("provides").isMissingNode(), "no endpoint the charm does not serve");
         assertEquals("s3", meta.at("/requires/s3-parameters/interface").asText());
         assertEquals(1, meta.at("/requires/s3-parameters/limit").asInt());
         assertEquals("tls-certificates", meta.at("/requires/certificates/interface").asText());
