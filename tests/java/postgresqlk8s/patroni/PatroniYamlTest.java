@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +26,32 @@ class PatroniYamlTest {
 
     private static JsonNode parse(WorkloadLayout layout, PatroniConfig.Settings settings) throws Exception {
         return new ObjectMapper(new YAMLFactory()).readTree(PatroniYaml.render(CLUSTER, layout, settings));
+    }
+
+    /** Read as YAML 1.1 types plain scalars, as Patroni's PyYAML does: {@code on} and {@code yes} are booleans. */
+    private static JsonNode yaml11(String text) throws IOException {
+        return new ObjectMapper(new YAMLFactory()).readTree(text);
+    }
+
+    private static String golden(String name) throws IOException {
+        try (InputStream in = PatroniYamlTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void normalDocument_meansWhatItAlwaysMeant() throws Exception {
+        String rendered = PatroniYaml.render(CLUSTER, WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty()));
+        assertEquals(yaml11(golden("patroni-normal.yml")), yaml11(rendered));
+    }
+
+    @Test
+    void restoreDocument_withArchiving_refusingConnections_onAPodAddress_meansWhatItAlwaysMeant() throws Exception {
+        PatroniConfig.Settings restore = new PatroniConfig.Settings(Optional.of(new StanzaName("dev.patroni-postgresql-k8s")),
+                Optional.of("pgbackrest --stanza=dev.patroni-postgresql-k8s --pg1-path=/var/lib/postgresql/data/pgdata"
+                        + " --type=time --target=\"2024-01-02 03:04:05\" restore"), false);
+        String rendered = PatroniYaml.render(CLUSTER, new WorkloadLayout("16", WorkloadLayout.Listen.POD_ADDRESS), restore);
+        assertEquals(yaml11(golden("patroni-restore.yml")), yaml11(rendered));
     }
 
     @Test
