@@ -91,6 +91,18 @@ class PatroniYamlTest {
     }
 
     @Test
+    void yamlHostilePasswords_areReadBackAsTheStringsTheyWere() throws Exception {
+        // YAML 1.1 reads a plain on as a boolean and 0x1F as a number; a raw DEL is refused, a raw NEL a line break.
+        PatroniYaml.Cluster hostile = new PatroniYaml.Cluster("patroni-postgresql-k8s", "postgresql-k8s-1",
+                "postgresql-k8s-1.postgresql-k8s-endpoints", "10.1.0.12", "dev", "on", "0x1F", "bell\u0007del\u007fnel\u0085end");
+        String rendered = PatroniYaml.render(hostile, WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty()));
+        JsonNode auth = yaml11(rendered).at("/postgresql/authentication");
+        assertEquals("on", auth.at("/superuser/password").textValue());
+        assertEquals("0x1F", auth.at("/replication/password").textValue());
+        assertEquals("bell\u0007del\u007fnel\u0085end", auth.at("/rewind/password").textValue());
+    }
+
+    @Test
     void archiving_usesTheDefaultConfigFile() throws Exception {
         JsonNode y = parse(WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.of(new StanzaName("dev.patroni-postgresql-k8s"))));
         assertEquals("pgbackrest --stanza=dev.patroni-postgresql-k8s archive-push %p", y.at("/postgresql/parameters/archive_command").asText());
