@@ -12,6 +12,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import jujuops.json.Json;
 import org.junit.jupiter.api.Test;
 
 import postgresqlk8s.pgbackrest.StanzaName;
@@ -52,6 +53,13 @@ class PatroniYamlTest {
                         + " --type=time --target=\"2024-01-02 03:04:05\" restore"), false);
         String rendered = PatroniYaml.render(CLUSTER, new WorkloadLayout("16", WorkloadLayout.Listen.POD_ADDRESS), restore);
         assertEquals(yaml11(golden("patroni-restore.yml")), yaml11(rendered));
+    }
+
+    @Test
+    void document_isWrittenAsJson_inWhichEveryStringIsQuoted() {
+        String rendered = PatroniYaml.render(CLUSTER, WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty()));
+        assertEquals("patroni-postgresql-k8s", Json.parseObject(rendered).get("scope"));
+        assertTrue(rendered.startsWith("{\"scope\":\"patroni-postgresql-k8s\",\"name\":\"postgresql-k8s-1\","));
     }
 
     @Test
