@@ -89,6 +89,16 @@ class JsonTest {
     }
 
     @Test
+    void write_escapesWhatAYaml11ReaderRefusesOrBreaksLinesAt() {
+        String text = "\ude00del\u007f c1\u0085\u009f ls\u2028ps\u2029 nc\uffff lone\ud800 pair\ud83d\ude00 \u00a0ü";
+
+        String written = Json.write(text);
+
+        assertEquals("\"\\ude00del\\u007f c1\\u0085\\u009f ls\\u2028ps\\u2029 nc\\uffff lone\\ud800 pair\ud83d\ude00 \u00a0ü\"", written);
+        assertEquals(text, Json.parse(written));
+    }
+
+    @Test
     void write_numbersKeepTheirKind() {
         assertEquals("[1,2,2.5]", Json.write(List.of(1, 2L, 2.5)));
     }

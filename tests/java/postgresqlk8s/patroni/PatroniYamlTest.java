@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import jujuops.json.Json;
 import org.junit.jupiter.api.Test;
 
 import postgresqlk8s.pgbackrest.StanzaName;
@@ -23,6 +27,39 @@ class PatroniYamlTest {
 
     private static JsonNode parse(WorkloadLayout layout, PatroniConfig.Settings settings) throws Exception {
         return new ObjectMapper(new YAMLFactory()).readTree(PatroniYaml.render(CLUSTER, layout, settings));
+    }
+
+    /** Read as YAML 1.1 types plain scalars, as Patroni's PyYAML does: {@code on} and {@code yes} are booleans. */
+    private static JsonNode yaml11(String text) throws IOException {
+        return new ObjectMapper(new YAMLFactory()).readTree(text);
+    }
+
+    private static String golden(String name) throws IOException {
+        try (InputStream in = PatroniYamlTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void normalDocument_meansWhatItAlwaysMeant() throws Exception {
+        String rendered = PatroniYaml.render(CLUSTER, WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty()));
+        assertEquals(yaml11(golden("patroni-normal.yml")), yaml11(rendered));
+    }
+
+    @Test
+    void restoreDocument_withArchiving_refusingConnections_onAPodAddress_meansWhatItAlwaysMeant() throws Exception {
+        PatroniConfig.Settings restore = new PatroniConfig.Settings(Optional.of(new StanzaName("dev.patroni-postgresql-k8s")),
+                Optional.of("pgbackrest --stanza=dev.patroni-postgresql-k8s --pg1-path=/var/lib/postgresql/data/pgdata"
+                        + " --type=time --target=\"2024-01-02 03:04:05\" restore"), false);
+        String rendered = PatroniYaml.render(CLUSTER, new WorkloadLayout("16", WorkloadLayout.Listen.POD_ADDRESS), restore);
+        assertEquals(yaml11(golden("patroni-restore.yml")), yaml11(rendered));
+    }
+
+    @Test
+    void document_isWrittenAsJson_inWhichEveryStringIsQuoted() {
+        String rendered = PatroniYaml.render(CLUSTER, WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty()));
+        assertEquals("patroni-postgresql-k8s", Json.parseObject(rendered).get("scope"));
+        assertTrue(rendered.startsWith("{\"scope\":\"patroni-postgresql-k8s\",\"name\":\"postgresql-k8s-1\","));
     }
 
     @Test
@@ -59,6 +96,18 @@ class PatroniYamlTest {
         assertEquals("repl #pass", auth.at("/replication/password").asText());
         assertEquals("rew'ind", auth.at("/rewind/password").asText());
         assertFalse(CLUSTER.toString().contains("secret"));
+    }
+
+    @Test
+    void yamlHostilePasswords_areReadBackAsTheStringsTheyWere() throws Exception {
+        // YAML 1.1 reads a plain on as a boolean and 0x1F as a number; a raw DEL is refused, a raw NEL a line break.
+        PatroniYaml.Cluster hostile = new PatroniYaml.Cluster("patroni-postgresql-k8s", "postgresql-k8s-1",
+                "postgresql-k8s-1.postgresql-k8s-endpoints", "10.1.0.12", "dev", "on", "0x1F", "bell\u0007del\u007fnel\u0085end");
+        String rendered = PatroniYaml.render(hostile, WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty()));
+        JsonNode auth = yaml11(rendered).at("/postgresql/authentication");
+        assertEquals("on", auth.at("/superuser/password").textValue());
+        assertEquals("0x1F", auth.at("/replication/password").textValue());
+        assertEquals("bell\u0007del\u007fnel\u0085end", auth.at("/rewind/password").textValue());
     }
 
     @Test

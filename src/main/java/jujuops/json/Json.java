@@ -11,7 +11,9 @@ import java.util.Map;
  * <p>Every Juju event starts a JVM; loading a general-purpose JSON library costs more start-up time
  * than a whole no-op hook should take. Hook tools only exchange small documents of maps, lists,
  * strings, numbers and booleans, which this codec covers. Objects become {@link LinkedHashMap}s,
- * arrays {@link ArrayList}s, numbers {@link Long} or {@link Double}.
+ * arrays {@link ArrayList}s, numbers {@link Long} or {@link Double}. Maps, lists, strings, integers,
+ * booleans and null it writes are also YAML that a YAML 1.1 reader (PyYAML) takes to the same values,
+ * so it can write a file for a program that reads YAML.
  */
 public final class Json {
     private final String text;
@@ -152,7 +154,7 @@ public final class Json {
                 case '\b': out.append("\\b"); break;
                 case '\f': out.append("\\f"); break;
                 default:
-                    if (c < 0x20) {
+                    if (c < 0x20 || c >= 0x7f && yamlRefuses(s, i)) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);
@@ -160,6 +162,26 @@ public final class Json {
             }
         }
         out.append('"');
+    }
+
+    /**
+     * Characters JSON may carry raw but a YAML 1.1 reader (PyYAML, which reads JSON written for it, such as
+     * Patroni's configuration) refuses or reads as a line break: DEL and the C1 controls (NEL among them),
+     * the line and paragraph separators, U+FFFE, U+FFFF and unpaired surrogates. Escaped, they mean the
+     * same to a JSON reader.
+     */
+    private static boolean yamlRefuses(String s, int i) {
+        char c = s.charAt(i);
+        if (c <= 0x9f || c == '\u2028' || c == '\u2029' || c >= '\ufffe') {
+            return true;
+        }
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        if (Character.isLowSurrogate(c)) {
+            return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
+        }
+        return false;
     }
 
     private Object readValue() {
