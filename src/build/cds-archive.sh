@@ -5,6 +5,7 @@
 # classes, the probe also makes a backup's requests against loopback stand-ins (S3 over TLS, pod exec
 # over WebSocket), so that the archive holds the network path too; without them it trains without.
 # The class lists of all runs are merged and dumped into one static archive.
+# The jars get a fixed modification time (1980-01-01, @315532800) that dispatch restores after Juju unpacks.
 # Usage: cds-archive.sh CHARM_DIR [STAND_INS_CLASS_PATH]
 set -eu
 charm=$(cd "$1" && pwd)
@@ -99,6 +100,9 @@ else
 fi
 cat "$work"/*.lst > "$work/all.lst"
 rm -f lib/charm.jsa
+# The archive records each jar's modification time and refuses jars whose time differs. Juju unpacks a
+# charm without restoring times, so the jars get one fixed time here, and dispatch puts it back.
+touch -d @315532800 lib/*.jar
 "$java" $flags -Xshare:dump -XX:SharedClassListFile="$work/all.lst" -XX:SharedArchiveFile=lib/charm.jsa \
   -cp "$classpath" >"$work/dump.log" 2>&1 || { tail -20 "$work/dump.log" >&2; exit 1; }
 # Use the archive only if this runtime maps it; map it at its own address (Debian's JDK 17 relocates

@@ -91,6 +91,70 @@ class PackedCharmIT {
         return out;
     }
 
+    /** The .charm unpacked as Juju does: modes kept, modification times not. */
+    private static Path unpackAsJuju(Path into) throws IOException, InterruptedException {
+        String script = "import os, sys, zipfile\n"
+                + "z = zipfile.ZipFile(sys.argv[1])\n"
+                + "for i in z.infolist():\n"
+                + "    p = z.extract(i, sys.argv[2])\n"
+                + "    m = (i.external_attr >> 16) & 0o777\n"
+                + "    if m: os.chmod(p, m)\n";
+        Process p = new ProcessBuilder("python3", "-c", script, CHARM_FILE.toAbsolutePath().toString(), into.toString())
+                .inheritIO().start();
+        assertEquals(0, p.waitFor());
+        return into;
+    }
+
+    /** A PATH with the hook tools an update-status asks for, and stat/touch, but no java. */
+    private static Path toolsWithoutJava(Path dir) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        String tool = "#!/bin/sh\ncase \"${0##*/}\" in is-leader) echo true;; relation-ids) echo '[]';;"
+                + " status-get) echo '{\"status\":\"active\",\"message\":\"\"}';; config-get) echo '{}';;"
+                + " goal-state) echo '{\"units\":{},\"relations\":{}}';; esac\n";
+        for (String name : List.of("is-leader", "relation-ids", "status-get", "status-set", "juju-log", "config-get", "goal-state")) {
+            Files.writeString(bin.resolve(name), tool);
+            Files.setPosixFilePermissions(bin.resolve(name), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.createSymbolicLink(bin.resolve("stat"), Path.of("/usr/bin/stat"));
+        Files.createSymbolicLink(bin.resolve("touch"), Path.of("/usr/bin/touch"));
+        return bin;
+    }
+
+    private static Process dispatch(Path charm, Path path, String extraOpts) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(charm.resolve("dispatch").toString()).directory(charm.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(java.util.Map.of("PATH", path.toString(), "JUJU_DISPATCH_PATH", "hooks/update-status",
+                "JUJU_UNIT_NAME", "postgresql-k8s/0", "JUJU_MODEL_NAME", "m", "JUJU_CHARM_DIR", charm.toString(),
+                "CHARM_JAVA_OPTS", extraOpts));
+        return pb.redirectErrorStream(true).start();
+    }
+
+    @Test
+    void charmFile_unpackedAsJujuDoes_runsAHookOnItsOwnRuntime_withTheArchiveAccepted(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        assertEquals(0755, unixMode(CHARM_FILE, "jre/bin/java") & 0777);
+        Path charm = unpackAsJuju(Files.createDirectories(tmp.resolve("charm")));
+        Path jar = charm.resolve("lib/postgresql-k8s.jar");
+        assertTrue(Files.isRegularFile(charm.resolve("lib/charm.jsa")), "the .charm carries the archive");
+        assertTrue(Files.getLastModifiedTime(jar).toMillis() / 1000 != 315532800L, "unpacking kept no time");
+        Path path = toolsWithoutJava(tmp);
+        // -Xshare:on: a refused archive is a failed JVM start, not a silent slow one.
+        Process hook = dispatch(charm, path, "-Xshare:on");
+        String out = new String(hook.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, hook.waitFor(), out);
+        assertEquals(315532800L, Files.getLastModifiedTime(jar).toMillis() / 1000, "dispatch put the jars' time back");
+    }
+
+    @Test
+    void dispatch_withoutARuntime_saysSo(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path charm = unpackAsJuju(Files.createDirectories(tmp.resolve("charm")));
+        new ProcessBuilder("rm", "-rf", charm.resolve("jre").toString()).start().waitFor();
+        Process hook = dispatch(charm, toolsWithoutJava(tmp), "");
+        String out = new String(hook.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, hook.waitFor());
+        assertTrue(out.contains("dispatch: no Java runtime"), out);
+    }
+
     /** Reads an entry's Unix mode from the zip's central directory (java.util.zip does not expose it). */
     private static int unixMode(Path zip, String name) throws IOException {
         byte[] all = Files.readAllBytes(zip);
