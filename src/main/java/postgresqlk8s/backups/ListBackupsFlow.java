@@ -44,14 +44,14 @@ public final class ListBackupsFlow {
         }
         S3Parameters settings = gate.parameters();
         Repository repository = new Repository(seams, facts.stanzaName(), settings);
-        if (!didPgBackRestReturnTheBackupsList(repository)) {
+        if (!doesPgBackRestReturnTheBackupsList(repository)) {
             return Outcome.fail(Refusal.LIST_FAILED.words(listFailure));
         }
         return Outcome.results(Map.of("backups", BackupList.format(settings, facts.stanzaName(), backups)));
     }
 
     /** "Does pgBackRest return the backups list?"; keeps the list, or why there is none. */
-    boolean didPgBackRestReturnTheBackupsList(Repository repository) {
+    boolean doesPgBackRestReturnTheBackupsList(Repository repository) {
         try {
             backups = repository.backups();
             return true;
