@@ -27,7 +27,8 @@ import postgresqlk8s.workload.ExecResult;
 
 /**
  * One test per edge of the create-backup flowchart, named after its decision, plus the checks the port
- * adds around it (the {@code type} parameter, "member running", a full backup to build on).
+ * adds around it (the {@code type} parameter, "can tell the role", "database online", "running", a full backup
+ * to build on, unusable S3 values).
  */
 class CreateBackupFlowTest {
 
@@ -155,21 +156,21 @@ class CreateBackupFlowTest {
     // --- Is primary in a TLS enabled multiple units cluster? ---------------------------------------
 
     @Test
-    void isPrimaryInTlsEnabledMultiUnitCluster_yes_failsAction() {
+    void isPrimaryInATlsEnabledMultiUnitCluster_yes_failsAction() {
         world.patroni.member = FakePatroni.primary(1);
         Result r = createBackup(tlsCluster());
         assertRefusedBeforeTouchingAnything(r, "Unit cannot perform backups as it is the cluster primary");
     }
 
     @Test
-    void isPrimaryInTlsEnabledMultiUnitCluster_cannotTell_patroniSilent_failsAsOffline() {
+    void canTellThisUnitsRole_no_tlsClusterWhosePatroniIsSilent_failsAsOffline() {
         world.patroni.member = null;
         Result r = createBackup(tlsCluster());
         assertRefusedBeforeTouchingAnything(r, "Unit cannot perform backups as the database seems to be offline");
     }
 
     @Test
-    void isPrimaryInTlsEnabledMultiUnitCluster_no_singleUnitWithTls_backsUpThePrimary() {
+    void isPrimaryInATlsEnabledMultiUnitCluster_no_singleUnitWithTls_backsUpThePrimary() {
         State in = BackupWorld.withPeerData(withStanza(),
                 Map.of(PeerKeys.CLUSTER_INITIALISED, "True", PeerKeys.STANZA, BackupWorld.STANZA),
                 Map.of(PeerKeys.TLS, "enabled"));
@@ -179,7 +180,7 @@ class CreateBackupFlowTest {
     }
 
     @Test
-    void isPrimaryInTlsEnabledMultiUnitCluster_no_replica_goesOn() {
+    void isPrimaryInATlsEnabledMultiUnitCluster_no_replica_goesOn() {
         world.patroni.member = FakePatroni.replica();
         Result r = createBackup(tlsCluster());
         assertEquals(Optional.empty(), r.actionFailure());
@@ -196,7 +197,7 @@ class CreateBackupFlowTest {
     }
 
     @Test
-    void isReplicaWithTlsDisabled_cannotTell_patroniSilent_failsAsOffline() {
+    void canTellThisUnitsRole_no_multiUnitClusterWhosePatroniIsSilent_failsAsOffline() {
         world.patroni.member = null;
         Result r = createBackup(withStanza().withPlannedUnits(3));
         assertRefusedBeforeTouchingAnything(r, "Unit cannot perform backups as the database seems to be offline");
@@ -213,7 +214,7 @@ class CreateBackupFlowTest {
     }
 
     @Test
-    void isReplicaWithTlsDisabled_no_singleUnitWhosePatroniIsSilent_reachesTheRunningCheck() {
+    void canTellThisUnitsRole_yes_singleUnitWhosePatroniIsSilent_reachesIsDatabaseOnline() {
         world.patroni.member = null;
         Result r = createBackup(withStanza());
         assertRefusedBeforeTouchingAnything(r, "Unit cannot perform backups as the database seems to be offline");
@@ -262,7 +263,7 @@ class CreateBackupFlowTest {
     }
 
     @Test
-    void hasMissingS3Parameters_yes_unusableValue_failsNamingTheKey() {
+    void hasInvalidS3Parameters_yes_unusableValue_failsNamingTheKey() {
         State in = withStanza().withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("s3-uri-style", "virtual")));
         Result r = createBackup(in);
         assertEquals(Optional.of("Invalid S3 parameters: s3-uri-style must be 'host' or 'path'"), r.actionFailure());
@@ -270,7 +271,7 @@ class CreateBackupFlowTest {
     }
 
     @Test
-    void hasMissingS3Parameters_yes_anHttpEndpoint_failsSayingPgBackRestNeedsHttps() {
+    void hasInvalidS3Parameters_yes_anHttpEndpoint_failsSayingPgBackRestNeedsHttps() {
         State in = withStanza().withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("endpoint", "http://minio.example:9000")));
         Result r = createBackup(in);
         assertEquals(Optional.of("Invalid S3 parameters: endpoint must be an https URL: pgBackRest speaks S3 over TLS only"),
@@ -278,17 +279,17 @@ class CreateBackupFlowTest {
         assertEquals(List.of(), world.exec.commands());
     }
 
-    // --- Is the member running? (the port's check before touching S3) ----------------------------
+    // --- Is the database online and running? (the port's checks before touching S3) ---------------
 
     @Test
-    void isMemberRunning_no_failsAction() {
+    void isDatabaseRunning_no_failsAction() {
         world.patroni.member = new MemberStatus("master", "stopped", 1);
         Result r = createBackup(withStanza());
         assertRefusedBeforeTouchingAnything(r, "Unit cannot perform backups as it's not in running state");
     }
 
     @Test
-    void isMemberRunning_patroniSilent_failsAsOffline() {
+    void isDatabaseOnline_no_failsAsOffline() {
         world.patroni.member = null;
         Result r = createBackup(withStanza());
         assertRefusedBeforeTouchingAnything(r, "Unit cannot perform backups as the database seems to be offline");
@@ -297,7 +298,7 @@ class CreateBackupFlowTest {
     // --- A full backup to build on (differential, incremental) -------------------------------------
 
     @Test
-    void noFullBackupToReference_differentialOnAnEmptyRepository_failsBeforeUploadingAnything() {
+    void hasAFullBackupToReference_no_differentialOnAnEmptyRepository_failsBeforeUploadingAnything() {
         world.exec.answer("info", ok(info()));
         Result r = createBackup(withStanza(), Map.of("type", "differential"));
         assertEquals(Optional.of("Invalid backup type: differential. No previous full backup to reference."), r.actionFailure());
@@ -307,24 +308,34 @@ class CreateBackupFlowTest {
     }
 
     @Test
-    void noFullBackupToReference_incrementalWhenTheOnlyFullBackupFailed_fails() {
+    void hasAFullBackupToReference_no_incrementalWhenTheOnlyFullBackupFailed_fails() {
         world.exec.answer("info", ok(info(backup("20261120-090000F", "full", null, true, 1795165200L, 1795165260L))));
         Result r = createBackup(withStanza(), Map.of("type", "incremental"));
         assertEquals(Optional.of("Invalid backup type: incremental. No previous full backup to reference."), r.actionFailure());
         assertTrue(backupCommand().isEmpty());
     }
 
+    @Test
+    void hasAFullBackupToReference_cannotTell_repositoryUnreadable_failsWithTheListError() {
+        world.exec.answer("info", new ExecResult(39, "", "P00  ERROR: [039]: HTTP request failed with 403 (Forbidden)\n", false));
+        Result r = createBackup(withStanza(), Map.of("type", "differential"));
+        assertEquals(Optional.of("Failed to list PostgreSQL backups with error: ERROR: [039]: HTTP request failed with 403 (Forbidden)"),
+                r.actionFailure());
+        assertTrue(backupCommand().isEmpty());
+        assertEquals(List.of(), world.s3.requests, "no metadata uploaded");
+    }
+
     // --- Was it possible to upload the metadata file to test connectivity to S3? -------------------
 
     @Test
-    void wasPossibleToUploadMetadata_yes_writesTheReferenceLines() {
+    void couldUploadMetadataToS3_yes_writesTheReferenceLines() {
         createBackup(withStanza());
         assertEquals(METADATA, world.s3.objects.get(METADATA_KEY));
         assertEquals("put " + METADATA_KEY, world.s3.requests.get(0), "the probe goes before anything else in S3");
     }
 
     @Test
-    void wasPossibleToUploadMetadata_no_failsAction_andNeverRunsTheBackup() {
+    void couldUploadMetadataToS3_no_failsAction_andNeverRunsTheBackup() {
         world.s3.putFails = true;
         Result r = createBackup(withStanza());
         assertEquals(Optional.of("Failed to upload metadata to provided S3"), r.actionFailure());

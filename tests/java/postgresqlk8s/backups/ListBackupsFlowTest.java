@@ -71,6 +71,13 @@ class ListBackupsFlowTest {
     }
 
     @Test
+    void hasInvalidS3Parameters_yes_failsAction_namingTheValue() {
+        Result r = listBackups(withStanza().withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("s3-uri-style", "virtual"))));
+        assertEquals(Optional.of("Invalid S3 parameters: s3-uri-style must be 'host' or 'path'"), r.actionFailure());
+        assertEquals(List.of(), world.exec.commands());
+    }
+
+    @Test
     void doesPgBackRestReturnTheBackupsList_yes_returnsTheTable_oldestFirst() {
         world.exec.answer("info", ok(info(
                 backup("20230101-090000F", "full", null, false, JAN1, JAN1 + 5),

@@ -76,6 +76,11 @@ class RestoreFlowTest {
         assertEquals(0, r.exitCode());
     }
 
+    /** The port's checks run after the chart's first five questions: only "Is workload container accessible?" ran. */
+    private void assertOnlyTheAccessibilityProbeRan() {
+        assertEquals(List.of(List.of("true")), argvs());
+    }
+
     private void assertNoCommandMentions(String... fragments) {
         for (Command c : world.exec.commands()) {
             for (String f : fragments) {
@@ -110,7 +115,7 @@ class RestoreFlowTest {
     void restoreToTimeFormat_bad_failsBeforeAnythingRuns() {
         Result r = restore(withStanza(), Map.of("restore-to-time", "yesterday at nine"));
         assertNothingTouched(r, "Bad restore-to-time format");
-        assertEquals(List.of(), world.exec.commands());
+        assertOnlyTheAccessibilityProbeRan();
     }
 
     @Test
@@ -118,7 +123,7 @@ class RestoreFlowTest {
         String time = "2023-01-01 09:00:00'; drop table x; --";
         Result r = restore(withStanza(), Map.of("restore-to-time", time));
         assertNothingTouched(r, "Bad restore-to-time format");
-        assertEquals(List.of(), world.exec.commands());
+        assertOnlyTheAccessibilityProbeRan();
         r.logs().forEach(l -> assertFalse(l.contains("drop table"), l));
     }
 
@@ -142,20 +147,54 @@ class RestoreFlowTest {
         assertNothingTouched(r, "Bad restore-to-time format");
     }
 
-    // --- S3 relation and parameters -------------------------------------------------------------
+    @Test
+    void restoreToTimeFormat_isAskedAfterTheChartsQuestions_workloadInaccessibleComesFirst() {
+        world.exec.unreachable();
+        Result r = restore(withStanza(), Map.of("restore-to-time", "yesterday at nine"));
+        assertNothingTouched(r, "Workload container not ready yet!");
+    }
+
+    @Test
+    void restoreToTimeFormat_isAskedAfterTheChartsQuestions_notLeaderComesFirst() {
+        Result r = restore(withStanza().withLeader(false), Map.of("restore-to-time", "yesterday at nine"));
+        assertNothingTouched(r, "Unit cannot restore backup as it was not elected the leader unit yet");
+    }
+
+    // --- S3 relation and parameters (the port's, before "Is backup id valid?" reads the repository) ---
+
+    @Test
+    void isS3RelationEstablished_isAskedAfterTheChartsQuestions_workloadInaccessibleComesFirst() {
+        world.exec.unreachable();
+        Result r = restoreBackup(withStanza().withoutRelation("s3-parameters:3"));
+        assertNothingTouched(r, "Workload container not ready yet!");
+    }
+
+    @Test
+    void hasMissingS3Parameters_isAskedAfterTheChartsQuestions_moreThanOneUnitComesFirst() {
+        Result r = restoreBackup(withStanza().withPlannedUnits(3)
+                .withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("bucket", ""))));
+        assertNothingTouched(r, "Unit cannot restore backup as there are more than one unit in the cluster");
+    }
+
+    @Test
+    void hasInvalidS3Parameters_yes_failsAction_namingTheValue() {
+        Result r = restoreBackup(withStanza().withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("s3-uri-style", "virtual"))));
+        assertNothingTouched(r, "Invalid S3 parameters: s3-uri-style must be 'host' or 'path'");
+        assertOnlyTheAccessibilityProbeRan();
+    }
 
     @Test
     void isS3RelationEstablished_no_failsAction() {
         Result r = restoreBackup(withStanza().withoutRelation("s3-parameters:3"));
         assertNothingTouched(r, "Relation with s3-integrator charm missing, cannot create/restore backup.");
-        assertEquals(List.of(), world.exec.commands());
+        assertOnlyTheAccessibilityProbeRan();
     }
 
     @Test
     void hasMissingS3Parameters_yes_failsAction() {
         Result r = restoreBackup(withStanza().withRelation(BackupWorld.s3Relation(BackupWorld.dataWith("bucket", ""))));
         assertNothingTouched(r, "Missing S3 parameters: ['bucket']");
-        assertEquals(List.of(), world.exec.commands());
+        assertOnlyTheAccessibilityProbeRan();
     }
 
     // --- Is workload container accessible? ------------------------------------------------------

@@ -1,7 +1,10 @@
 package postgresqlk8s.backups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,43 +29,78 @@ class UserVisibleWordsTest {
         w.put(Messages.CHECKING_STANZA, "checking stanza");
         w.put(Messages.CREATING_BACKUP, "creating backup");
         w.put(Messages.RESTORING_BACKUP, "restoring backup");
-        // Action failures.
-        w.put(Messages.S3_RELATION_MISSING, "Relation with s3-integrator charm missing, cannot create/restore backup.");
-        w.put(Messages.MISSING_S3_PARAMETERS + "[bucket]", "Missing S3 parameters: [bucket]");
-        w.put(Messages.UNIT_BLOCKED, "Unit is in a blocking state");
-        w.put(Messages.DATABASE_OFFLINE, "Unit cannot perform backups as the database seems to be offline");
-        w.put(Messages.UNIT_IS_PRIMARY, "Unit cannot perform backups as it is the cluster primary");
-        w.put(Messages.TLS_NOT_ENABLED, "Unit cannot perform backups as TLS is not enabled");
-        w.put(Messages.NOT_RUNNING, "Unit cannot perform backups as it's not in running state");
-        w.put(Messages.STANZA_NOT_INITIALISED, "Stanza was not initialised");
-        w.put(Messages.METADATA_UPLOAD_FAILED, "Failed to upload metadata to provided S3");
-        w.put(Messages.BACKUP_FAILED + "e", "Failed to backup PostgreSQL with error: e");
-        w.put(Messages.LOG_UPLOAD_FAILED, "Error uploading logs to S3");
-        w.put(Messages.invalidBackupType("weekly"), "Invalid backup type: weekly. Possible values: full, differential, incremental.");
-        w.put(Messages.noFullBackupToReference("incremental"), "Invalid backup type: incremental. No previous full backup to reference.");
-        w.put(Messages.LIST_FAILED + "e", "Failed to list PostgreSQL backups with error: e");
-        w.put(Messages.WORKLOAD_NOT_READY, "Workload container not ready yet!");
-        w.put(Messages.CLUSTER_BLOCKED, "Cluster or unit is in a blocking state");
-        w.put(Messages.MORE_THAN_ONE_UNIT, "Unit cannot restore backup as there are more than one unit in the cluster");
-        w.put(Messages.NOT_LEADER, "Unit cannot restore backup as it was not elected the leader unit yet");
-        w.put(Messages.INVALID_BACKUP_ID + "x", "Invalid backup-id: x");
-        w.put(Messages.STOP_FAILED + "e", "Failed to stop database service with error: e");
-        w.put(Messages.CLUSTER_INFO_FAILED + "e", "Failed to remove previous cluster information with error: e");
-        w.put(Messages.DATA_DIR_FAILED + "e", "Failed to remove contents of the data directory with error: e");
-        w.put(Messages.NO_RESTORE_TARGET, "Either backup-id or restore-to-time parameters need to be provided to be able to do restore");
-        w.put(Messages.BAD_RESTORE_TIME, "Bad restore-to-time format");
         // Action results.
         w.put(Messages.BACKUP_CREATED, "backup created");
         w.put(Messages.RESTORE_STARTED, "restore started");
-        // The port's own words (not in the reference): an invalid setting, and restore steps the reference has no text for.
-        w.put(Messages.INVALID_S3_PARAMETERS + "e", "Invalid S3 parameters: e");
-        w.put(Messages.CONFIGURE_RESTORE_FAILED + "e", "Failed to configure Patroni to restore the backup with error: e");
-        w.put(Messages.START_FAILED + "e", "Failed to start database service with error: e");
         return w;
+    }
+
+    /** Every refusal's words, written out literally; the parametrised ones with {@code <detail>} = e, x, .... */
+    private static Map<Refusal, String> goldenRefusals() {
+        Map<Refusal, String> w = new EnumMap<>(Refusal.class);
+        w.put(Refusal.S3_RELATION_MISSING, "Relation with s3-integrator charm missing, cannot create/restore backup.");
+        w.put(Refusal.MISSING_S3_PARAMETERS, "Missing S3 parameters: [bucket]");
+        w.put(Refusal.UNIT_BLOCKED, "Unit is in a blocking state");
+        w.put(Refusal.DATABASE_OFFLINE, "Unit cannot perform backups as the database seems to be offline");
+        w.put(Refusal.UNIT_IS_PRIMARY, "Unit cannot perform backups as it is the cluster primary");
+        w.put(Refusal.TLS_NOT_ENABLED, "Unit cannot perform backups as TLS is not enabled");
+        w.put(Refusal.NOT_RUNNING, "Unit cannot perform backups as it's not in running state");
+        w.put(Refusal.STANZA_NOT_INITIALISED, "Stanza was not initialised");
+        w.put(Refusal.METADATA_UPLOAD_FAILED, "Failed to upload metadata to provided S3");
+        w.put(Refusal.BACKUP_FAILED, "Failed to backup PostgreSQL with error: e");
+        w.put(Refusal.LOG_UPLOAD_FAILED, "Error uploading logs to S3");
+        w.put(Refusal.INVALID_BACKUP_TYPE, "Invalid backup type: weekly. Possible values: full, differential, incremental.");
+        w.put(Refusal.NO_FULL_BACKUP_TO_REFERENCE, "Invalid backup type: incremental. No previous full backup to reference.");
+        w.put(Refusal.LIST_FAILED, "Failed to list PostgreSQL backups with error: e");
+        w.put(Refusal.WORKLOAD_NOT_READY, "Workload container not ready yet!");
+        w.put(Refusal.CLUSTER_BLOCKED, "Cluster or unit is in a blocking state");
+        w.put(Refusal.MORE_THAN_ONE_UNIT, "Unit cannot restore backup as there are more than one unit in the cluster");
+        w.put(Refusal.NOT_LEADER, "Unit cannot restore backup as it was not elected the leader unit yet");
+        w.put(Refusal.INVALID_BACKUP_ID, "Invalid backup-id: x");
+        w.put(Refusal.STOP_FAILED, "Failed to stop database service with error: e");
+        w.put(Refusal.CLUSTER_INFO_FAILED, "Failed to remove previous cluster information with error: e");
+        w.put(Refusal.DATA_DIR_FAILED, "Failed to remove contents of the data directory with error: e");
+        w.put(Refusal.NO_RESTORE_TARGET, "Either backup-id or restore-to-time parameters need to be provided to be able to do restore");
+        w.put(Refusal.BAD_RESTORE_TIME, "Bad restore-to-time format");
+        // The port's own words (not in the reference): an invalid setting, and restore steps the reference has no text for.
+        w.put(Refusal.INVALID_S3_PARAMETERS, "Invalid S3 parameters: e");
+        w.put(Refusal.CONFIGURE_RESTORE_FAILED, "Failed to configure Patroni to restore the backup with error: e");
+        w.put(Refusal.START_FAILED, "Failed to start database service with error: e");
+        return w;
+    }
+
+    /** The detail each parametrised golden entry above was written with. */
+    private static final Map<Refusal, String> DETAILS = Map.of(
+            Refusal.MISSING_S3_PARAMETERS, "[bucket]",
+            Refusal.INVALID_BACKUP_TYPE, "weekly",
+            Refusal.NO_FULL_BACKUP_TO_REFERENCE, "incremental",
+            Refusal.INVALID_BACKUP_ID, "x");
+
+    private static String wordsOf(Refusal refusal, String golden) {
+        if (golden.endsWith(": e")) {
+            return refusal.words("e");
+        }
+        return DETAILS.containsKey(refusal) ? refusal.words(DETAILS.get(refusal)) : refusal.words();
     }
 
     @Test
     void everyUserVisibleText_isWordForWordTheReferences() {
         golden().forEach((actual, expected) -> assertEquals(expected, actual));
+    }
+
+    @Test
+    void everyRefusal_isWordForWordTheReferences() {
+        goldenRefusals().forEach((refusal, expected) -> assertEquals(expected, wordsOf(refusal, expected), refusal.name()));
+    }
+
+    @Test
+    void everyRefusal_isInTheGoldenList() {
+        assertEquals(EnumSet.allOf(Refusal.class), goldenRefusals().keySet());
+    }
+
+    @Test
+    void aRefusalTakesADetail_exactlyWhenItsWordsHaveOne() {
+        assertThrows(IllegalStateException.class, () -> Refusal.BACKUP_FAILED.words());
+        assertThrows(IllegalStateException.class, () -> Refusal.UNIT_BLOCKED.words("e"));
     }
 }

@@ -28,7 +28,21 @@ import postgresqlk8s.s3.S3Requirer;
 import postgresqlk8s.workload.ExecResult;
 import postgresqlk8s.workload.WorkloadUnreachableException;
 
-/** The "create-backup" flowchart. Checks in flowchart order; the backup itself through pgBackRest. */
+/**
+ * The "create-backup" flowchart. {@link #handle} and {@link #firstRefusal} ask its diamonds in chart
+ * order, one boolean method each, named after the chart's question; the checks the port adds are marked
+ * where they run. Where the flow differs from the chart, and why:
+ * <ul>
+ * <li>The chart sets Active only on the primary's branch of the last "Is current unit a replica?"; here a
+ *     replica is set Active too, after its connections are allowed again. It was put in Maintenance for
+ *     the backup and nothing else would take it out (the Python charm does the same).</li>
+ * <li>The chart fails or finishes the action before that last question; here the action's result is
+ *     returned, and so applied, after connections are allowed again: one place applies outcomes, and a
+ *     replica must not stay closed to clients whatever the backup's fate.</li>
+ * <li>"Upload error logs to S3" has no diamond: its failure is logged, and the action fails with the
+ *     backup's error, which is what the user needs.</li>
+ * </ul>
+ */
 public final class CreateBackupFlow {
 
     private static final Logger LOG = Logs.get(CreateBackupFlow.class);
@@ -38,6 +52,8 @@ public final class CreateBackupFlow {
     private final ClusterFacts facts;
     private final S3Requirer s3;
     private final Seams seams;
+    /** The repository's error when a differential or incremental backup could not look for its full one. */
+    private Optional<String> listFailure = Optional.empty();
 
     CreateBackupFlow(Framework framework, ClusterFacts facts, S3Requirer s3, Seams seams) {
         this.framework = framework;
@@ -52,49 +68,69 @@ public final class CreateBackupFlow {
         String typeParam = action.params().getOrDefault("type", "full").toString();
         Optional<BackupType> type = BackupType.fromParam(typeParam);
         if (type.isEmpty()) {
+            // not in the flowchart: the action's own parameter, refused before any question as the reference does
             ahead.cancel();
-            return Outcome.fail(Messages.invalidBackupType(typeParam));
+            return Outcome.fail(Refusal.INVALID_BACKUP_TYPE.words(typeParam));
         }
         // Read first (reads only; the checks below still decide in flowchart order) so that the other
         // core can open the S3 connection the metadata upload will reuse while this one asks Juju.
         S3Gate gate = new S3Gate(s3);
-        ahead.s3Settings(gate.failure().isEmpty() ? Optional.of(gate.parameters()) : Optional.<S3Parameters>empty());
-        Optional<String> refused = firstFailedCheck(gate);
+        ahead.s3Settings(gate.isComplete() ? Optional.of(gate.parameters()) : Optional.<S3Parameters>empty());
+        Optional<String> refused = firstRefusal(gate);
         if (refused.isPresent()) {
             LOG.warn("create-backup refused: {}", refused.get());
             return Outcome.fail(refused.get());
         }
         S3Parameters settings = gate.parameters();
         Repository repository = new Repository(seams, facts.stanzaName(), settings);
-        Optional<String> noReference = hasNoFullBackupToReference(type.get(), repository);
-        if (noReference.isPresent()) {
-            return Outcome.fail(noReference.get());
+        if (!hasAFullBackupToReference(type.get(), repository)) {
+            // not in the flowchart: pgBackRest would silently take a full backup instead; the reference refuses
+            return Outcome.fail(listFailure.map(Refusal.LIST_FAILED::words)
+                    .orElse(Refusal.NO_FULL_BACKUP_TO_REFERENCE.words(type.get().param())));
         }
         BackupId requested = BackupId.of(LocalDateTime.now(seams.clock().withZone(ZoneOffset.UTC)));
-        if (!wasPossibleToUploadMetadata(settings, requested)) {
-            return Outcome.fail(Messages.METADATA_UPLOAD_FAILED);
+        if (!couldUploadMetadataToS3(settings, requested)) {
+            return Outcome.fail(Refusal.METADATA_UPLOAD_FAILED.words());
         }
         return backUp(action, type.get(), settings, repository, requested);
     }
 
-    /** The refusals before anything is touched, each a flowchart decision, in flowchart order. */
-    private Optional<String> firstFailedCheck(S3Gate gate) {
+    /** The chart's questions before anything is touched, in its order, with the port's checks marked. */
+    private Optional<String> firstRefusal(S3Gate gate) {
         if (isUnitBlocked()) {
-            return Optional.of(Messages.UNIT_BLOCKED);
+            return Optional.of(Refusal.UNIT_BLOCKED.words());
         }
-        Optional<String> role = isPrimaryInTlsEnabledMultiUnitCluster().or(this::isReplicaWithTlsDisabled);
-        if (role.isPresent()) {
-            return role;
+        if (!canTellThisUnitsRole()) {
+            // not in the flowchart: the two role questions ask Patroni; in a cluster of several units a
+            // silent Patroni leaves the role unknown, and the reference answers that the database is offline
+            return Optional.of(Refusal.DATABASE_OFFLINE.words());
+        }
+        if (isPrimaryInATlsEnabledMultiUnitCluster()) {
+            return Optional.of(Refusal.UNIT_IS_PRIMARY.words());
+        }
+        if (isReplicaWithTlsDisabled()) {
+            return Optional.of(Refusal.TLS_NOT_ENABLED.words());
         }
         if (!hasStanzaBeenInitialised()) {
-            return Optional.of(Messages.STANZA_NOT_INITIALISED);
+            return Optional.of(Refusal.STANZA_NOT_INITIALISED.words());
         }
-        Optional<String> s3Failure = gate.failure();
-        if (s3Failure.isPresent()) {
-            return s3Failure;
+        if (!gate.isS3RelationEstablished()) {
+            return Optional.of(Refusal.S3_RELATION_MISSING.words());
         }
-        if (!isMemberRunning()) {
-            return Optional.of(facts.member().isEmpty() ? Messages.DATABASE_OFFLINE : Messages.NOT_RUNNING);
+        if (gate.hasMissingS3Parameters()) {
+            return Optional.of(Refusal.MISSING_S3_PARAMETERS.words(gate.missingNames()));
+        }
+        if (gate.hasInvalidS3Parameters()) {
+            // not in the flowchart: the values are all there but pgBackRest cannot use them; say which
+            return Optional.of(Refusal.INVALID_S3_PARAMETERS.words(gate.invalidReason()));
+        }
+        if (!isDatabaseOnline()) {
+            // not in the flowchart: a single unit passes the role questions without Patroni; pgBackRest still needs the database
+            return Optional.of(Refusal.DATABASE_OFFLINE.words());
+        }
+        if (!isDatabaseRunning()) {
+            // not in the flowchart: the reference refuses a member Patroni has not started
+            return Optional.of(Refusal.NOT_RUNNING.words());
         }
         return Optional.empty();
     }
@@ -103,55 +139,53 @@ public final class CreateBackupFlow {
         return facts.isBlocked();
     }
 
-    /** Backups on the primary of a multi-unit TLS cluster go to a replica instead. */
-    Optional<String> isPrimaryInTlsEnabledMultiUnitCluster() {
-        if (!facts.tlsEnabled() || facts.singleUnit()) {
-            return Optional.empty();
-        }
-        Optional<MemberStatus> member = facts.member();
-        if (member.isEmpty()) {
-            return Optional.of(Messages.DATABASE_OFFLINE);
-        }
-        return member.get().isPrimary() ? Optional.of(Messages.UNIT_IS_PRIMARY) : Optional.empty();
+    /** Patroni says what this member is, or the cluster has one unit (whose role is then not asked). */
+    boolean canTellThisUnitsRole() {
+        return facts.member().isPresent() || facts.singleUnit();
     }
 
-    /** A replica needs TLS to ask the primary to push the WAL its backup depends on. */
-    Optional<String> isReplicaWithTlsDisabled() {
-        if (facts.tlsEnabled()) {
-            return Optional.empty();
-        }
-        // Patroni answers from this pod; Juju's goal-state is a hook-tool call. A primary backs itself
-        // up whatever the number of units, so the usual case needs no goal-state.
-        Optional<MemberStatus> member = facts.member();
-        if (member.isPresent() && member.get().isPrimary() || facts.singleUnit()) {
-            return Optional.empty();
-        }
-        return Optional.of(member.isEmpty() ? Messages.DATABASE_OFFLINE : Messages.TLS_NOT_ENABLED);
+    /** Backups on the primary of a multi-unit TLS cluster go to a replica instead. */
+    boolean isPrimaryInATlsEnabledMultiUnitCluster() {
+        return facts.tlsEnabled() && !facts.singleUnit() && facts.member().map(MemberStatus::isPrimary).orElse(false);
+    }
+
+    /**
+     * A replica needs TLS to ask the primary to push the WAL its backup depends on. Patroni answers from
+     * this pod; Juju's goal-state is a hook-tool call: a primary backs itself up whatever the number of
+     * units, so the usual case needs no goal-state.
+     */
+    boolean isReplicaWithTlsDisabled() {
+        return !facts.tlsEnabled() && isReplica() && !facts.singleUnit();
     }
 
     boolean hasStanzaBeenInitialised() {
         return facts.stanza().isPresent();
     }
 
-    boolean isMemberRunning() {
+    boolean isDatabaseOnline() {
+        return facts.member().isPresent();
+    }
+
+    boolean isDatabaseRunning() {
         return facts.member().map(MemberStatus::isRunning).orElse(false);
     }
 
-    /** Differential and incremental backups need a full one to build on. */
-    Optional<String> hasNoFullBackupToReference(BackupType type, Repository repository) {
+    /** Differential and incremental backups need a full one to build on; a full one needs none. */
+    boolean hasAFullBackupToReference(BackupType type, Repository repository) {
         if (type == BackupType.FULL) {
-            return Optional.empty();
+            return true;
         }
         try {
             List<BackupRecord> backups = repository.backups();
-            boolean hasFull = backups.stream().anyMatch(b -> !b.failed() && b.type() == BackupType.FULL);
-            return hasFull ? Optional.empty() : Optional.of(Messages.noFullBackupToReference(type.param()));
+            return backups.stream().anyMatch(b -> !b.failed() && b.type() == BackupType.FULL);
         } catch (Repository.RepositoryException e) {
-            return Optional.of(Messages.LIST_FAILED + e.getMessage());
+            listFailure = Optional.of(e.getMessage());
+            return false;
         }
     }
 
-    boolean wasPossibleToUploadMetadata(S3Parameters settings, BackupId requested) {
+    /** "Was it possible to upload metadata file to test connectivity to S3?" */
+    boolean couldUploadMetadataToS3(S3Parameters settings, BackupId requested) {
         String metadata = "Date Backup Requested: " + requested + "\n"
                 + "Model Name: " + framework.model().modelName() + "\n"
                 + "Application Name: " + framework.model().appName() + "\n"
@@ -174,40 +208,44 @@ public final class CreateBackupFlow {
         }
         framework.model().setUnitStatus(Status.maintenance(Messages.CREATING_BACKUP));
         action.log("Creating " + (type == BackupType.INCREMENTAL ? "an " : "a ") + type.action() + " of " + facts.stanzaName());
-        Outcome outcome;
-        try {
-            ExecResult result = repository.pgbackrest().backup(type, !replica);
-            outcome = result.succeeded()
-                    ? afterSuccess(settings, repository, result, requested)
-                    : afterFailure(settings, repository, result, requested);
-        } catch (WorkloadUnreachableException e) {
-            outcome = Outcome.fail(Messages.BACKUP_FAILED + e.getMessage());
-        }
+        Outcome outcome = backUpAndUploadLogs(type, settings, repository, requested, replica);
         if (replica) {
             setConnectivity(true);
         }
+        // Active on both branches of the chart's last "Is current unit a replica?": see the class comment.
         return outcome.withStatus(Status.active());
+    }
+
+    /** "Has backup creation succeeded?" then "Were backup logs uploaded to S3?" (or the error logs uploaded). */
+    private Outcome backUpAndUploadLogs(BackupType type, S3Parameters settings, Repository repository,
+            BackupId requested, boolean replica) {
+        ExecResult result;
+        try {
+            result = repository.pgbackrest().backup(type, !replica);
+        } catch (WorkloadUnreachableException e) {
+            // not in the flowchart: no pod to run pgBackRest in, so no logs to upload
+            return Outcome.fail(Refusal.BACKUP_FAILED.words(e.getMessage()));
+        }
+        BackupId id = labelIn(result).map(BackupLabel::id).orElse(requested);
+        if (!hasBackupCreationSucceeded(result)) {
+            wereBackupLogsUploaded(settings, repository, result, id); // "Upload error logs to S3": no diamond
+            String hint = repository.hint(result);
+            LOG.error("backup failed: {}", hint);
+            return Outcome.fail(Refusal.BACKUP_FAILED.words(hint));
+        }
+        if (!wereBackupLogsUploaded(settings, repository, result, id)) {
+            return Outcome.fail(Refusal.LOG_UPLOAD_FAILED.words());
+        }
+        LOG.info("backup {} created", id);
+        return Outcome.results(Map.of("backup-status", Messages.BACKUP_CREATED));
     }
 
     boolean isReplica() {
         return facts.member().map(m -> !m.isPrimary()).orElse(false);
     }
 
-    private Outcome afterSuccess(S3Parameters settings, Repository repository, ExecResult result, BackupId requested) {
-        BackupId id = labelIn(result).map(BackupLabel::id).orElse(requested);
-        if (!wereBackupLogsUploaded(settings, repository, result, id)) {
-            return Outcome.fail(Messages.LOG_UPLOAD_FAILED);
-        }
-        LOG.info("backup {} created", id);
-        return Outcome.results(Map.of("backup-status", Messages.BACKUP_CREATED));
-    }
-
-    private Outcome afterFailure(S3Parameters settings, Repository repository, ExecResult result, BackupId requested) {
-        BackupId id = labelIn(result).map(BackupLabel::id).orElse(requested);
-        wereBackupLogsUploaded(settings, repository, result, id);
-        String hint = repository.hint(result);
-        LOG.error("backup failed: {}", hint);
-        return Outcome.fail(Messages.BACKUP_FAILED + hint);
+    boolean hasBackupCreationSucceeded(ExecResult result) {
+        return result.succeeded();
     }
 
     boolean wereBackupLogsUploaded(S3Parameters settings, Repository repository, ExecResult result, BackupId id) {

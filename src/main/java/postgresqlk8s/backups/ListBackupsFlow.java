@@ -2,7 +2,6 @@ package postgresqlk8s.backups;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.slf4j.Logger;
 import jujuops.logging.Logs;
@@ -21,6 +20,9 @@ public final class ListBackupsFlow {
     private final ClusterFacts facts;
     private final S3Requirer s3;
     private final Seams seams;
+    /** What "Does pgBackRest return the backups list?" found: the list, or pgBackRest's error. */
+    private List<BackupRecord> backups = List.of();
+    private String listFailure = "";
 
     ListBackupsFlow(ClusterFacts facts, S3Requirer s3, Seams seams) {
         this.facts = facts;
@@ -31,20 +33,32 @@ public final class ListBackupsFlow {
     public Outcome handle(Event event) {
         S3Gate gate = new S3Gate(s3);
         if (!gate.isS3RelationEstablished()) {
-            return Outcome.fail(Messages.S3_RELATION_MISSING);
+            return Outcome.fail(Refusal.S3_RELATION_MISSING.words());
         }
-        Optional<String> missing = gate.missingS3Parameters();
-        if (missing.isPresent()) {
-            return Outcome.fail(missing.get());
+        if (gate.hasMissingS3Parameters()) {
+            return Outcome.fail(Refusal.MISSING_S3_PARAMETERS.words(gate.missingNames()));
+        }
+        if (gate.hasInvalidS3Parameters()) {
+            // not in the flowchart: the values are all there but pgBackRest cannot use them; say which
+            return Outcome.fail(Refusal.INVALID_S3_PARAMETERS.words(gate.invalidReason()));
         }
         S3Parameters settings = gate.parameters();
-        List<BackupRecord> backups;
-        try {
-            backups = new Repository(seams, facts.stanzaName(), settings).backups();
-        } catch (Repository.RepositoryException e) {
-            LOG.warn("pgBackRest did not return the backups list: {}", e.getMessage());
-            return Outcome.fail(Messages.LIST_FAILED + e.getMessage());
+        Repository repository = new Repository(seams, facts.stanzaName(), settings);
+        if (!doesPgBackRestReturnTheBackupsList(repository)) {
+            return Outcome.fail(Refusal.LIST_FAILED.words(listFailure));
         }
         return Outcome.results(Map.of("backups", BackupList.format(settings, facts.stanzaName(), backups)));
+    }
+
+    /** "Does pgBackRest return the backups list?"; keeps the list, or why there is none. */
+    boolean doesPgBackRestReturnTheBackupsList(Repository repository) {
+        try {
+            backups = repository.backups();
+            return true;
+        } catch (Repository.RepositoryException e) {
+            LOG.warn("pgBackRest did not return the backups list: {}", e.getMessage());
+            listFailure = e.getMessage();
+            return false;
+        }
     }
 }

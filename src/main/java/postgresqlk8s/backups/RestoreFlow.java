@@ -29,7 +29,18 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
 /**
  * The "restore" flowchart: after the checks, stop the database, remove Patroni's cluster state, empty
  * the data directory, and start it again with Patroni bootstrapping from the backup. update-status then
- * tells how it went ({@link RestoreOutcomeCheck}).
+ * tells how it went ({@link RestoreOutcomeCheck}). {@link #firstRefusal} and {@link #restore} ask the
+ * chart's diamonds in its order, one boolean method each; the checks the port adds are marked where they
+ * run. Where the flow differs from the chart, and why:
+ * <ul>
+ * <li>"Has user provided a backup id?" also counts a {@code restore-to-time} alone (a point-in-time
+ *     restore from the latest backup), as the reference's words say.</li>
+ * <li>The restore-to-time format and the S3 settings are checked after "Is current unit leader?" and
+ *     before "Is backup id valid?", which needs the repository.</li>
+ * <li>After the data directory is emptied, a failure to configure Patroni or to start the database
+ *     leaves the database stopped and the unit Blocked: starting it without the restore method would
+ *     create a new, empty cluster. The chart has no edge there.</li>
+ * </ul>
  */
 public final class RestoreFlow {
 
@@ -39,6 +50,10 @@ public final class RestoreFlow {
     private final ClusterFacts facts;
     private final S3Requirer s3;
     private final Seams seams;
+    /** What "Is backup id valid?" found: where to restore to, when it is. */
+    private Optional<RestoreTarget> target = Optional.empty();
+    /** The error of the last step that failed, for the refusal's words. */
+    private String failure = "";
 
     RestoreFlow(Framework framework, ClusterFacts facts, S3Requirer s3, Seams seams) {
         this.framework = framework;
@@ -53,52 +68,63 @@ public final class RestoreFlow {
     public Outcome handle(Event event) {
         ActionContext action = framework.action().orElseThrow();
         Request request = new Request(param(action, "backup-id"), param(action, "restore-to-time"));
-        Optional<String> refused = firstFailedCheck(request);
+        S3Gate gate = new S3Gate(s3);
+        Optional<String> refused = firstRefusal(request, gate);
         if (refused.isPresent()) {
             LOG.warn("restore refused: {}", refused.get());
             return Outcome.fail(refused.get());
         }
-        Repository repository = new Repository(seams, facts.stanzaName(), new S3Gate(s3).parameters());
-        Optional<RestoreTarget> target;
+        Repository repository = new Repository(seams, facts.stanzaName(), gate.parameters());
         try {
-            target = validTarget(request, repository);
+            if (!isBackupIdValid(request, repository)) {
+                return Outcome.fail(Refusal.INVALID_BACKUP_ID.words(request.backupId().orElse("")));
+            }
         } catch (Repository.RepositoryException e) {
-            return Outcome.fail(Messages.LIST_FAILED + e.getMessage());
+            // not in the flowchart: the repository could not be read, so the id can be neither valid nor invalid
+            return Outcome.fail(Refusal.LIST_FAILED.words(e.getMessage()));
         }
-        if (target.isEmpty()) {
-            return Outcome.fail(Messages.INVALID_BACKUP_ID + request.backupId().orElse(""));
-        }
-        return restore(action, target.get(), repository.pgbackrest());
+        return restore(action, target.orElseThrow(), repository.pgbackrest());
     }
 
-    /** The refusals before anything is touched, in flowchart order. */
-    Optional<String> firstFailedCheck(Request request) {
-        if (!hasUserProvidedBackupId(request)) {
-            return Optional.of(Messages.NO_RESTORE_TARGET);
-        }
-        if (request.restoreToTime().isPresent() && !RestoreTarget.isValidTime(request.restoreToTime().get())) {
-            return Optional.of(Messages.BAD_RESTORE_TIME);
-        }
-        Optional<String> s3Failure = new S3Gate(s3).failure();
-        if (s3Failure.isPresent()) {
-            return s3Failure;
+    /** The chart's questions before anything is touched, in its order, with the port's checks marked. */
+    Optional<String> firstRefusal(Request request, S3Gate gate) {
+        if (!hasUserProvidedABackupId(request)) {
+            return Optional.of(Refusal.NO_RESTORE_TARGET.words());
         }
         if (!isWorkloadContainerAccessible()) {
-            return Optional.of(Messages.WORKLOAD_NOT_READY);
+            return Optional.of(Refusal.WORKLOAD_NOT_READY.words());
         }
         if (isUnitBlocked()) {
-            return Optional.of(Messages.CLUSTER_BLOCKED);
+            return Optional.of(Refusal.CLUSTER_BLOCKED.words());
         }
         if (!isSingleUnitCluster()) {
-            return Optional.of(Messages.MORE_THAN_ONE_UNIT);
+            return Optional.of(Refusal.MORE_THAN_ONE_UNIT.words());
         }
         if (!isLeader()) {
-            return Optional.of(Messages.NOT_LEADER);
+            return Optional.of(Refusal.NOT_LEADER.words());
+        }
+        if (!isRestoreToTimeWellFormed(request)) {
+            // not in the flowchart: the time goes into pgBackRest's command and PostgreSQL's recovery; a bad
+            // one must be refused before the data directory is emptied, not found by the recovery after it
+            return Optional.of(Refusal.BAD_RESTORE_TIME.words());
+        }
+        if (!gate.isS3RelationEstablished()) {
+            // not in the flowchart: "Is backup id valid?" reads the repository, which needs the S3 relation
+            return Optional.of(Refusal.S3_RELATION_MISSING.words());
+        }
+        if (gate.hasMissingS3Parameters()) {
+            // not in the flowchart: as above, the repository needs the settings
+            return Optional.of(Refusal.MISSING_S3_PARAMETERS.words(gate.missingNames()));
+        }
+        if (gate.hasInvalidS3Parameters()) {
+            // not in the flowchart: all there but pgBackRest cannot use them; say which
+            return Optional.of(Refusal.INVALID_S3_PARAMETERS.words(gate.invalidReason()));
         }
         return Optional.empty();
     }
 
-    boolean hasUserProvidedBackupId(Request request) {
+    /** A backup id, or a restore-to-time alone; blank values count as none. */
+    boolean hasUserProvidedABackupId(Request request) {
         return request.backupId().isPresent() || request.restoreToTime().isPresent();
     }
 
@@ -122,80 +148,109 @@ public final class RestoreFlow {
         return facts.isLeader();
     }
 
-    /** "Is backup id valid?": well formed, and a finished backup of this stanza. Empty when not. */
-    Optional<RestoreTarget> validTarget(Request request, Repository repository) throws Repository.RepositoryException {
+    /** No time given, or one PostgreSQL accepts (or {@code latest}). */
+    boolean isRestoreToTimeWellFormed(Request request) {
+        return request.restoreToTime().map(RestoreTarget::isValidTime).orElse(true);
+    }
+
+    /**
+     * "Is backup id valid?": well formed, and a finished backup of this stanza; no id (a time alone) is
+     * valid. Keeps the restore target when it is.
+     */
+    boolean isBackupIdValid(Request request, Repository repository) throws Repository.RepositoryException {
         if (request.backupId().isEmpty()) {
-            return Optional.of(new RestoreTarget(Optional.empty(), request.restoreToTime(), Optional.empty()));
+            target = Optional.of(new RestoreTarget(Optional.empty(), request.restoreToTime(), Optional.empty()));
+            return true;
         }
         Optional<BackupId> id = BackupId.parse(request.backupId().get());
         if (id.isEmpty()) {
-            return Optional.empty();
+            return false;
         }
         List<BackupRecord> backups = repository.backups();
         for (BackupRecord b : backups) {
             if (!b.failed() && b.id().equals(id.get())) {
                 Optional<String> timeline = request.restoreToTime().isPresent() && !b.timeline().isEmpty()
                         ? Optional.of(b.timeline()) : Optional.empty();
-                return Optional.of(new RestoreTarget(Optional.of(b.label()), request.restoreToTime(), timeline));
+                target = Optional.of(new RestoreTarget(Optional.of(b.label()), request.restoreToTime(), timeline));
+                return true;
             }
         }
-        return Optional.empty();
+        return false;
     }
 
     private Outcome restore(ActionContext action, RestoreTarget target, PgBackRest pgbackrest) {
         framework.model().setUnitStatus(Status.maintenance(Messages.RESTORING_BACKUP));
         long timelineBefore = facts.member().map(m -> m.timeline()).orElse(0L);
         WorkloadService services = new WorkloadService(seams.exec(), seams.layout().pebble());
-        try {
-            action.log("Stopping the database");
-            services.stop(WorkloadService.POSTGRESQL);
-        } catch (WorkloadUnreachableException | WorkloadCommandException e) {
-            return Outcome.fail(Messages.STOP_FAILED + e.getMessage()).withStatus(Status.active());
+        action.log("Stopping the database");
+        if (!hasDatabaseStopped(services)) {
+            return Outcome.fail(Refusal.STOP_FAILED.words(failure)).withStatus(Status.active());
         }
-        Optional<String> failure = removePreviousCluster(action);
-        if (failure.isPresent()) {
-            return startDatabaseAgain(services, failure.get());
+        action.log("Removing the previous cluster information");
+        if (!wasPreviousClusterInfoRemoved()) {
+            return startDatabaseAgain(services, Refusal.CLUSTER_INFO_FAILED.words(failure));
+        }
+        action.log("Emptying the data directory");
+        if (!wasDataDirectoryEmptied()) {
+            return startDatabaseAgain(services, Refusal.DATA_DIR_FAILED.words(failure));
         }
         // From here the old cluster is gone: starting the database without the restore method would
         // create a new, empty cluster. On failure it stays stopped, Blocked, and a new restore can follow.
         try {
             configureRestore(target, pgbackrest, timelineBefore);
         } catch (PatroniConfig.ConfigException e) {
-            return Outcome.fail(Messages.CONFIGURE_RESTORE_FAILED + e.getMessage()).withStatus(Status.blocked(Messages.RESTORE_FAILED));
+            // not in the flowchart: Patroni may refuse the configuration
+            return Outcome.fail(Refusal.CONFIGURE_RESTORE_FAILED.words(e.getMessage())).withStatus(Status.blocked(Messages.RESTORE_FAILED));
         }
         try {
             action.log("Starting the database to restore " + target.backup().map(Object::toString).orElse("to the target time"));
             services.start(WorkloadService.POSTGRESQL);
         } catch (WorkloadUnreachableException | WorkloadCommandException e) {
-            return Outcome.fail(Messages.START_FAILED + e.getMessage()).withStatus(Status.blocked(Messages.RESTORE_FAILED));
+            // not in the flowchart: Pebble may fail to start the service
+            return Outcome.fail(Refusal.START_FAILED.words(e.getMessage())).withStatus(Status.blocked(Messages.RESTORE_FAILED));
         }
         return Outcome.results(Map.of("restore-status", Messages.RESTORE_STARTED));
     }
 
-    /** "Was previous cluster info removed?" then "Was the data directory emptied?"; the failure, if any. */
-    private Optional<String> removePreviousCluster(ActionContext action) {
+    boolean hasDatabaseStopped(WorkloadService services) {
         try {
-            action.log("Removing the previous cluster information");
-            seams.clusterState().deleteClusterState();
-        } catch (ClusterStateStore.ClusterStateException e) {
-            return Optional.of(Messages.CLUSTER_INFO_FAILED + e.getMessage());
-        }
-        try {
-            action.log("Emptying the data directory");
-            new DataDirectory(seams.exec(), seams.layout().dataDir()).empty();
+            services.stop(WorkloadService.POSTGRESQL);
+            return true;
         } catch (WorkloadUnreachableException | WorkloadCommandException e) {
-            return Optional.of(Messages.DATA_DIR_FAILED + e.getMessage());
+            failure = e.getMessage();
+            return false;
         }
-        return Optional.empty();
     }
 
-    private Outcome startDatabaseAgain(WorkloadService services, String failure) {
+    /** Patroni's Kubernetes DCS state (its Endpoints objects) deleted. */
+    boolean wasPreviousClusterInfoRemoved() {
+        try {
+            seams.clusterState().deleteClusterState();
+            return true;
+        } catch (ClusterStateStore.ClusterStateException e) {
+            failure = e.getMessage();
+            return false;
+        }
+    }
+
+    boolean wasDataDirectoryEmptied() {
+        try {
+            new DataDirectory(seams.exec(), seams.layout().dataDir()).empty();
+            return true;
+        } catch (WorkloadUnreachableException | WorkloadCommandException e) {
+            failure = e.getMessage();
+            return false;
+        }
+    }
+
+    /** "Start database again", then the refusal; Blocked when even that fails. */
+    private Outcome startDatabaseAgain(WorkloadService services, String refusal) {
         try {
             services.start(WorkloadService.POSTGRESQL);
-            return Outcome.fail(failure).withStatus(Status.active());
+            return Outcome.fail(refusal).withStatus(Status.active());
         } catch (WorkloadUnreachableException | WorkloadCommandException e) {
             LOG.error("could not start the database again: {}", e.getMessage());
-            return Outcome.fail(failure).withStatus(Status.blocked(Messages.RESTORE_FAILED));
+            return Outcome.fail(refusal).withStatus(Status.blocked(Messages.RESTORE_FAILED));
         }
     }
 

@@ -26,7 +26,19 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
 
 /**
  * The "s3-credentials-changed" flowchart: configure pgBackRest on every unit; on the leader create the
- * stanza, prove WAL archiving reaches S3, then settle the pgBackRest TLS server. Checks in flowchart order.
+ * stanza, prove WAL archiving reaches S3, then settle the pgBackRest TLS server ({@link TlsServerStep}).
+ * {@link #handle} asks the chart's diamonds in its order, one boolean method each; the checks the port
+ * adds are marked where they run. Where the flow differs from the chart, and why:
+ * <ul>
+ * <li>"Is unit in blocked state?" does not count a Blocked status that earlier S3 settings caused: new
+ *     settings are meant to fix it. For the same reason a non-leader so blocked goes back to Active.</li>
+ * <li>When the leader is a replica, the stanza is made and checked in the primary's pod (pgBackRest needs
+ *     the primary's database); the questions stay the leader's.</li>
+ * <li>When "Is WAL archiving to S3 working?" answers no, the stanza is forgotten again (and archiving
+ *     switched off), so create-backup's "Has stanza been initialised?" answers no too.</li>
+ * <li>Set Active at the end: the chart's boxes lead to return, but the unit left Maintenance
+ *     ("initialising stanza", "checking stanza") on its way.</li>
+ * </ul>
  */
 public final class S3CredentialsChangedFlow {
 
@@ -39,6 +51,8 @@ public final class S3CredentialsChangedFlow {
     private final ClusterFacts facts;
     private final S3Requirer s3;
     private final Seams seams;
+    /** Why "Could initialise pgBackRest stanza?" or "Is WAL archiving to S3 working?" answered no. */
+    private String blockedBy = "";
 
     S3CredentialsChangedFlow(Framework framework, ClusterFacts facts, S3Requirer s3, Seams seams) {
         this.framework = framework;
@@ -68,9 +82,11 @@ public final class S3CredentialsChangedFlow {
         try {
             repository.configure(settings);
         } catch (WorkloadUnreachableException e) {
+            // not in the flowchart: no pod to write the settings into yet; a later hook retries them
             LOG.warn("workload not reachable, will retry the S3 settings: {}", e.getMessage());
             return Outcome.defer();
         } catch (WorkloadCommandException e) {
+            // not in the flowchart: "Update backup settings" failing blocks, as a stanza that cannot be made does
             return Outcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
         }
         if (!isLeader()) {
@@ -83,6 +99,7 @@ public final class S3CredentialsChangedFlow {
         try {
             return initialiseStanza(settings, repository);
         } catch (WorkloadUnreachableException e) {
+            // not in the flowchart: the pod went away mid-way; a later hook retries
             LOG.warn("workload not reachable while initialising the stanza: {}", e.getMessage());
             return Outcome.defer();
         }
@@ -121,22 +138,22 @@ public final class S3CredentialsChangedFlow {
             try {
                 atPrimary.configure(settings);
             } catch (WorkloadCommandException e) {
+                // not in the flowchart: the leader is a replica, and the primary's pod refused the settings
                 return Outcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
             }
         }
-        Optional<String> blocked = couldNotInitialiseStanza(settings, atPrimary, primary);
-        if (blocked.isPresent()) {
-            return Outcome.status(Status.blocked(blocked.get()));
+        if (!couldInitialiseStanza(settings, atPrimary, primary)) {
+            return Outcome.status(Status.blocked(blockedBy));
         }
         framework.model().setUnitStatus(Status.maintenance(Messages.CHECKING_STANZA));
-        Optional<String> notArchiving = walArchivingToS3NotWorking(atPrimary);
-        if (notArchiving.isPresent()) {
+        if (!isWalArchivingToS3Working(atPrimary)) {
             forgetStanza(primary);
-            return Outcome.status(Status.blocked(notArchiving.get()));
+            return Outcome.status(Status.blocked(blockedBy));
         }
         try {
             new TlsServerStep(facts, seams, repository.pgbackrest()).run();
         } catch (WorkloadCommandException e) {
+            // not in the flowchart: the TLS server is for replicas' backups; this unit's backups work without it
             LOG.warn("could not settle the pgBackRest TLS server: {}", e.getMessage());
         }
         return Outcome.status(Status.active());
@@ -164,15 +181,18 @@ public final class S3CredentialsChangedFlow {
         return seams;
     }
 
-    /** "Could initialise pgBackRest stanza?": bucket, repository ownership, stanza-create, archiving on. */
-    Optional<String> couldNotInitialiseStanza(S3Parameters settings, Repository repository, Seams primary)
+    /**
+     * "Could initialise pgBackRest stanza?": bucket, repository ownership, stanza-create, archiving on.
+     * When not, {@link #blockedBy} says why.
+     */
+    boolean couldInitialiseStanza(S3Parameters settings, Repository repository, Seams primary)
             throws WorkloadUnreachableException {
         try {
             seams.objectStore().ensureBucket(settings);
             String marker = settings.key(MODEL_UUID_MARKER);
             Optional<String> owner = seams.objectStore().get(settings, marker);
             if (owner.isPresent() && !owner.get().strip().equals(framework.model().modelUuid())) {
-                return Optional.of(Messages.ANOTHER_CLUSTER);
+                return blocked(Messages.ANOTHER_CLUSTER);
             }
             if (owner.isEmpty()) {
                 seams.objectStore().put(settings, marker, framework.model().modelUuid());
@@ -180,20 +200,20 @@ public final class S3CredentialsChangedFlow {
         } catch (ObjectStoreException e) {
             String reason = repository.redactor().apply(e.getMessage());
             LOG.warn("S3 bucket not usable: {}", reason);
-            return Optional.of(withHint(Messages.BUCKET_FAILED, reason));
+            return blocked(withHint(Messages.BUCKET_FAILED, reason));
         }
         ExecResult created = repository.pgbackrest().stanzaCreate();
         if (!created.succeeded()) {
-            return Optional.of(withHint(Messages.STANZA_FAILED, repository.hint(created)));
+            return blocked(withHint(Messages.STANZA_FAILED, repository.hint(created)));
         }
         facts.putAppData(Map.of(PeerKeys.STANZA, facts.stanzaName().value()));
         try {
             archiveInto(Optional.of(facts.stanzaName()), primary);
         } catch (PatroniConfig.ConfigException e) {
             forgetStanza(primary);
-            return Optional.of(withHint(Messages.STANZA_FAILED, e.getMessage()));
+            return blocked(withHint(Messages.STANZA_FAILED, e.getMessage()));
         }
-        return Optional.empty();
+        return true;
     }
 
     /** WAL archiving on this unit and, when it is another, on the primary (the others follow the peer data). */
@@ -204,19 +224,28 @@ public final class S3CredentialsChangedFlow {
         }
     }
 
-    /** "Is WAL archiving to S3 working?": pgBackRest's check, retried while Patroni applies archive_command. */
-    Optional<String> walArchivingToS3NotWorking(Repository repository) throws WorkloadUnreachableException {
+    /**
+     * "Is WAL archiving to S3 working?": pgBackRest's check, retried while Patroni applies archive_command.
+     * When not, {@link #blockedBy} says why.
+     */
+    boolean isWalArchivingToS3Working(Repository repository) throws WorkloadUnreachableException {
         ExecResult check = null;
         for (int attempt = 1; attempt <= CHECK_ATTEMPTS; attempt++) {
             check = repository.pgbackrest().check();
             if (check.succeeded()) {
-                return Optional.empty();
+                return true;
             }
             if (attempt < CHECK_ATTEMPTS) {
                 seams.pause().pause(CHECK_PAUSE);
             }
         }
-        return Optional.of(withHint(Messages.STANZA_FAILED, repository.hint(check)));
+        return blocked(withHint(Messages.STANZA_FAILED, repository.hint(check)));
+    }
+
+    /** A "no" to one of the stanza questions, with the Blocked message it leads to. */
+    private boolean blocked(String message) {
+        blockedBy = message;
+        return false;
     }
 
     private void forgetStanza(Seams primary) {

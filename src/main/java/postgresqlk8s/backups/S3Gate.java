@@ -7,8 +7,10 @@ import postgresqlk8s.s3.S3Requirer;
 import postgresqlk8s.s3.S3Settings;
 
 /**
- * The two S3 decisions every action flow starts from: is the relation there, and are its settings
- * complete. Reads the provider's databag once.
+ * The two S3 decisions every action flow asks ("Is S3 relation established?", "Has missing S3
+ * parameters?") and the port's third (are the values usable), each a boolean; the words for the
+ * refusals come from {@link #missingNames()} and {@link #invalidReason()}. Reads the provider's
+ * databag once.
  */
 final class S3Gate {
 
@@ -22,27 +24,31 @@ final class S3Gate {
         return reading.isPresent();
     }
 
-    /** The action failure for missing or unusable settings, if any. */
-    Optional<String> missingS3Parameters() {
-        S3Settings.Reading r = reading.orElseThrow();
-        if (r instanceof S3Settings.Missing) {
-            return Optional.of(Messages.MISSING_S3_PARAMETERS + ((S3Settings.Missing) r).pythonList());
-        }
-        if (r instanceof S3Settings.Invalid) {
-            return Optional.of(Messages.INVALID_S3_PARAMETERS + ((S3Settings.Invalid) r).reason());
-        }
-        return Optional.empty();
+    /** Asked only once the relation is established. */
+    boolean hasMissingS3Parameters() {
+        return reading.orElseThrow() instanceof S3Settings.Missing;
+    }
+
+    /** All there, but a value pgBackRest cannot use (an http endpoint, say). */
+    boolean hasInvalidS3Parameters() {
+        return reading.orElseThrow() instanceof S3Settings.Invalid;
+    }
+
+    /** The settings usable as they are: related, none missing, none invalid. */
+    boolean isComplete() {
+        return reading.isPresent() && reading.get() instanceof S3Settings.Complete;
+    }
+
+    /** The missing keys as the reference lists them: {@code ['bucket', 'secret-key']}. */
+    String missingNames() {
+        return ((S3Settings.Missing) reading.orElseThrow()).pythonList();
+    }
+
+    String invalidReason() {
+        return ((S3Settings.Invalid) reading.orElseThrow()).reason();
     }
 
     S3Parameters parameters() {
         return ((S3Settings.Complete) reading.orElseThrow()).parameters();
-    }
-
-    /** The first failure of the two checks, in flowchart order. */
-    Optional<String> failure() {
-        if (!isS3RelationEstablished()) {
-            return Optional.of(Messages.S3_RELATION_MISSING);
-        }
-        return missingS3Parameters();
     }
 }
