@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import postgresqlk8s.pgbackrest.StanzaName;
 import postgresqlk8s.workload.Command;
+import postgresqlk8s.workload.ScriptedExec;
 import postgresqlk8s.workload.WorkloadCommandException;
 import postgresqlk8s.workload.WorkloadFiles;
 import postgresqlk8s.workload.WorkloadLayout;

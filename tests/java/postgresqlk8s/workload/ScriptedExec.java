@@ -7,11 +7,12 @@ import java.util.List;
 
 /**
  * A workload container that answers commands in the order the test enqueued the answers, and records
- * every command it was asked to run. A command with no answer left succeeds with no output.
+ * every command it was asked to run. A command with no answer left succeeds with no output. Shared by
+ * the tests of the workload adapters and of what writes through them (Patroni's configuration).
  */
-final class ScriptedExec implements WorkloadExec {
+public final class ScriptedExec implements WorkloadExec {
 
-    static final ExecResult OK = new ExecResult(0, "", "", false);
+    public static final ExecResult OK = new ExecResult(0, "", "", false);
 
     /** One enqueued answer: a result, or the container not answering. */
     private record Answer(ExecResult result, String unreachable) {}
@@ -20,22 +21,22 @@ final class ScriptedExec implements WorkloadExec {
     private final Deque<Command> asked = new ArrayDeque<>();
     private final List<Command> commands = new ArrayList<>();
 
-    ScriptedExec enqueue(ExecResult result) {
+    public ScriptedExec enqueue(ExecResult result) {
         answers.add(new Answer(result, null));
         return this;
     }
 
-    ScriptedExec enqueueFailure(int exitCode, String stderr) {
+    public ScriptedExec enqueueFailure(int exitCode, String stderr) {
         return enqueue(new ExecResult(exitCode, "", stderr, false));
     }
 
-    ScriptedExec enqueueUnreachable(String message) {
+    public ScriptedExec enqueueUnreachable(String message) {
         answers.add(new Answer(null, message));
         return this;
     }
 
     /** The oldest command not yet taken. */
-    Command take() {
+    public Command take() {
         Command c = asked.poll();
         if (c == null) {
             throw new AssertionError("no further command was run; all of them: " + commands);
@@ -43,7 +44,7 @@ final class ScriptedExec implements WorkloadExec {
         return c;
     }
 
-    List<Command> commands() {
+    public List<Command> commands() {
         return List.copyOf(commands);
     }
 
