@@ -9,6 +9,6 @@ bin=${JAVA_HOME:+$JAVA_HOME/bin/}
 modules=$("${bin}jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 \
   --class-path "$charm/lib/*" "$charm/lib/postgresql-k8s.jar"),jdk.crypto.ec,jdk.zipfs
 rm -rf "$charm/jre"
-"${bin}jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=2 \
+"${bin}jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --generate-cds-archive \
   --output "$charm/jre"
 echo "jre.sh: $charm/jre with $modules ($(du -sh "$charm/jre" | cut -f1))"
