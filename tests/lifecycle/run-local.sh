@@ -9,6 +9,5 @@ set -eu
 cd "$(dirname "$0")/../.."
 sh tests/setup.sh
 echo "== building the charm and the local stack (mvn package)"
-mvn -B -q -Dstyle.color=never -DskipTests package test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test
+mvn -B -q -Dstyle.color=never -DskipTests package # also writes target/test.classpath
 exec java -cp "target/test-classes:target/classes:$(cat target/test.classpath)" e2e.Lifecycle target/charm
