@@ -20,7 +20,7 @@ import jujuops.store.UnitStateStore;
 
 /**
  * The whole life of one dispatch, in one place: read the environment, build the charm, re-emit deferred
- * events, emit this event, evaluate status, commit. A dispatch is a transaction: when a handler throws,
+ * events, emit this event, collect status, commit. A dispatch is a transaction: when a handler throws,
  * nothing it deferred or dropped is saved, and the process exits non-zero (a genuine bug; Juju retries).
  */
 public final class Dispatcher {
@@ -66,7 +66,7 @@ public final class Dispatcher {
                 charm.setUp(framework);
                 List<DeferredEvent> kept = reemitDeferred(framework, before.deferred());
                 emit(framework, event);
-                framework.evaluateStatus();
+                framework.collectStatus();
                 commit(store, before, kept, framework);
                 return OK;
             } catch (RuntimeException | Error e) {

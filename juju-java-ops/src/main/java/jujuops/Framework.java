@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import jujuops.logging.Logs;
@@ -34,8 +33,9 @@ public final class Framework {
     private final StoredState stored;
     private final Map<String, List<Registration>> observers = new LinkedHashMap<>();
     private final List<DeferredEvent> deferred = new ArrayList<>();
+    private final Map<String, StatusCollector> unitCollectors = new LinkedHashMap<>();
+    private final Map<String, StatusCollector> appCollectors = new LinkedHashMap<>();
     private long nextSeq;
-    private Supplier<Optional<Status>> statusEvaluator;
 
     Framework(JujuContext context, HookTools tools, Map<String, String> stored, long nextSeq, Event current) {
         this.context = context;
@@ -84,11 +84,22 @@ public final class Framework {
     }
 
     /**
-     * The status to show when the dispatch's events are done ("collect status"): called once at the end
-     * of every successful dispatch; an empty answer leaves the status as the handlers set it.
+     * Registers a collector of the unit's status ("collect-status"): at the end of every dispatch that
+     * succeeded, all collectors run and the most urgent status they propose is set.
      */
-    public void evaluateStatusWith(Supplier<Optional<Status>> evaluator) {
-        this.statusEvaluator = evaluator;
+    public void observeCollectUnitStatus(String key, StatusCollector collector) {
+        register(unitCollectors, key, collector);
+    }
+
+    /** Like {@link #observeCollectUnitStatus}, for the application's status; run only on the leader. */
+    public void observeCollectAppStatus(String key, StatusCollector collector) {
+        register(appCollectors, key, collector);
+    }
+
+    private static void register(Map<String, StatusCollector> collectors, String key, StatusCollector collector) {
+        if (collectors.putIfAbsent(key, collector) != null) {
+            throw new IllegalStateException("status collector " + key + " is registered twice");
+        }
     }
 
     /** Emits an event raised by charm code (e.g. a relation library's custom event) to its observers now. */
@@ -128,13 +139,26 @@ public final class Framework {
         return stored.snapshot();
     }
 
-    void evaluateStatus() {
-        if (statusEvaluator != null) {
-            Optional<Status> status = statusEvaluator.get();
-            if (status.isPresent()) {
-                model.setUnitStatus(status.get());
+    /** The collect-status phase: the unit's collectors, then, on the leader, the application's. */
+    void collectStatus() {
+        Optional<Status> unit = collect(unitCollectors);
+        if (unit.isPresent()) {
+            model.setUnitStatus(unit.get());
+        }
+        if (!appCollectors.isEmpty() && model.isLeader()) {
+            Optional<Status> app = collect(appCollectors);
+            if (app.isPresent()) {
+                model.setAppStatus(app.get());
             }
         }
+    }
+
+    private static Optional<Status> collect(Map<String, StatusCollector> collectors) {
+        CollectStatus statuses = new CollectStatus();
+        for (StatusCollector c : collectors.values()) {
+            c.collect(statuses);
+        }
+        return statuses.mostUrgent();
     }
 
     private List<Registration> observersOf(String eventName) {

@@ -384,63 +384,6 @@ class DispatcherTest {
         assertEquals("action:false", traceOf(ctx.run(TestEvent.hook("install"), State.empty())));
     }
 
-    // ---- status --------------------------------------------------------------------------------
-
-    @Test
-    void outcomeStatus_isSet_andEvaluatorRunsAfterAllEvents() {
-        Context ctx = new Context(fw -> {
-            fw.observe("update-status", "Charm.onUpdateStatus",
-                    event -> Outcome.status(Status.maintenance("re-emitted")));
-            fw.observe("install", "Charm.onInstall", event -> Outcome.status(Status.waiting("installing")));
-            fw.evaluateStatusWith(() -> Optional.of(Status.active("ready")));
-        }, UNIT, "dev");
-        State in = State.empty().withDeferred(List.of(deferred(1, "update-status", "Charm.onUpdateStatus")));
-
-        Result result = ctx.run(TestEvent.hook("install"), in);
-
-        assertEquals(List.of(Status.maintenance("re-emitted"), Status.waiting("installing"), Status.active("ready")),
-                result.statusHistory());
-        assertEquals(Status.active("ready"), result.unitStatus());
-    }
-
-    @Test
-    void statusEvaluator_runsEvenWhenNoObserverHandledTheEvent() {
-        Context ctx = new Context(fw -> fw.evaluateStatusWith(() -> Optional.of(Status.blocked("no s3"))),
-                UNIT, "dev");
-
-        Result result = ctx.run(TestEvent.hook("update-status"), State.empty());
-
-        assertEquals(List.of(Status.blocked("no s3")), result.statusHistory());
-    }
-
-    @Test
-    void statusEvaluatorAnsweringEmpty_leavesTheHandlersStatus() {
-        Context ctx = new Context(fw -> {
-            fw.observe("install", "Charm.onInstall", event -> Outcome.status(Status.waiting("installing")));
-            fw.evaluateStatusWith(Optional::empty);
-        }, UNIT, "dev");
-
-        Result result = ctx.run(TestEvent.hook("install"), State.empty());
-
-        assertEquals(List.of(Status.waiting("installing")), result.statusHistory());
-        assertEquals(Status.waiting("installing"), result.unitStatus());
-    }
-
-    @Test
-    void statusEvaluator_doesNotRunWhenAHandlerThrew() {
-        Context ctx = new Context(fw -> {
-            fw.observe("install", "Charm.onInstall", event -> {
-                throw new IllegalStateException("boom");
-            });
-            fw.evaluateStatusWith(() -> Optional.of(Status.active()));
-        }, UNIT, "dev");
-
-        Result result = ctx.run(TestEvent.hook("install"), State.empty());
-
-        assertEquals(1, result.exitCode());
-        assertEquals(List.of(), result.statusHistory());
-    }
-
     // ---- stored state --------------------------------------------------------------------------
 
     @Test
