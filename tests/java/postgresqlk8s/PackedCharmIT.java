@@ -65,6 +65,9 @@ class PackedCharmIT {
         assertEquals("postgresql-k8s", meta.get("name").asText());
         assertEquals("postgresql-image", meta.at("/containers/postgresql/resource").asText());
         assertEquals("oci-image", meta.at("/resources/postgresql-image/type").asText());
+        assertTrue(meta.at("/resources/postgresql-image/upstream-source").asText()
+                        .matches("ghcr\\.io/canonical/charmed-postgresql@sha256:[0-9a-f]{64}"),
+                "the workload image is pinned by digest: " + meta.at("/resources/postgresql-image/upstream-source"));
         assertTrue(meta.at("/containers/postgresql/mounts/0/storage").asText().equals("pgdata"));
         assertEquals("filesystem", meta.at("/storage/pgdata/type").asText());
         assertEquals(Set.of("database-peers", "restart", "upgrade"), fieldNames(meta.get("peers")),
