@@ -133,8 +133,9 @@ public final class S3ProxyServer implements AutoCloseable {
 
     // ---- helpers -------------------------------------------------------------------------------
 
+    /** The repository root: the tests' working directory (the charm module's pom sets it; scripts run there). */
     private static Path projectDir() {
-        return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+        return Path.of(System.getProperty("user.dir")).toAbsolutePath();
     }
 
     private static Path script(String name) {
