@@ -3,6 +3,7 @@ package jujuops;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One thing that happened, with a snapshot of the facts needed to handle it again later.
@@ -26,6 +27,8 @@ public final class Event {
     public static final String WORKLOAD = "workload";
     public static final String STORAGE = "storage";
     public static final String SECRET_URI = "secret-uri";
+    public static final String SECRET_LABEL = "secret-label";
+    public static final String SECRET_REVISION = "secret-revision";
 
     private static final String[] RELATION_SUFFIXES = {
         "-relation-created", "-relation-joined", "-relation-changed", "-relation-departed", "-relation-broken"};
@@ -76,6 +79,8 @@ public final class Event {
         } else if (hook.startsWith("secret-")) {
             kind = Kind.SECRET;
             put(snap, SECRET_URI, ctx.get("JUJU_SECRET_ID"));
+            put(snap, SECRET_LABEL, ctx.get("JUJU_SECRET_LABEL"));
+            put(snap, SECRET_REVISION, ctx.get("JUJU_SECRET_REVISION"));
         }
         return new Event(hook, kind, snap);
     }
@@ -118,6 +123,34 @@ public final class Event {
 
     public Optional<String> remoteApp() {
         return get(REMOTE_APP);
+    }
+
+    /** The secret a secret event is about ({@code JUJU_SECRET_ID}). */
+    public Optional<String> secretId() {
+        return get(SECRET_URI);
+    }
+
+    /** This charm's label for the event's secret, when it gave one. */
+    public Optional<String> secretLabel() {
+        return get(SECRET_LABEL);
+    }
+
+    /** The revision a secret-expired or secret-remove event is about. */
+    public OptionalInt secretRevision() {
+        Optional<String> value = get(SECRET_REVISION);
+        if (value.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(value.get()));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("JUJU_SECRET_REVISION is not a number: " + value.get(), e);
+        }
+    }
+
+    /** The storage instance a storage event is about, e.g. {@code data/0} ({@code JUJU_STORAGE_ID}). */
+    public Optional<String> storageId() {
+        return get(STORAGE);
     }
 
     public boolean isAction() {

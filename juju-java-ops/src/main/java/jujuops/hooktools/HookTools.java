@@ -2,7 +2,11 @@ package jujuops.hooktools;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
+import jujuops.model.SecretContent;
+import jujuops.model.SecretInfo;
+import jujuops.model.SecretMetadata;
 import jujuops.model.Status;
 
 /**
@@ -54,4 +58,47 @@ public interface HookTools {
     void jujuLog(LogLevel level, String message);
 
     Map<String, String> secretGet(String uri);
+
+    // ---- secrets: unknown secrets are SecretNotFoundErrors; content never goes in argv ---------
+
+    /** Which revision {@code secret-get} reads. */
+    enum SecretRevision {
+        /** The one this unit tracks (for the owner: the latest). */
+        TRACKED,
+        /** The latest, this once. */
+        PEEK,
+        /** The latest, tracked from now on. */
+        REFRESH
+    }
+
+    /**
+     * @param id    the secret URI, or null to find it by label
+     * @param label this charm's label for the secret, or null; with an id, sets the label
+     */
+    Map<String, String> secretGet(String id, String label, SecretRevision revision);
+
+    /** Creates a secret owned by the application (leader only) or by this unit; returns its URI. */
+    String secretAdd(SecretContent content, SecretMetadata metadata, boolean unitOwned);
+
+    /** A new revision with {@code content} (null to keep it) and/or changed metadata. */
+    void secretSet(String id, SecretContent content, SecretMetadata metadata);
+
+    /** @param id the secret URI, or null to find it by {@code label} */
+    SecretInfo secretInfoGet(String id, String label);
+
+    /** @param unit a remote unit to grant to alone, or null for the whole remote application */
+    void secretGrant(String id, String relationId, String unit);
+
+    void secretRevoke(String id, String relationId, String unit);
+
+    /** Removes one revision, or the whole secret when {@code revision} is empty. */
+    void secretRemove(String id, OptionalInt revision);
+
+    // ---- storage -------------------------------------------------------------------------------
+
+    /** Ids ({@code data/0}) of the attached instances of a storage name. */
+    List<String> storageList(String name);
+
+    /** The mount point of a storage instance, by id. */
+    String storageLocation(String storageId);
 }

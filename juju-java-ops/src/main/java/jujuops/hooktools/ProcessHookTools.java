@@ -4,12 +4,16 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 import jujuops.json.Json;
 import jujuops.json.JsonException;
 import jujuops.model.ModelError;
 import jujuops.model.RelationNotFoundError;
+import jujuops.model.SecretContent;
+import jujuops.model.SecretInfo;
+import jujuops.model.SecretMetadata;
 import jujuops.model.Status;
 
 /** The real hook tools, called with the exact argv of Juju's contract. */
@@ -22,6 +26,7 @@ public final class ProcessHookTools implements HookTools {
     }
 
     private final CommandRunner runner;
+    private final ProcessSecretTools secrets = new ProcessSecretTools(this::run);
 
     public ProcessHookTools(CommandRunner runner) {
         this.runner = runner;
@@ -203,6 +208,51 @@ public final class ProcessHookTools implements HookTools {
             // The message names the position only; secret content never reaches it.
             throw new ModelError("secret-get output is not a JSON map of strings: " + e.getMessage());
         }
+    }
+
+    @Override
+    public Map<String, String> secretGet(String id, String label, SecretRevision revision) {
+        return secrets.secretGet(id, label, revision);
+    }
+
+    @Override
+    public String secretAdd(SecretContent content, SecretMetadata metadata, boolean unitOwned) {
+        return secrets.secretAdd(content, metadata, unitOwned);
+    }
+
+    @Override
+    public void secretSet(String id, SecretContent content, SecretMetadata metadata) {
+        secrets.secretSet(id, content, metadata);
+    }
+
+    @Override
+    public SecretInfo secretInfoGet(String id, String label) {
+        return secrets.secretInfoGet(id, label);
+    }
+
+    @Override
+    public void secretGrant(String id, String relationId, String unit) {
+        secrets.secretGrant(id, relationId, unit);
+    }
+
+    @Override
+    public void secretRevoke(String id, String relationId, String unit) {
+        secrets.secretRevoke(id, relationId, unit);
+    }
+
+    @Override
+    public void secretRemove(String id, OptionalInt revision) {
+        secrets.secretRemove(id, revision);
+    }
+
+    @Override
+    public List<String> storageList(String name) {
+        return secrets.storageList(name);
+    }
+
+    @Override
+    public String storageLocation(String storageId) {
+        return secrets.storageLocation(storageId);
     }
 
     private static String str(Object o) {

@@ -25,6 +25,7 @@ public final class Model {
     private final Map<String, List<String>> relationIds = new HashMap<>();
     private final Map<String, Relation> peers = new HashMap<>();
     private final Map<String, Relation> known = new HashMap<>();
+    private final Map<String, Storage> storages = new HashMap<>();
 
     public Model(HookTools tools, String unitName, String modelName, String modelUuid) {
         this.tools = tools;
@@ -156,6 +157,60 @@ public final class Model {
     /** The content of a Juju secret this unit may read. */
     public Map<String, String> secret(String uri) {
         return tools.secretGet(uri);
+    }
+
+    /**
+     * A secret this unit owns or may read, by id, with its content read now (as Python ops does), so a
+     * secret that is gone fails here.
+     *
+     * @throws SecretNotFoundError when Juju does not know it or this unit may not see it
+     */
+    public Secret getSecret(String id) {
+        return getSecret(id, null);
+    }
+
+    /** A secret by this charm's label for it; see {@link #getSecret(String)}. */
+    public Secret getSecretByLabel(String label) {
+        return getSecret(null, label);
+    }
+
+    /**
+     * A secret by id and/or label. With both, Juju attaches the label to the secret for this charm, so
+     * later events name it by that label.
+     */
+    public Secret getSecret(String id, String label) {
+        String canonical = id == null ? null : Secret.canonicalId(id);
+        Map<String, String> content = tools.secretGet(canonical, label, HookTools.SecretRevision.TRACKED);
+        return new Secret(tools, canonical, label, content);
+    }
+
+    /**
+     * Creates a secret. An application-owned secret can be created and managed by the leader only; a
+     * unit-owned one belongs to this unit.
+     */
+    public Secret addSecret(Secret.Owner owner, Map<String, String> content, SecretMetadata metadata) {
+        SecretContent checked = SecretContent.of(content);
+        String id = tools.secretAdd(checked, metadata, owner == Secret.Owner.UNIT);
+        return new Secret(tools, id, metadata.label().orElse(null), checked.asMap());
+    }
+
+    /** The attached instances of a storage declared in metadata.yaml, e.g. {@code data}. */
+    public List<Storage> storage(String name) {
+        List<Storage> out = new ArrayList<>();
+        for (String id : tools.storageList(name)) {
+            out.add(storageById(id));
+        }
+        return out;
+    }
+
+    /** A storage instance by Juju's id ({@code data/0}), e.g. from a storage event's {@code JUJU_STORAGE_ID}. */
+    public Storage storageById(String storageId) {
+        Storage storage = storages.get(storageId);
+        if (storage == null) {
+            storage = new Storage(tools, storageId);
+            storages.put(storageId, storage);
+        }
+        return storage;
     }
 
     void requireLeader(String what) {

@@ -14,7 +14,7 @@ import jujuops.store.UnitState;
 /**
  * Runs one event through the real {@link Dispatcher} against a fake hook-tool backend: state in,
  * state out. Like Juju, it keeps statuses set by a failed dispatch but throws away its relation data
- * writes, deferrals and stored state.
+ * writes, secret changes, deferrals and stored state.
  */
 public final class Context {
 
@@ -64,6 +64,8 @@ public final class Context {
             out = out.withDeferred(saved.deferred()).withStored(saved.stored());
         } else {
             out = restoreRelations(out, in.relations());
+            // Juju applies a hook's secret changes only when it succeeds, as it does relation data.
+            out = out.withSecrets(in.secrets());
         }
         return new Result(out, exit, tools.actionResults,
                 java.util.Optional.ofNullable(tools.actionFailure), tools.actionLogs, tools.logs,

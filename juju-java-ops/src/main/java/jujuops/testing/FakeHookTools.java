@@ -4,11 +4,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 import jujuops.hooktools.HookTools;
 import jujuops.model.ModelError;
 import jujuops.model.RelationNotFoundError;
+import jujuops.model.SecretContent;
+import jujuops.model.SecretInfo;
+import jujuops.model.SecretMetadata;
 import jujuops.model.Status;
 
 /**
@@ -30,6 +34,7 @@ final class FakeHookTools implements HookTools {
     final Map<String, String> actionResults = new LinkedHashMap<>();
     final List<Status> statusHistory = new ArrayList<>();
     String actionFailure;
+    private final FakeSecretTools secrets = new FakeSecretTools(this);
 
     FakeHookTools(State state, String unitName, boolean action, Map<String, Object> actionParams) {
         this.state = state;
@@ -40,6 +45,10 @@ final class FakeHookTools implements HookTools {
 
     State state() {
         return state;
+    }
+
+    void replaceState(State changed) {
+        state = changed;
     }
 
     private String appName() {
@@ -194,11 +203,56 @@ final class FakeHookTools implements HookTools {
     @Override
     public Map<String, String> secretGet(String uri) {
         calls.add("secret-get " + uri);
-        Map<String, String> content = state.secrets().get(uri);
-        if (content == null) {
+        SecretState secret = state.secrets().get(uri);
+        if (secret == null) {
             throw new ModelError("secret-get: secret " + uri + " not found");
         }
-        return content;
+        return secret.trackedContent();
+    }
+
+    @Override
+    public Map<String, String> secretGet(String id, String label, SecretRevision revision) {
+        return secrets.secretGet(id, label, revision);
+    }
+
+    @Override
+    public String secretAdd(SecretContent content, SecretMetadata metadata, boolean unitOwned) {
+        return secrets.secretAdd(content, metadata, unitOwned);
+    }
+
+    @Override
+    public void secretSet(String id, SecretContent content, SecretMetadata metadata) {
+        secrets.secretSet(id, content, metadata);
+    }
+
+    @Override
+    public SecretInfo secretInfoGet(String id, String label) {
+        return secrets.secretInfoGet(id, label);
+    }
+
+    @Override
+    public void secretGrant(String id, String relationId, String unit) {
+        secrets.secretGrant(id, relationId, unit);
+    }
+
+    @Override
+    public void secretRevoke(String id, String relationId, String unit) {
+        secrets.secretRevoke(id, relationId, unit);
+    }
+
+    @Override
+    public void secretRemove(String id, OptionalInt revision) {
+        secrets.secretRemove(id, revision);
+    }
+
+    @Override
+    public List<String> storageList(String name) {
+        return secrets.storageList(name);
+    }
+
+    @Override
+    public String storageLocation(String storageId) {
+        return secrets.storageLocation(storageId);
     }
 
     private RelationState relation(String relationId) {
