@@ -18,9 +18,8 @@ import jujuops.store.DeferredEvent;
 
 /**
  * What a charm sees of one dispatch: the model, the running action, stored state, and the observer
- * registry. Observers return {@link HookOutcome}s and {@link ActionOutcome}s; {@link #apply(Event, String,
- * HookOutcome)} and {@link #apply(Event, String, ActionOutcome)} are the one place that turns them into
- * hook-tool calls.
+ * registry. Observers return {@link HookOutcome}s and {@link ActionOutcome}s; the two {@code apply}
+ * methods are the one place that turns them into hook-tool calls.
  */
 public final class Framework {
 
