@@ -38,6 +38,7 @@ class ProcessDeferralIT {
     @BeforeEach
     void probeCharm() throws IOException {
         charmDir = Files.createDirectories(tmp.resolve("charm"));
+        Files.writeString(charmDir.resolve("metadata.yaml"), ProbeCharm.METADATA);
         Path dispatch = charmDir.resolve("dispatch");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Files.writeString(dispatch, "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1 -cp '"

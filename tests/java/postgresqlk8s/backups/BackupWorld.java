@@ -1,5 +1,6 @@
 package postgresqlk8s.backups;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,8 @@ import postgresqlk8s.workload.WorkloadLayout;
 final class BackupWorld {
 
     static final String UNIT = "postgresql-k8s/0";
+    /** The repository root, which holds the charm's metadata.yaml and actions.yaml (tests run there). */
+    static final Path CHARM_DIR = Path.of("");
     static final String MODEL = "dev";
     static final String STANZA = "dev.patroni-postgresql-k8s";
     static final String ACCESS_KEY = IntegratorData.ACCESS_KEY;
@@ -64,7 +67,7 @@ final class BackupWorld {
     }
 
     Context context() {
-        return new Context(fw -> BackupFlows.register(fw, this::seams), UNIT, MODEL);
+        return new Context(fw -> BackupFlows.register(fw, this::seams), CHARM_DIR, UNIT, MODEL);
     }
 
     Result run(TestEvent event, State state) {

@@ -25,7 +25,8 @@ import postgresqlk8s.patroni.MemberStatus;
 class DatabaseFlowsTest {
 
     private final BackupWorld world = new BackupWorld();
-    private final Context context = new Context(fw -> DatabaseFlows.register(fw, world::seams), BackupWorld.UNIT, BackupWorld.MODEL);
+    private final Context context = new Context(fw -> DatabaseFlows.register(fw, world::seams), BackupWorld.CHARM_DIR,
+            BackupWorld.UNIT, BackupWorld.MODEL);
 
     private static State withPeers(Map<String, String> appData) {
         return State.empty().withLeader(true).withRelation(BackupWorld.peers(appData, Map.of()));

@@ -98,7 +98,7 @@ public final class Dispatcher {
     }
 
     private static void emit(Framework framework, Event event) {
-        if (!framework.hasObservers(event.name())) {
+        if (!framework.hasObservers(event)) {
             // Juju fires hooks a charm may not know (e.g. after a rollback): ignoring them is correct.
             LOG.debug("no observer for {}; nothing to do", event.name());
             return;

@@ -49,9 +49,21 @@ public final class Event {
         this.snapshot = Map.copyOf(snapshot);
     }
 
-    /** An event raised by charm code or a charm library, e.g. the S3 requirer's credentials-changed. */
-    public static Event custom(String name, Map<String, String> snapshot) {
-        return new Event(name, Kind.CUSTOM, snapshot);
+    /**
+     * An event raised by charm code or a charm library, e.g. the S3 requirer's credentials-changed; emit
+     * it with {@link Framework#emit}.
+     */
+    public static Event custom(HookEvent type, Map<String, String> snapshot) {
+        if (type.declared() != HookEvent.Declared.CUSTOM) {
+            throw new IllegalArgumentException(type.name() + " is a Juju hook, not a custom event; only Juju raises it");
+        }
+        return new Event(type.name(), Kind.CUSTOM, snapshot);
+    }
+
+    /** True for the names of Juju's hooks about relations, workloads and storage. */
+    static boolean isJujuHookName(String name) {
+        return endsWithAny(name, RELATION_SUFFIXES) || endsWithAny(name, WORKLOAD_SUFFIXES)
+                || endsWithAny(name, STORAGE_SUFFIXES);
     }
 
     /** Maps {@code JUJU_DISPATCH_PATH} and its companion variables to the event that fired. */
@@ -155,6 +167,21 @@ public final class Event {
 
     public boolean isAction() {
         return kind == Kind.ACTION;
+    }
+
+    /** True when this is that hook or custom event. */
+    public boolean is(HookEvent type) {
+        return kind != Kind.ACTION && name.equals(type.name());
+    }
+
+    /** True when this is that action. */
+    public boolean is(ActionEvent type) {
+        return kind == Kind.ACTION && name.equals(type.name());
+    }
+
+    /** The relation this event breaks, during {@code <endpoint>-relation-broken}. */
+    Optional<String> breakingRelationId() {
+        return kind == Kind.RELATION && name.endsWith("-relation-broken") ? relationId() : Optional.empty();
     }
 
     @Override

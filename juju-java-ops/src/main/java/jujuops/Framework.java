@@ -17,21 +17,25 @@ import jujuops.store.DeferredEvent;
 
 /**
  * What a charm sees of one dispatch: the model, the running action, stored state, and the observer
- * registry. Handlers return {@link Outcome}s; {@link #apply} is the one place that turns them into
- * hook-tool calls.
+ * registry. Observers return {@link HookOutcome}s and {@link ActionOutcome}s; the two {@code apply}
+ * methods are the one place that turns them into hook-tool calls.
  */
 public final class Framework {
 
     private static final Logger LOG = Logs.get(Framework.class);
 
-    private record Registration(String key, Observer observer) {}
+    private record HookRegistration(String key, HookObserver observer) {}
+
+    private record ActionRegistration(String key, ActionObserver observer) {}
 
     private final JujuContext context;
     private final HookTools tools;
     private final Model model;
     private final ActionContext action;
     private final StoredState stored;
-    private final Map<String, List<Registration>> observers = new LinkedHashMap<>();
+    private final CharmMetadata metadata;
+    private final Map<String, List<HookRegistration>> hookObservers = new LinkedHashMap<>();
+    private final Map<String, List<ActionRegistration>> actionObservers = new LinkedHashMap<>();
     private final List<DeferredEvent> deferred = new ArrayList<>();
     private final Map<String, StatusCollector> unitCollectors = new LinkedHashMap<>();
     private final Map<String, StatusCollector> appCollectors = new LinkedHashMap<>();
@@ -40,7 +44,9 @@ public final class Framework {
     Framework(JujuContext context, HookTools tools, Map<String, String> stored, long nextSeq, Event current) {
         this.context = context;
         this.tools = tools;
-        this.model = new Model(tools, context.unitName(), context.modelName(), context.modelUuid());
+        this.model = new Model(tools, context.unitName(), context.modelName(), context.modelUuid(),
+                current.breakingRelationId());
+        this.metadata = new CharmMetadata(context.charmDir());
         this.action = current.isAction() ? new ActionContext(tools, current.name()) : null;
         this.stored = new StoredState(stored);
         this.nextSeq = nextSeq;
@@ -64,23 +70,49 @@ public final class Framework {
     }
 
     /**
-     * Registers an observer for an event name.
+     * Registers an observer for a hook or a charm library's event.
      *
      * @param key a name that stays the same across charm versions (a deferred event is stored with it),
-     *            unique among the observers of this event, e.g. {@code "BackupFlows.onCreateBackup"}
+     *            unique among the observers of this event, e.g. {@code "BackupFlows.onUpdateStatus"}
+     * @throws IllegalArgumentException when metadata.yaml does not declare the event's endpoint,
+     *         container or storage
      */
-    public void observe(String eventName, String key, Observer observer) {
-        List<Registration> list = observers.get(eventName);
+    public void observe(HookEvent event, String key, HookObserver observer) {
+        metadata.check(event);
+        List<HookRegistration> list = hookObservers.get(event.name());
         if (list == null) {
             list = new ArrayList<>();
-            observers.put(eventName, list);
+            hookObservers.put(event.name(), list);
         }
-        for (Registration r : list) {
-            if (r.key().equals(key)) {
-                throw new IllegalStateException("observer " + key + " is registered twice for " + eventName);
-            }
+        for (HookRegistration r : list) {
+            requireNewKey(r.key(), key, event.name());
         }
-        list.add(new Registration(key, observer));
+        list.add(new HookRegistration(key, observer));
+    }
+
+    /**
+     * Registers an observer for an action.
+     *
+     * @param key a name unique among the observers of this action, e.g. {@code "BackupFlows.onCreateBackup"}
+     * @throws IllegalArgumentException when actions.yaml does not declare the action
+     */
+    public void observe(ActionEvent event, String key, ActionObserver observer) {
+        metadata.check(event);
+        List<ActionRegistration> list = actionObservers.get(event.name());
+        if (list == null) {
+            list = new ArrayList<>();
+            actionObservers.put(event.name(), list);
+        }
+        for (ActionRegistration r : list) {
+            requireNewKey(r.key(), key, event.name());
+        }
+        list.add(new ActionRegistration(key, observer));
+    }
+
+    private static void requireNewKey(String registered, String key, String eventName) {
+        if (registered.equals(key)) {
+            throw new IllegalStateException("observer " + key + " is registered twice for " + eventName);
+        }
     }
 
     /**
@@ -102,25 +134,34 @@ public final class Framework {
         }
     }
 
-    /** Emits an event raised by charm code (e.g. a relation library's custom event) to its observers now. */
+    /**
+     * Emits an event to its observers now: the dispatch's own event, or one raised by charm code
+     * ({@link Event#custom}, e.g. a relation library's credentials-changed).
+     */
     public void emit(Event event) {
-        for (Registration r : observersOf(event.name())) {
-            if (deliver(event, r) == Outcome.Verdict.DEFER) {
+        if (event.isAction()) {
+            for (ActionRegistration r : actionObservers.getOrDefault(event.name(), List.of())) {
+                apply(event, r.key(), requireOutcome(r.observer().handle(event), r.key(), event));
+            }
+            return;
+        }
+        for (HookRegistration r : hookObserversOf(event.name())) {
+            if (deliver(event, r)) {
                 deferred.add(DeferredEvent.of(nextSeq++, event, r.key()));
             }
         }
     }
 
-    boolean hasObservers(String eventName) {
-        return !observersOf(eventName).isEmpty();
+    boolean hasObservers(Event event) {
+        return event.isAction() ? actionObservers.containsKey(event.name()) : hookObservers.containsKey(event.name());
     }
 
     /** Runs one deferred pair again; true when it asked to stay deferred. */
     boolean reemit(DeferredEvent d) {
-        for (Registration r : observersOf(d.eventName())) {
+        for (HookRegistration r : hookObserversOf(d.eventName())) {
             if (r.key().equals(d.observer())) {
                 LOG.debug("re-emitting {} to {}", d.handle(), d.observer());
-                return deliver(d.event(), r) == Outcome.Verdict.DEFER;
+                return deliver(d.event(), r);
             }
         }
         LOG.warn("dropping deferred {}: no observer {} any more", d.handle(), d.observer());
@@ -161,39 +202,45 @@ public final class Framework {
         return statuses.mostUrgent();
     }
 
-    private List<Registration> observersOf(String eventName) {
-        return observers.getOrDefault(eventName, List.of());
+    private List<HookRegistration> hookObserversOf(String eventName) {
+        return hookObservers.getOrDefault(eventName, List.of());
     }
 
-    private Outcome.Verdict deliver(Event event, Registration r) {
-        Outcome outcome = r.observer().handle(event);
-        if (outcome == null) {
-            throw new IllegalStateException("observer " + r.key() + " returned no outcome for " + event.name());
-        }
+    /** Runs one hook observer and applies its outcome; true when it deferred. */
+    private boolean deliver(Event event, HookRegistration r) {
+        HookOutcome outcome = requireOutcome(r.observer().handle(event), r.key(), event);
         apply(event, r.key(), outcome);
-        return outcome.verdict();
+        return outcome.deferred();
     }
 
-    /** The one place where a handler's decision becomes hook-tool calls. */
-    private void apply(Event event, String observerKey, Outcome outcome) {
-        if (!event.isAction()) {
-            if (outcome.verdict() == Outcome.Verdict.FAIL || !outcome.results().isEmpty()) {
-                throw new IllegalStateException(observerKey + " returned an action outcome for hook " + event.name());
-            }
-        } else if (outcome.verdict() == Outcome.Verdict.DEFER) {
-            throw new IllegalStateException(observerKey + " tried to defer action " + event.name() + "; actions cannot be deferred");
+    private static <T> T requireOutcome(T outcome, String key, Event event) {
+        if (outcome == null) {
+            throw new IllegalStateException("observer " + key + " returned no outcome for " + event.name());
         }
+        return outcome;
+    }
+
+    /** Where a hook observer's decision becomes hook-tool calls. */
+    private void apply(Event event, String observerKey, HookOutcome outcome) {
+        if (outcome.status().isPresent()) {
+            model.setUnitStatus(outcome.status().get());
+        }
+        if (outcome.deferred()) {
+            LOG.debug("{} deferred {}", observerKey, event.name());
+        }
+    }
+
+    /** Where an action observer's decision becomes hook-tool calls. */
+    private void apply(Event event, String observerKey, ActionOutcome outcome) {
         if (outcome.status().isPresent()) {
             model.setUnitStatus(outcome.status().get());
         }
         if (!outcome.results().isEmpty()) {
             tools.actionSet(outcome.results());
         }
-        if (outcome.verdict() == Outcome.Verdict.FAIL) {
-            tools.actionFail(outcome.failure().orElseThrow());
-        }
-        if (outcome.verdict() == Outcome.Verdict.DEFER) {
-            LOG.debug("{} deferred {}", observerKey, event.name());
+        if (outcome.failure().isPresent()) {
+            LOG.debug("{} failed {}", observerKey, event.name());
+            tools.actionFail(outcome.failure().get());
         }
     }
 }

@@ -20,7 +20,7 @@ class CollectStatusTest {
     private static final String UNIT = "app/0";
 
     private static Result run(CharmFactory charm, State in) {
-        return new Context(charm, UNIT, "dev").run(TestEvent.hook("update-status"), in);
+        return new Context(charm, TestCharm.DIR, UNIT, "dev").run(TestEvent.hook("update-status"), in);
     }
 
     @Test
@@ -51,7 +51,7 @@ class CollectStatusTest {
     @Test
     void collectorsRunAfterTheHandlers_andOverrideTheirStatus() {
         Result result = run(fw -> {
-            fw.observe("update-status", "Charm.onUpdateStatus", event -> Outcome.status(Status.maintenance("checking")));
+            fw.observe(HookEvent.UPDATE_STATUS, "Charm.onUpdateStatus", event -> HookOutcome.status(Status.maintenance("checking")));
             fw.observeCollectUnitStatus("Charm.status", statuses -> statuses.add(Status.active("ready")));
         }, State.empty());
 
@@ -61,7 +61,7 @@ class CollectStatusTest {
     @Test
     void noProposal_leavesTheHandlersStatus() {
         Result result = run(fw -> {
-            fw.observe("update-status", "Charm.onUpdateStatus", event -> Outcome.status(Status.waiting("starting")));
+            fw.observe(HookEvent.UPDATE_STATUS, "Charm.onUpdateStatus", event -> HookOutcome.status(Status.waiting("starting")));
             fw.observeCollectUnitStatus("Charm.status", statuses -> { });
         }, State.empty().withUnitStatus(Status.active()));
 
@@ -79,7 +79,7 @@ class CollectStatusTest {
     @Test
     void collectorsDoNotRun_whenAHandlerThrew() {
         Result result = run(fw -> {
-            fw.observe("update-status", "Charm.onUpdateStatus", event -> {
+            fw.observe(HookEvent.UPDATE_STATUS, "Charm.onUpdateStatus", event -> {
                 throw new IllegalStateException("boom");
             });
             fw.observeCollectUnitStatus("Charm.status", statuses -> statuses.add(Status.active()));

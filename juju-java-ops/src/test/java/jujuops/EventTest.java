@@ -145,7 +145,7 @@ class EventTest {
 
     @Test
     void custom_isACustomEventWithItsSnapshot() {
-        Event e = Event.custom("s3-credentials-changed", Map.of("bucket", "b1"));
+        Event e = Event.custom(HookEvent.custom("s3-credentials-changed"), Map.of("bucket", "b1"));
 
         assertEquals(Event.Kind.CUSTOM, e.kind());
         assertEquals(Optional.of("b1"), e.get("bucket"));
@@ -153,14 +153,17 @@ class EventTest {
     }
 
     @Test
-    void blankName_isRefused() {
-        assertThrows(IllegalArgumentException.class, () -> Event.custom(" ", Map.of()));
+    void custom_ofAJujuHook_isRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Event.custom(HookEvent.relationChanged("s3-parameters"), Map.of()));
+
+        assertEquals("s3-parameters-relation-changed is a Juju hook, not a custom event; only Juju raises it", e.getMessage());
     }
 
     @Test
     void snapshot_isACopy() {
         Map<String, String> snap = new HashMap<>(Map.of("k", "v"));
-        Event e = Event.custom("x", snap);
+        Event e = Event.custom(HookEvent.custom("x"), snap);
         snap.put("k", "changed");
 
         assertEquals(Optional.of("v"), e.get("k"));

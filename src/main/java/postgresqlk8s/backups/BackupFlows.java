@@ -2,23 +2,31 @@ package postgresqlk8s.backups;
 
 import java.util.function.Supplier;
 
+import jujuops.ActionEvent;
+import jujuops.ActionObserver;
+import jujuops.ActionOutcome;
 import jujuops.Event;
 import jujuops.Framework;
+import jujuops.HookEvent;
+import jujuops.HookObserver;
+import jujuops.HookOutcome;
 import jujuops.Lazy;
-import jujuops.Observer;
-import jujuops.Outcome;
 import postgresqlk8s.s3.S3Requirer;
 
 /**
  * Wires the backup flowcharts to their events. Seams are built on first use, so an event that needs
- * none (a no-op update-status) creates no client at all. One observer routes by event name instead of a
- * lambda per event: every hook is a new JVM, and its first lambda costs ~15 ms of set-up.
+ * none (a no-op update-status) creates no client at all. One observer for the hooks and one for the
+ * actions route by event instead of a lambda per event: every hook is a new JVM, and its first lambda
+ * costs ~15 ms of set-up.
  */
-public final class BackupFlows implements Observer {
+public final class BackupFlows implements HookObserver {
 
     public static final String S3_ENDPOINT = "s3-parameters";
-    static final String CERTIFICATES_CHANGED = "certificates-relation-changed";
-    static final String CERTIFICATES_BROKEN = "certificates-relation-broken";
+    static final HookEvent CERTIFICATES_CHANGED = HookEvent.relationChanged("certificates");
+    static final HookEvent CERTIFICATES_BROKEN = HookEvent.relationBroken("certificates");
+    static final ActionEvent CREATE_BACKUP = ActionEvent.named("create-backup");
+    static final ActionEvent LIST_BACKUPS = ActionEvent.named("list-backups");
+    static final ActionEvent RESTORE = ActionEvent.named("restore");
 
     private final Framework framework;
     private final Supplier<Seams> seams;
@@ -34,36 +42,48 @@ public final class BackupFlows implements Observer {
 
     public static void register(Framework framework, Supplier<Seams> seamsFactory) {
         BackupFlows flows = new BackupFlows(framework, Lazy.of(seamsFactory), S3Requirer.register(framework, S3_ENDPOINT));
+        Actions actions = flows.new Actions();
         framework.observe(S3Requirer.CREDENTIALS_CHANGED, "BackupFlows.onS3CredentialsChanged", flows);
         framework.observe(S3Requirer.CREDENTIALS_GONE, "BackupFlows.onS3CredentialsGone", flows);
-        framework.observe("create-backup", "BackupFlows.onCreateBackup", flows);
-        framework.observe("list-backups", "BackupFlows.onListBackups", flows);
-        framework.observe("restore", "BackupFlows.onRestore", flows);
-        framework.observe("update-status", "BackupFlows.onUpdateStatus", flows);
+        framework.observe(CREATE_BACKUP, "BackupFlows.onCreateBackup", actions);
+        framework.observe(LIST_BACKUPS, "BackupFlows.onListBackups", actions);
+        framework.observe(RESTORE, "BackupFlows.onRestore", actions);
+        framework.observe(HookEvent.UPDATE_STATUS, "BackupFlows.onUpdateStatus", flows);
         framework.observe(CERTIFICATES_CHANGED, "BackupFlows.onCertificates", flows);
         framework.observe(CERTIFICATES_BROKEN, "BackupFlows.onCertificates", flows);
     }
 
     @Override
-    public Outcome handle(Event event) {
-        switch (event.name()) {
-            case S3Requirer.CREDENTIALS_CHANGED:
-                return new S3CredentialsChangedFlow(framework, facts, s3, seams.get()).handle(event);
-            case S3Requirer.CREDENTIALS_GONE:
-                return new S3CredentialsGoneFlow(facts, seams.get()).handle(event);
-            case "create-backup":
+    public HookOutcome handle(Event event) {
+        if (event.is(S3Requirer.CREDENTIALS_CHANGED)) {
+            return new S3CredentialsChangedFlow(framework, facts, s3, seams.get()).handle(event);
+        }
+        if (event.is(S3Requirer.CREDENTIALS_GONE)) {
+            return new S3CredentialsGoneFlow(facts, seams.get()).handle(event);
+        }
+        if (event.is(HookEvent.UPDATE_STATUS)) {
+            return new RestoreOutcomeCheck(facts, seams).handle(event);
+        }
+        if (event.is(CERTIFICATES_CHANGED) || event.is(CERTIFICATES_BROKEN)) {
+            return new TlsServerFlow(facts, s3, seams).handle(event);
+        }
+        throw new IllegalStateException("BackupFlows has no flow for " + event.name());
+    }
+
+    /** The backup actions. */
+    private final class Actions implements ActionObserver {
+        @Override
+        public ActionOutcome handle(Event event) {
+            if (event.is(CREATE_BACKUP)) {
                 return new CreateBackupFlow(framework, facts, s3, seams.get()).handle(event);
-            case "list-backups":
+            }
+            if (event.is(LIST_BACKUPS)) {
                 return new ListBackupsFlow(facts, s3, seams.get()).handle(event);
-            case "restore":
+            }
+            if (event.is(RESTORE)) {
                 return new RestoreFlow(framework, facts, s3, seams.get()).handle(event);
-            case "update-status":
-                return new RestoreOutcomeCheck(facts, seams).handle(event);
-            case CERTIFICATES_CHANGED:
-            case CERTIFICATES_BROKEN:
-                return new TlsServerFlow(facts, s3, seams).handle(event);
-            default:
-                throw new IllegalStateException("BackupFlows has no flow for " + event.name());
+            }
+            throw new IllegalStateException("BackupFlows has no action " + event.name());
         }
     }
 }

@@ -13,7 +13,7 @@ import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Framework;
-import jujuops.Outcome;
+import jujuops.ActionOutcome;
 import jujuops.model.ActionContext;
 import jujuops.model.Status;
 import postgresqlk8s.patroni.MemberStatus;
@@ -62,7 +62,7 @@ public final class CreateBackupFlow {
         this.seams = seams;
     }
 
-    public Outcome handle(Event event) {
+    public ActionOutcome handle(Event event) {
         ClientsAhead ahead = ClientsAhead.start(seams);
         ActionContext action = framework.action().orElseThrow();
         String typeParam = action.params().getOrDefault("type", "full").toString();
@@ -70,7 +70,7 @@ public final class CreateBackupFlow {
         if (type.isEmpty()) {
             // not in the flowchart: the action's own parameter, refused before any question as the reference does
             ahead.cancel();
-            return Outcome.fail(Refusal.INVALID_BACKUP_TYPE.words(typeParam));
+            return ActionOutcome.fail(Refusal.INVALID_BACKUP_TYPE.words(typeParam));
         }
         // Read first (reads only; the checks below still decide in flowchart order) so that the other
         // core can open the S3 connection the metadata upload will reuse while this one asks Juju.
@@ -79,18 +79,18 @@ public final class CreateBackupFlow {
         Optional<String> refused = firstRefusal(gate);
         if (refused.isPresent()) {
             LOG.warn("create-backup refused: {}", refused.get());
-            return Outcome.fail(refused.get());
+            return ActionOutcome.fail(refused.get());
         }
         S3Parameters settings = gate.parameters();
         Repository repository = new Repository(seams, facts.stanzaName(), settings);
         if (!hasAFullBackupToReference(type.get(), repository)) {
             // not in the flowchart: pgBackRest would silently take a full backup instead; the reference refuses
-            return Outcome.fail(listFailure.map(Refusal.LIST_FAILED::words)
+            return ActionOutcome.fail(listFailure.map(Refusal.LIST_FAILED::words)
                     .orElse(Refusal.NO_FULL_BACKUP_TO_REFERENCE.words(type.get().param())));
         }
         BackupId requested = BackupId.of(LocalDateTime.now(seams.clock().withZone(ZoneOffset.UTC)));
         if (!couldUploadMetadataToS3(settings, requested)) {
-            return Outcome.fail(Refusal.METADATA_UPLOAD_FAILED.words());
+            return ActionOutcome.fail(Refusal.METADATA_UPLOAD_FAILED.words());
         }
         return backUp(action, type.get(), settings, repository, requested);
     }
@@ -201,14 +201,14 @@ public final class CreateBackupFlow {
         }
     }
 
-    private Outcome backUp(ActionContext action, BackupType type, S3Parameters settings, Repository repository, BackupId requested) {
+    private ActionOutcome backUp(ActionContext action, BackupType type, S3Parameters settings, Repository repository, BackupId requested) {
         boolean replica = isReplica();
         if (replica) {
             setConnectivity(false);
         }
         framework.model().setUnitStatus(Status.maintenance(Messages.CREATING_BACKUP));
         action.log("Creating " + (type == BackupType.INCREMENTAL ? "an " : "a ") + type.action() + " of " + facts.stanzaName());
-        Outcome outcome = backUpAndUploadLogs(type, settings, repository, requested, replica);
+        ActionOutcome outcome = backUpAndUploadLogs(type, settings, repository, requested, replica);
         if (replica) {
             setConnectivity(true);
         }
@@ -217,27 +217,27 @@ public final class CreateBackupFlow {
     }
 
     /** "Has backup creation succeeded?" then "Were backup logs uploaded to S3?" (or the error logs uploaded). */
-    private Outcome backUpAndUploadLogs(BackupType type, S3Parameters settings, Repository repository,
+    private ActionOutcome backUpAndUploadLogs(BackupType type, S3Parameters settings, Repository repository,
             BackupId requested, boolean replica) {
         ExecResult result;
         try {
             result = repository.pgbackrest().backup(type, !replica);
         } catch (WorkloadUnreachableException e) {
             // not in the flowchart: no pod to run pgBackRest in, so no logs to upload
-            return Outcome.fail(Refusal.BACKUP_FAILED.words(e.getMessage()));
+            return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(e.getMessage()));
         }
         BackupId id = labelIn(result).map(BackupLabel::id).orElse(requested);
         if (!hasBackupCreationSucceeded(result)) {
             wereBackupLogsUploaded(settings, repository, result, id); // "Upload error logs to S3": no diamond
             String hint = repository.hint(result);
             LOG.error("backup failed: {}", hint);
-            return Outcome.fail(Refusal.BACKUP_FAILED.words(hint));
+            return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(hint));
         }
         if (!wereBackupLogsUploaded(settings, repository, result, id)) {
-            return Outcome.fail(Refusal.LOG_UPLOAD_FAILED.words());
+            return ActionOutcome.fail(Refusal.LOG_UPLOAD_FAILED.words());
         }
         LOG.info("backup {} created", id);
-        return Outcome.results(Map.of("backup-status", Messages.BACKUP_CREATED));
+        return ActionOutcome.results(Map.of("backup-status", Messages.BACKUP_CREATED));
     }
 
     boolean isReplica() {

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import jujuops.logging.Logs;
 
 import jujuops.Event;
-import jujuops.Outcome;
+import jujuops.ActionOutcome;
 import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
@@ -30,24 +30,24 @@ public final class ListBackupsFlow {
         this.seams = seams;
     }
 
-    public Outcome handle(Event event) {
+    public ActionOutcome handle(Event event) {
         S3Gate gate = new S3Gate(s3);
         if (!gate.isS3RelationEstablished()) {
-            return Outcome.fail(Refusal.S3_RELATION_MISSING.words());
+            return ActionOutcome.fail(Refusal.S3_RELATION_MISSING.words());
         }
         if (gate.hasMissingS3Parameters()) {
-            return Outcome.fail(Refusal.MISSING_S3_PARAMETERS.words(gate.missingNames()));
+            return ActionOutcome.fail(Refusal.MISSING_S3_PARAMETERS.words(gate.missingNames()));
         }
         if (gate.hasInvalidS3Parameters()) {
             // not in the flowchart: the values are all there but pgBackRest cannot use them; say which
-            return Outcome.fail(Refusal.INVALID_S3_PARAMETERS.words(gate.invalidReason()));
+            return ActionOutcome.fail(Refusal.INVALID_S3_PARAMETERS.words(gate.invalidReason()));
         }
         S3Parameters settings = gate.parameters();
         Repository repository = new Repository(seams, facts.stanzaName(), settings);
         if (!doesPgBackRestReturnTheBackupsList(repository)) {
-            return Outcome.fail(Refusal.LIST_FAILED.words(listFailure));
+            return ActionOutcome.fail(Refusal.LIST_FAILED.words(listFailure));
         }
-        return Outcome.results(Map.of("backups", BackupList.format(settings, facts.stanzaName(), backups)));
+        return ActionOutcome.results(Map.of("backups", BackupList.format(settings, facts.stanzaName(), backups)));
     }
 
     /** "Does pgBackRest return the backups list?"; keeps the list, or why there is none. */

@@ -10,7 +10,7 @@ import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Framework;
-import jujuops.Outcome;
+import jujuops.ActionOutcome;
 import jujuops.model.ActionContext;
 import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
@@ -65,23 +65,23 @@ public final class RestoreFlow {
     /** The action's two parameters, read once. */
     record Request(Optional<String> backupId, Optional<String> restoreToTime) {}
 
-    public Outcome handle(Event event) {
+    public ActionOutcome handle(Event event) {
         ActionContext action = framework.action().orElseThrow();
         Request request = new Request(param(action, "backup-id"), param(action, "restore-to-time"));
         S3Gate gate = new S3Gate(s3);
         Optional<String> refused = firstRefusal(request, gate);
         if (refused.isPresent()) {
             LOG.warn("restore refused: {}", refused.get());
-            return Outcome.fail(refused.get());
+            return ActionOutcome.fail(refused.get());
         }
         Repository repository = new Repository(seams, facts.stanzaName(), gate.parameters());
         try {
             if (!isBackupIdValid(request, repository)) {
-                return Outcome.fail(Refusal.INVALID_BACKUP_ID.words(request.backupId().orElse("")));
+                return ActionOutcome.fail(Refusal.INVALID_BACKUP_ID.words(request.backupId().orElse("")));
             }
         } catch (Repository.RepositoryException e) {
             // not in the flowchart: the repository could not be read, so the id can be neither valid nor invalid
-            return Outcome.fail(Refusal.LIST_FAILED.words(e.getMessage()));
+            return ActionOutcome.fail(Refusal.LIST_FAILED.words(e.getMessage()));
         }
         return restore(action, target.orElseThrow(), repository.pgbackrest());
     }
@@ -178,13 +178,13 @@ public final class RestoreFlow {
         return false;
     }
 
-    private Outcome restore(ActionContext action, RestoreTarget target, PgBackRest pgbackrest) {
+    private ActionOutcome restore(ActionContext action, RestoreTarget target, PgBackRest pgbackrest) {
         framework.model().setUnitStatus(Status.maintenance(Messages.RESTORING_BACKUP));
         long timelineBefore = facts.member().map(m -> m.timeline()).orElse(0L);
         WorkloadService services = new WorkloadService(seams.exec(), seams.layout().pebble());
         action.log("Stopping the database");
         if (!hasDatabaseStopped(services)) {
-            return Outcome.fail(Refusal.STOP_FAILED.words(failure)).withStatus(Status.active());
+            return ActionOutcome.fail(Refusal.STOP_FAILED.words(failure)).withStatus(Status.active());
         }
         action.log("Removing the previous cluster information");
         if (!wasPreviousClusterInfoRemoved()) {
@@ -200,16 +200,16 @@ public final class RestoreFlow {
             configureRestore(target, pgbackrest, timelineBefore);
         } catch (PatroniConfig.ConfigException e) {
             // not in the flowchart: Patroni may refuse the configuration
-            return Outcome.fail(Refusal.CONFIGURE_RESTORE_FAILED.words(e.getMessage())).withStatus(Status.blocked(Messages.RESTORE_FAILED));
+            return ActionOutcome.fail(Refusal.CONFIGURE_RESTORE_FAILED.words(e.getMessage())).withStatus(Status.blocked(Messages.RESTORE_FAILED));
         }
         try {
             action.log("Starting the database to restore " + target.backup().map(Object::toString).orElse("to the target time"));
             services.start(WorkloadService.POSTGRESQL);
         } catch (WorkloadUnreachableException | WorkloadCommandException e) {
             // not in the flowchart: Pebble may fail to start the service
-            return Outcome.fail(Refusal.START_FAILED.words(e.getMessage())).withStatus(Status.blocked(Messages.RESTORE_FAILED));
+            return ActionOutcome.fail(Refusal.START_FAILED.words(e.getMessage())).withStatus(Status.blocked(Messages.RESTORE_FAILED));
         }
-        return Outcome.results(Map.of("restore-status", Messages.RESTORE_STARTED));
+        return ActionOutcome.results(Map.of("restore-status", Messages.RESTORE_STARTED));
     }
 
     boolean hasDatabaseStopped(WorkloadService services) {
@@ -244,13 +244,13 @@ public final class RestoreFlow {
     }
 
     /** "Start database again", then the refusal; Blocked when even that fails. */
-    private Outcome startDatabaseAgain(WorkloadService services, String refusal) {
+    private ActionOutcome startDatabaseAgain(WorkloadService services, String refusal) {
         try {
             services.start(WorkloadService.POSTGRESQL);
-            return Outcome.fail(refusal).withStatus(Status.active());
+            return ActionOutcome.fail(refusal).withStatus(Status.active());
         } catch (WorkloadUnreachableException | WorkloadCommandException e) {
             LOG.error("could not start the database again: {}", e.getMessage());
-            return Outcome.fail(refusal).withStatus(Status.blocked(Messages.RESTORE_FAILED));
+            return ActionOutcome.fail(refusal).withStatus(Status.blocked(Messages.RESTORE_FAILED));
         }
     }
 

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import jujuops.logging.Logs;
 
 import jujuops.Event;
-import jujuops.Outcome;
+import jujuops.HookOutcome;
 import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
 import postgresqlk8s.patroni.MemberStatus;
@@ -33,20 +33,20 @@ public final class RestoreOutcomeCheck {
         this.seams = seams;
     }
 
-    public Outcome handle(Event event) {
+    public HookOutcome handle(Event event) {
         if (!isRestoreInProgress()) {
-            return Outcome.done();
+            return HookOutcome.done();
         }
         Optional<Boolean> running = isDatabaseServiceRunning();
         if (running.isEmpty()) {
-            return Outcome.done();
+            return HookOutcome.done();
         }
         if (!running.get()) {
             LOG.error("restore failed: the database service is not running");
-            return Outcome.status(Status.blocked(Messages.RESTORE_FAILED));
+            return HookOutcome.status(Status.blocked(Messages.RESTORE_FAILED));
         }
         if (!hasRestoredClusterStarted()) {
-            return Outcome.status(Status.maintenance(Messages.RESTORING_BACKUP));
+            return HookOutcome.status(Status.maintenance(Messages.RESTORING_BACKUP));
         }
         return finish();
     }
@@ -82,7 +82,7 @@ public final class RestoreOutcomeCheck {
         return member.get().timeline() > before;
     }
 
-    private Outcome finish() {
+    private HookOutcome finish() {
         facts.putAppData(Map.of(PeerKeys.RESTORING_BACKUP, "", PeerKeys.RESTORE_STANZA, "",
                 PeerKeys.RESTORE_TO_TIME, "", PeerKeys.RESTORE_FROM_TIMELINE, ""));
         try {
@@ -91,6 +91,6 @@ public final class RestoreOutcomeCheck {
             LOG.warn("restore done, but the bootstrap method could not be removed from Patroni's configuration: {}", e.getMessage());
         }
         LOG.info("restore succeeded");
-        return Outcome.status(Status.active());
+        return HookOutcome.status(Status.active());
     }
 }

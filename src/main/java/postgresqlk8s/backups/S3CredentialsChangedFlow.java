@@ -9,7 +9,7 @@ import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Framework;
-import jujuops.Outcome;
+import jujuops.HookOutcome;
 import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
 import postgresqlk8s.patroni.MemberStatus;
@@ -61,21 +61,21 @@ public final class S3CredentialsChangedFlow {
         this.seams = seams;
     }
 
-    public Outcome handle(Event event) {
+    public HookOutcome handle(Event event) {
         if (!hasClusterInitialised()) {
             LOG.info("cluster not initialised yet; deferring the S3 settings");
-            return Outcome.defer();
+            return HookOutcome.defer();
         }
         Optional<S3Settings.Reading> reading = s3.read();
         if (!areAllRequiredSettingsProvided(reading)) {
             LOG.info("S3 settings incomplete: {}", reading.map(Object::toString).orElse("no relation"));
-            return Outcome.done();
+            return HookOutcome.done();
         }
         if (reading.get() instanceof S3Settings.Invalid invalid) {
             // not in the flowchart: settings all there but unusable (an http endpoint, say) block as "Update
             // backup settings" failing does, before anything is written
             LOG.warn("S3 settings unusable: {}", invalid.reason());
-            return Outcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, invalid.reason())));
+            return HookOutcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, invalid.reason())));
         }
         S3Parameters settings = ((S3Settings.Complete) reading.get()).parameters();
         Repository repository = new Repository(seams, facts.stanzaName(), settings);
@@ -84,24 +84,24 @@ public final class S3CredentialsChangedFlow {
         } catch (WorkloadUnreachableException e) {
             // not in the flowchart: no pod to write the settings into yet; a later hook retries them
             LOG.warn("workload not reachable, will retry the S3 settings: {}", e.getMessage());
-            return Outcome.defer();
+            return HookOutcome.defer();
         } catch (WorkloadCommandException e) {
             // not in the flowchart: "Update backup settings" failing blocks, as a stanza that cannot be made does
-            return Outcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
+            return HookOutcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
         }
         if (!isLeader()) {
             // not in the flowchart: a non-leader that these settings' predecessors blocked is fixed by them
-            return blockedByS3Settings() ? Outcome.status(Status.active()) : Outcome.done();
+            return blockedByS3Settings() ? HookOutcome.status(Status.active()) : HookOutcome.done();
         }
         if (isUnitBlocked()) {
-            return Outcome.done();
+            return HookOutcome.done();
         }
         try {
             return initialiseStanza(settings, repository);
         } catch (WorkloadUnreachableException e) {
             // not in the flowchart: the pod went away mid-way; a later hook retries
             LOG.warn("workload not reachable while initialising the stanza: {}", e.getMessage());
-            return Outcome.defer();
+            return HookOutcome.defer();
         }
     }
 
@@ -129,7 +129,7 @@ public final class S3CredentialsChangedFlow {
         return status.is(Status.Kind.BLOCKED) && Messages.S3_BLOCKS.stream().noneMatch(status.message()::startsWith);
     }
 
-    private Outcome initialiseStanza(S3Parameters settings, Repository repository) throws WorkloadUnreachableException {
+    private HookOutcome initialiseStanza(S3Parameters settings, Repository repository) throws WorkloadUnreachableException {
         framework.model().setUnitStatus(Status.maintenance(Messages.INITIALISING_STANZA));
         Seams primary = primarysPod();
         Repository atPrimary = repository;
@@ -139,16 +139,16 @@ public final class S3CredentialsChangedFlow {
                 atPrimary.configure(settings);
             } catch (WorkloadCommandException e) {
                 // not in the flowchart: the leader is a replica, and the primary's pod refused the settings
-                return Outcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
+                return HookOutcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
             }
         }
         if (!couldInitialiseStanza(settings, atPrimary, primary)) {
-            return Outcome.status(Status.blocked(blockedBy));
+            return HookOutcome.status(Status.blocked(blockedBy));
         }
         framework.model().setUnitStatus(Status.maintenance(Messages.CHECKING_STANZA));
         if (!isWalArchivingToS3Working(atPrimary)) {
             forgetStanza(primary);
-            return Outcome.status(Status.blocked(blockedBy));
+            return HookOutcome.status(Status.blocked(blockedBy));
         }
         try {
             new TlsServerStep(facts, seams, repository.pgbackrest()).run();
@@ -156,7 +156,7 @@ public final class S3CredentialsChangedFlow {
             // not in the flowchart: the TLS server is for replicas' backups; this unit's backups work without it
             LOG.warn("could not settle the pgBackRest TLS server: {}", e.getMessage());
         }
-        return Outcome.status(Status.active());
+        return HookOutcome.status(Status.active());
     }
 
     /**

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import jujuops.logging.Logs;
 
 import jujuops.Event;
-import jujuops.Outcome;
+import jujuops.HookOutcome;
 import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
 import postgresqlk8s.patroni.PatroniConfig;
@@ -28,7 +28,7 @@ public final class S3CredentialsGoneFlow {
         this.seams = seams;
     }
 
-    public Outcome handle(Event event) {
+    public HookOutcome handle(Event event) {
         if (facts.isLeader() && facts.stanza().isPresent()) {
             facts.putAppData(Map.of(PeerKeys.STANZA, ""));
             try {
@@ -39,8 +39,8 @@ public final class S3CredentialsGoneFlow {
         }
         Status status = facts.unitStatus();
         if (status.is(Status.Kind.BLOCKED) && Messages.S3_BLOCKS.stream().anyMatch(status.message()::startsWith)) {
-            return Outcome.status(Status.active());
+            return HookOutcome.status(Status.active());
         }
-        return Outcome.done();
+        return HookOutcome.done();
     }
 }

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import jujuops.logging.Logs;
 
 import jujuops.Event;
-import jujuops.Outcome;
+import jujuops.HookOutcome;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
 import postgresqlk8s.s3.S3Settings;
@@ -32,22 +32,22 @@ public final class TlsServerFlow {
         this.seams = seams;
     }
 
-    public Outcome handle(Event event) {
+    public HookOutcome handle(Event event) {
         Optional<S3Settings.Reading> reading = s3.read();
         if (facts.stanza().isEmpty() || reading.isEmpty() || !(reading.get() instanceof S3Settings.Complete)) {
-            return Outcome.done();
+            return HookOutcome.done();
         }
         S3Parameters settings = ((S3Settings.Complete) reading.get()).parameters();
         Repository repository = new Repository(seams.get(), facts.stanzaName(), settings);
         try {
             new TlsServerStep(facts, seams.get(), repository.pgbackrest()).run();
-            return Outcome.done();
+            return HookOutcome.done();
         } catch (WorkloadUnreachableException e) {
             LOG.warn("workload not reachable; will settle the pgBackRest TLS server later: {}", e.getMessage());
-            return Outcome.defer();
+            return HookOutcome.defer();
         } catch (WorkloadCommandException e) {
             LOG.warn("could not settle the pgBackRest TLS server: {}", e.getMessage());
-            return Outcome.done();
+            return HookOutcome.done();
         }
     }
 }

@@ -12,7 +12,9 @@ import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Framework;
-import jujuops.Outcome;
+import jujuops.HookEvent;
+import jujuops.HookObserver;
+import jujuops.HookOutcome;
 import jujuops.model.Relation;
 import jujuops.model.Status;
 import postgresqlk8s.backups.Seams;
@@ -35,12 +37,13 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * configuration, add the Pebble layer and start the database; once Patroni reports a primary the
  * leader records the cluster as initialised; update-status keeps the unit's status true.
  */
-public final class DatabaseFlows implements jujuops.Observer {
+public final class DatabaseFlows implements HookObserver {
 
     static final int START_POLLS = 60;
     static final Duration START_POLL = Duration.ofSeconds(1);
     static final String WAITING = "waiting for the database to start";
-    static final String PEERS_CHANGED = PeerKeys.ENDPOINT + "-relation-changed";
+    static final HookEvent PEBBLE_READY = HookEvent.pebbleReady("postgresql");
+    static final HookEvent PEERS_CHANGED = HookEvent.relationChanged(PeerKeys.ENDPOINT);
     /** Unit-local memory: the stanza this unit's Patroni configuration archives to ("" for none). */
     static final String RENDERED_STANZA = "rendered-stanza";
     static final String AWAITING_PASSWORDS = "waiting for the leader to generate the database passwords";
@@ -58,27 +61,28 @@ public final class DatabaseFlows implements jujuops.Observer {
 
     public static void register(Framework framework, Supplier<Seams> seams) {
         DatabaseFlows flows = new DatabaseFlows(framework, seams);
-        framework.observe("leader-elected", "DatabaseFlows.onLeaderElected", flows);
-        framework.observe("postgresql-pebble-ready", "DatabaseFlows.onPebbleReady", flows);
-        framework.observe("update-status", "DatabaseFlows.onUpdateStatus", flows);
+        framework.observe(HookEvent.LEADER_ELECTED, "DatabaseFlows.onLeaderElected", flows);
+        framework.observe(PEBBLE_READY, "DatabaseFlows.onPebbleReady", flows);
+        framework.observe(HookEvent.UPDATE_STATUS, "DatabaseFlows.onUpdateStatus", flows);
         framework.observe(PEERS_CHANGED, "DatabaseFlows.onPeersChanged", flows);
     }
 
-    /** Routes by event name; one observer instead of a lambda per event keeps hook start-up lean. */
+    /** Routes by event; one observer instead of a lambda per event keeps hook start-up lean. */
     @Override
-    public Outcome handle(Event event) {
-        switch (event.name()) {
-            case "leader-elected":
-                return onLeaderElected(event);
-            case "postgresql-pebble-ready":
-                return onPebbleReady(event);
-            case "update-status":
-                return onUpdateStatus(event);
-            case PEERS_CHANGED:
-                return onPeersChanged(event);
-            default:
-                throw new IllegalStateException("DatabaseFlows has no flow for " + event.name());
+    public HookOutcome handle(Event event) {
+        if (event.is(HookEvent.LEADER_ELECTED)) {
+            return onLeaderElected(event);
         }
+        if (event.is(PEBBLE_READY)) {
+            return onPebbleReady(event);
+        }
+        if (event.is(HookEvent.UPDATE_STATUS)) {
+            return onUpdateStatus(event);
+        }
+        if (event.is(PEERS_CHANGED)) {
+            return onPeersChanged(event);
+        }
+        throw new IllegalStateException("DatabaseFlows has no flow for " + event.name());
     }
 
     private Optional<Relation> peers() {
@@ -90,12 +94,12 @@ public final class DatabaseFlows implements jujuops.Observer {
         return value.isPresent() && !value.get().isEmpty() ? value : Optional.empty();
     }
 
-    Outcome onLeaderElected(Event event) {
+    HookOutcome onLeaderElected(Event event) {
         Optional<Relation> peers = peers();
         if (peers.isPresent()) {
             ensurePasswords(peers.get());
         }
-        return Outcome.done();
+        return HookOutcome.done();
     }
 
     /** The database passwords, generated once by the leader; they live in the peer relation. */
@@ -122,32 +126,32 @@ public final class DatabaseFlows implements jujuops.Observer {
         return PASSWORDS.stream().allMatch(key -> appData(peers, key).isPresent());
     }
 
-    Outcome onPebbleReady(Event event) {
+    HookOutcome onPebbleReady(Event event) {
         Optional<Relation> peers = peers();
         if (peers.isEmpty()) {
-            return Outcome.defer();
+            return HookOutcome.defer();
         }
         ensurePasswords(peers.get());
         if (!hasPasswords(peers.get())) {
             LOG.info("the peer data lacks a database password; waiting for the leader to generate it");
             framework.model().setUnitStatus(Status.waiting(AWAITING_PASSWORDS));
-            return Outcome.defer();
+            return HookOutcome.defer();
         }
         if (!framework.model().isLeader() && appData(peers.get(), PeerKeys.CLUSTER_INITIALISED).isEmpty()) {
             // Only the leader bootstraps; the others join its cluster as replicas once it runs.
             LOG.info("waiting for the leader to initialise the cluster");
             framework.model().setUnitStatus(Status.waiting(AWAITING_LEADER));
-            return Outcome.defer();
+            return HookOutcome.defer();
         }
         Optional<StanzaName> stanza = appData(peers.get(), PeerKeys.STANZA).map(StanzaName::new);
         try {
             startDatabase(stanza);
         } catch (WorkloadUnreachableException | UnitPod.PodException e) {
             LOG.warn("workload not reachable yet: {}", e.getMessage());
-            return Outcome.defer();
+            return HookOutcome.defer();
         } catch (WorkloadCommandException | PatroniConfig.ConfigException e) {
             LOG.error("could not start the database: {}", e.getMessage());
-            return Outcome.status(Status.blocked("failed to start the database: " + e.getMessage()));
+            return HookOutcome.status(Status.blocked("failed to start the database: " + e.getMessage()));
         }
         framework.model().setUnitStatus(Status.maintenance(WAITING));
         return awaitPrimary(peers.get());
@@ -192,38 +196,38 @@ public final class DatabaseFlows implements jujuops.Observer {
      * A non-leader archives WAL into the stanza too once the leader recorded it (it may become the
      * primary), so its Patroni configuration follows the stanza in the peer data.
      */
-    Outcome onPeersChanged(Event event) {
+    HookOutcome onPeersChanged(Event event) {
         Optional<Relation> peers = peers();
         Optional<String> rendered = framework.stored().get(RENDERED_STANZA);
         if (peers.isEmpty() || rendered.isEmpty() || appData(peers.get(), PeerKeys.RESTORING_BACKUP).isPresent()) {
-            return Outcome.done();
+            return HookOutcome.done();
         }
         Optional<StanzaName> stanza = appData(peers.get(), PeerKeys.STANZA).map(StanzaName::new);
         if (rendered.get().equals(stanza.map(StanzaName::value).orElse(""))) {
-            return Outcome.done();
+            return HookOutcome.done();
         }
         try {
             seams.get().patroniConfig().apply(PatroniConfig.Settings.normal(stanza));
         } catch (PatroniConfig.ConfigException e) {
             LOG.warn("could not update Patroni's configuration for the stanza: {}", e.getMessage());
-            return Outcome.defer();
+            return HookOutcome.defer();
         }
         framework.stored().put(RENDERED_STANZA, stanza.map(StanzaName::value).orElse(""));
-        return Outcome.done();
+        return HookOutcome.done();
     }
 
     /** Polls Patroni a bounded time; the leader records the cluster once a primary runs. */
-    private Outcome awaitPrimary(Relation peers) {
+    private HookOutcome awaitPrimary(Relation peers) {
         for (int poll = 0; poll < START_POLLS; poll++) {
             Optional<MemberStatus> member = member();
             if (member.isPresent() && member.get().isRunning()) {
                 recordInitialised(peers, member.get());
-                return Outcome.status(Status.active());
+                return HookOutcome.status(Status.active());
             }
             seams.get().pause().pause(START_POLL);
         }
         LOG.info("database not up yet; update-status will check again");
-        return Outcome.done();
+        return HookOutcome.done();
     }
 
     private void recordInitialised(Relation peers, MemberStatus member) {
@@ -242,20 +246,20 @@ public final class DatabaseFlows implements jujuops.Observer {
     }
 
     /** Keeps the unit's status true: Active while the database runs, Waiting while it does not. */
-    Outcome onUpdateStatus(Event event) {
+    HookOutcome onUpdateStatus(Event event) {
         Optional<Relation> peers = peers();
         if (peers.isEmpty() || appData(peers.get(), PeerKeys.RESTORING_BACKUP).isPresent()) {
-            return Outcome.done();
+            return HookOutcome.done();
         }
         Status current = framework.model().unitStatus();
         if (current.is(Status.Kind.BLOCKED)) {
-            return Outcome.done();
+            return HookOutcome.done();
         }
         Optional<MemberStatus> member = member();
         if (member.isPresent() && member.get().isRunning()) {
             recordInitialised(peers.get(), member.get());
-            return current.equals(Status.active()) ? Outcome.done() : Outcome.status(Status.active());
+            return current.equals(Status.active()) ? HookOutcome.done() : HookOutcome.status(Status.active());
         }
-        return current.equals(Status.waiting(WAITING)) ? Outcome.done() : Outcome.status(Status.waiting(WAITING));
+        return current.equals(Status.waiting(WAITING)) ? HookOutcome.done() : HookOutcome.status(Status.waiting(WAITING));
     }
 }

@@ -8,52 +8,59 @@ import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.Framework;
-import jujuops.Outcome;
+import jujuops.HookEvent;
+import jujuops.HookObserver;
+import jujuops.HookOutcome;
 import jujuops.model.Relation;
 
 /**
  * The requirer side of the {@code s3} interface (v0), as a charm library: asks for a bucket when the
  * relation joins, and turns Juju's relation hooks into "credentials changed" and "credentials gone".
  */
-public final class S3Requirer implements jujuops.Observer {
+public final class S3Requirer implements HookObserver {
 
-    public static final String CREDENTIALS_CHANGED = "s3-credentials-changed";
-    public static final String CREDENTIALS_GONE = "s3-credentials-gone";
+    public static final HookEvent CREDENTIALS_CHANGED = HookEvent.custom("s3-credentials-changed");
+    public static final HookEvent CREDENTIALS_GONE = HookEvent.custom("s3-credentials-gone");
     public static final String BUCKET_CONFIG = "s3-bucket";
 
     private static final Logger LOG = Logs.get(S3Requirer.class);
 
     private final Framework framework;
     private final String endpoint;
+    private final HookEvent joined;
+    private final HookEvent changed;
+    private final HookEvent broken;
 
     private S3Requirer(Framework framework, String endpoint) {
         this.framework = framework;
         this.endpoint = endpoint;
+        this.joined = HookEvent.relationJoined(endpoint);
+        this.changed = HookEvent.relationChanged(endpoint);
+        this.broken = HookEvent.relationBroken(endpoint);
     }
 
     /** Registers the library's observers for the relation endpoint. */
     public static S3Requirer register(Framework framework, String endpoint) {
         S3Requirer lib = new S3Requirer(framework, endpoint);
-        framework.observe(endpoint + "-relation-joined", "S3Requirer.onJoined", lib);
-        framework.observe(endpoint + "-relation-changed", "S3Requirer.onChanged", lib);
-        framework.observe(endpoint + "-relation-broken", "S3Requirer.onBroken", lib);
+        framework.observe(lib.joined, "S3Requirer.onJoined", lib);
+        framework.observe(lib.changed, "S3Requirer.onChanged", lib);
+        framework.observe(lib.broken, "S3Requirer.onBroken", lib);
         return lib;
     }
 
     /** Routes Juju's relation hooks; one observer instead of a lambda each keeps hook start-up lean. */
     @Override
-    public Outcome handle(Event event) {
-        String name = event.name();
-        if (name.equals(endpoint + "-relation-joined")) {
+    public HookOutcome handle(Event event) {
+        if (event.is(joined)) {
             return onJoined(event);
         }
-        if (name.equals(endpoint + "-relation-changed")) {
+        if (event.is(changed)) {
             return onChanged(event);
         }
-        if (name.equals(endpoint + "-relation-broken")) {
+        if (event.is(broken)) {
             return onBroken(event);
         }
-        throw new IllegalStateException("S3Requirer has no handler for " + name);
+        throw new IllegalStateException("S3Requirer has no handler for " + event.name());
     }
 
     /** The relation, if there is one. */
@@ -66,38 +73,38 @@ public final class S3Requirer implements jujuops.Observer {
         return relation().map(r -> S3Settings.read(r.remoteAppData().asMap()));
     }
 
-    private Outcome onJoined(Event event) {
+    private HookOutcome onJoined(Event event) {
         if (!framework.model().isLeader()) {
-            return Outcome.done();
+            return HookOutcome.done();
         }
         String id = event.relationId().orElseThrow();
         Relation relation = framework.model().relationById(endpoint, id).orElse(null);
         if (relation == null) {
-            return Outcome.done();
+            return HookOutcome.done();
         }
         String bucket = framework.model().config().getString(BUCKET_CONFIG).orElse("relation-" + relation.number());
         relation.localAppData().put("bucket", bucket);
         LOG.info("asked the s3 provider for bucket {}", bucket);
-        return Outcome.done();
+        return HookOutcome.done();
     }
 
-    private Outcome onChanged(Event event) {
+    private HookOutcome onChanged(Event event) {
         Optional<Relation> relation = event.relationId().flatMap(id -> framework.model().relationById(endpoint, id));
         if (relation.isEmpty()) {
-            return Outcome.done();
+            return HookOutcome.done();
         }
         Map<String, String> data = relation.get().remoteAppData().asMap();
         if (!nonEmpty(data.get("access-key")) || !nonEmpty(data.get("secret-key"))) {
             LOG.debug("s3 provider has not given credentials yet");
-            return Outcome.done();
+            return HookOutcome.done();
         }
         framework.emit(Event.custom(CREDENTIALS_CHANGED, event.snapshot()));
-        return Outcome.done();
+        return HookOutcome.done();
     }
 
-    private Outcome onBroken(Event event) {
+    private HookOutcome onBroken(Event event) {
         framework.emit(Event.custom(CREDENTIALS_GONE, event.snapshot()));
-        return Outcome.done();
+        return HookOutcome.done();
     }
 
     private static boolean nonEmpty(String s) {

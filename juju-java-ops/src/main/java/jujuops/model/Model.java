@@ -19,6 +19,7 @@ public final class Model {
     private final String unitName;
     private final String modelName;
     private final String modelUuid;
+    private final Optional<String> breakingRelationId;
     private Boolean leader;
     private Config config;
     private Status unitStatus;
@@ -27,11 +28,16 @@ public final class Model {
     private final Map<String, Relation> known = new HashMap<>();
     private final Map<String, Storage> storages = new HashMap<>();
 
-    public Model(HookTools tools, String unitName, String modelName, String modelUuid) {
+    /**
+     * @param breakingRelationId the relation a {@code -relation-broken} dispatch is about: Juju still
+     *                           lists it, the model does not (as in Python ops)
+     */
+    public Model(HookTools tools, String unitName, String modelName, String modelUuid, Optional<String> breakingRelationId) {
         this.tools = tools;
         this.unitName = unitName;
         this.modelName = modelName;
         this.modelUuid = modelUuid;
+        this.breakingRelationId = breakingRelationId;
     }
 
     public String unitName() {
@@ -114,19 +120,30 @@ public final class Model {
         return relation;
     }
 
-    /** Relation ids on an endpoint, asked once per dispatch: Juju's view does not change during a hook. */
+    /**
+     * Relation ids on an endpoint but the breaking one, asked once per dispatch: Juju's view does not
+     * change during a hook.
+     */
     private List<String> relationIds(String endpoint) {
         List<String> ids = relationIds.get(endpoint);
         if (ids == null) {
-            ids = tools.relationIds(endpoint);
+            ids = new ArrayList<>(tools.relationIds(endpoint));
+            if (breakingRelationId.isPresent()) {
+                ids.remove(breakingRelationId.get());
+            }
             relationIds.put(endpoint, ids);
         }
         return ids;
     }
 
-    /** A relation known by its id, e.g. from an event's snapshot; empty when it no longer exists. */
+    /**
+     * A relation known by its id, e.g. from an event's snapshot; empty when it no longer exists. During
+     * its {@code -relation-broken} the breaking relation is still found here, though no list shows it.
+     */
     public Optional<Relation> relationById(String endpoint, String relationId) {
-        if (!relationIds(endpoint).contains(relationId)) {
+        boolean breaking = breakingRelationId.isPresent() && breakingRelationId.get().equals(relationId)
+                && relationId.startsWith(endpoint + ":");
+        if (!breaking && !relationIds(endpoint).contains(relationId)) {
             return Optional.empty();
         }
         return Optional.of(relationObject(endpoint, relationId));

@@ -1,5 +1,6 @@
 package jujuops.testing;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,21 +15,25 @@ import jujuops.store.UnitState;
 /**
  * Runs one event through the real {@link Dispatcher} against a fake hook-tool backend: state in,
  * state out. Like Juju, it keeps statuses set by a failed dispatch but throws away its relation data
- * writes, secret changes, deferrals and stored state.
+ * writes, secret changes, deferrals and stored state. The charm directory is the charm's own (its
+ * metadata.yaml and actions.yaml declare what observers may be registered for); nothing is written there.
  */
 public final class Context {
 
     private final CharmFactory charm;
+    private final Path charmDir;
     private final String unitName;
     private final String modelName;
     private final Map<String, String> extraEnv;
 
-    public Context(CharmFactory charm, String unitName, String modelName) {
-        this(charm, unitName, modelName, Map.of());
+    /** @param charmDir the directory holding the charm's metadata.yaml and actions.yaml */
+    public Context(CharmFactory charm, Path charmDir, String unitName, String modelName) {
+        this(charm, charmDir, unitName, modelName, Map.of());
     }
 
-    private Context(CharmFactory charm, String unitName, String modelName, Map<String, String> extraEnv) {
+    private Context(CharmFactory charm, Path charmDir, String unitName, String modelName, Map<String, String> extraEnv) {
         this.charm = charm;
+        this.charmDir = charmDir.toAbsolutePath();
         this.unitName = unitName;
         this.modelName = modelName;
         this.extraEnv = Map.copyOf(extraEnv);
@@ -38,7 +43,7 @@ public final class Context {
     public Context withEnv(Map<String, String> env) {
         Map<String, String> merged = new LinkedHashMap<>(extraEnv);
         merged.putAll(env);
-        return new Context(charm, unitName, modelName, merged);
+        return new Context(charm, charmDir, unitName, modelName, merged);
     }
 
     public Result run(TestEvent event, State in) {
@@ -47,7 +52,7 @@ public final class Context {
         env.put("JUJU_MODEL_NAME", modelName);
         env.put("JUJU_MODEL_UUID", "00000000-0000-4000-8000-000000000000");
         env.put("JUJU_VERSION", "3.6.4");
-        env.put("JUJU_CHARM_DIR", "/var/lib/juju/agents/unit-" + unitName.replace('/', '-') + "/charm");
+        env.put("JUJU_CHARM_DIR", charmDir.toString());
         env.put(JujuContext.DISPATCH_PATH, event.dispatchPath());
         env.putAll(extraEnv);
         env.putAll(event.env());

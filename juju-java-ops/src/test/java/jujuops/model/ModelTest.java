@@ -12,7 +12,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 import jujuops.Framework;
-import jujuops.Outcome;
+import jujuops.HookEvent;
+import jujuops.HookObserver;
+import jujuops.HookOutcome;
+import jujuops.TestCharm;
 import jujuops.testing.Context;
 import jujuops.testing.RelationState;
 import jujuops.testing.Result;
@@ -30,7 +33,7 @@ class ModelTest {
             .withRemoteAppData(Map.of("bucket", "backups"));
 
     private static Result probe(State in, Function<Framework, String> probe) {
-        Context ctx = new Context(fw -> fw.observe("install", "ModelTest.probe", event -> {
+        Context ctx = new Context(fw -> fw.observe(HookEvent.INSTALL, "ModelTest.probe", event -> {
             String answer;
             try {
                 answer = probe.apply(fw);
@@ -38,8 +41,8 @@ class ModelTest {
                 answer = "threw " + e.getClass().getSimpleName();
             }
             fw.stored().put("answer", answer);
-            return Outcome.done();
-        }), UNIT, "dev");
+            return HookOutcome.done();
+        }), TestCharm.DIR, UNIT, "dev");
         Result result = ctx.run(TestEvent.hook("install"), in);
         assertEquals(0, result.exitCode(), result.logs()::toString);
         return result;
@@ -243,6 +246,54 @@ class ModelTest {
         });
 
         assertEquals("s3-parameters|s3-parameters:3|3|s3-integrator|[s3-integrator/0]", answer(result));
+    }
+
+    // ---- relation-broken: the breaking relation is gone from the lists, not from the event ----------
+
+    private static final RelationState S3_OTHER = RelationState.of("s3-parameters", 4, "other-s3");
+
+    /** What an s3-parameters observer sees of the endpoint's relations during {@code what}. */
+    private static String seenDuring(String what) {
+        Context ctx = new Context(fw -> {
+            HookObserver observer = event -> {
+                Model m = fw.model();
+                String id = event.relationId().orElseThrow();
+                fw.stored().put("answer", m.relations("s3-parameters") + " by id " + id + ": "
+                        + m.relationById("s3-parameters", id).map(Relation::id).orElse("none")
+                        + ", on another endpoint: " + m.relationById("certificates", id).isPresent());
+                return HookOutcome.done();
+            };
+            fw.observe(HookEvent.relationChanged("s3-parameters"), "ModelTest.probe", observer);
+            fw.observe(HookEvent.relationBroken("s3-parameters"), "ModelTest.probe", observer);
+        }, TestCharm.DIR, UNIT, "dev");
+        State in = State.empty().withRelation(S3).withRelation(S3_OTHER);
+        Result result = ctx.run(TestEvent.relation(what, S3), in);
+        assertEquals(0, result.exitCode(), result.logs()::toString);
+        return answer(result);
+    }
+
+    @Test
+    void relationBroken_leavesTheBreakingRelationOutOfTheList_butFindsItById() {
+        assertEquals("[s3-parameters:4] by id s3-parameters:3: s3-parameters:3, on another endpoint: false",
+                seenDuring("broken"));
+    }
+
+    @Test
+    void otherRelationHooks_listEveryRelation() {
+        assertEquals("[s3-parameters:3, s3-parameters:4] by id s3-parameters:3: s3-parameters:3, on another endpoint: false",
+                seenDuring("changed"));
+    }
+
+    @Test
+    void relationBroken_theOnlyRelation_leavesNone() {
+        Context ctx = new Context(fw -> fw.observe(HookEvent.relationBroken("s3-parameters"), "ModelTest.probe", event -> {
+            fw.stored().put("answer", String.valueOf(fw.model().relation("s3-parameters").isPresent()));
+            return HookOutcome.done();
+        }), TestCharm.DIR, UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.relation("broken", S3), State.empty().withRelation(S3));
+
+        assertEquals("false", answer(result));
     }
 
     // ---- the unit, the config, secrets, status -------------------------------------------------

@@ -13,7 +13,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import jujuops.Framework;
-import jujuops.Outcome;
+import jujuops.HookEvent;
+import jujuops.HookOutcome;
+import jujuops.TestCharm;
 import jujuops.testing.Context;
 import jujuops.testing.RelationState;
 import jujuops.testing.Result;
@@ -35,36 +37,36 @@ class SecretTest {
 
     /** The tiny charm. Answers land in stored state (a real charm would not store secret content). */
     private static void tinyCharm(Framework fw) {
-        fw.observe("install", "Tiny.createPassword", event -> {
+        fw.observe(HookEvent.INSTALL, "Tiny.createPassword", event -> {
             Secret s = fw.model().addSecret(Secret.Owner.APPLICATION, Map.of("password", "pw-1"),
                     SecretMetadata.labelled("db-password").withDescription("database password"));
             fw.model().relation("database").ifPresent(s::grant);
             fw.stored().put("secret-id", s.id().orElseThrow());
             fw.stored().put("shown", s.toString());
-            return Outcome.done();
+            return HookOutcome.done();
         });
-        fw.observe("secret-changed", "Tiny.followCredentials", event -> {
+        fw.observe(HookEvent.SECRET_CHANGED, "Tiny.followCredentials", event -> {
             Secret s = fw.model().getSecret(event.secretId().orElseThrow(), event.secretLabel().orElse(null));
             fw.stored().put("before", s.content().get("access-key"));
             fw.stored().put("after", s.refreshContent().get("access-key"));
-            return Outcome.done();
+            return HookOutcome.done();
         });
-        fw.observe("secret-remove", "Tiny.dropRevision", event -> {
+        fw.observe(HookEvent.SECRET_REMOVE, "Tiny.dropRevision", event -> {
             if (!fw.stored().get("seen-remove").isPresent()) {
                 fw.stored().put("seen-remove", "yes");
-                return Outcome.defer();
+                return HookOutcome.defer();
             }
             fw.model().getSecret(event.secretId().orElseThrow()).removeRevision(event.secretRevision().getAsInt());
-            return Outcome.done();
+            return HookOutcome.done();
         });
     }
 
     private static Result run(TestEvent event, State in) {
-        return new Context(SecretTest::tinyCharm, UNIT, "dev").run(event, in);
+        return new Context(SecretTest::tinyCharm, TestCharm.DIR, UNIT, "dev").run(event, in);
     }
 
     private static Result probe(State in, java.util.function.Function<Framework, String> probe) {
-        Context ctx = new Context(fw -> fw.observe("install", "SecretTest.probe", event -> {
+        Context ctx = new Context(fw -> fw.observe(HookEvent.INSTALL, "SecretTest.probe", event -> {
             String answer;
             try {
                 answer = probe.apply(fw);
@@ -72,8 +74,8 @@ class SecretTest {
                 answer = "threw " + e.getClass().getSimpleName();
             }
             fw.stored().put("answer", answer);
-            return Outcome.done();
-        }), UNIT, "dev");
+            return HookOutcome.done();
+        }), TestCharm.DIR, UNIT, "dev");
         Result result = ctx.run(TestEvent.hook("install"), in);
         assertEquals(0, result.exitCode(), result.logs()::toString);
         return result;

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import jujuops.Outcome;
+import jujuops.HookEvent;
+import jujuops.HookOutcome;
+import jujuops.TestCharm;
 import jujuops.testing.Context;
 import jujuops.testing.Result;
 import jujuops.testing.State;
@@ -19,15 +21,15 @@ class StorageTest {
     private static final StorageState DATA1 = new StorageState("data", 1, "/var/lib/juju/storage/data/1");
 
     private static Result run(TestEvent event, State in) {
-        Context ctx = new Context(fw -> fw.observe("data-storage-attached", "Tiny.recordMount", e -> {
+        Context ctx = new Context(fw -> fw.observe(HookEvent.storageAttached("data"), "Tiny.recordMount", e -> {
             fw.stored().put("mount", fw.model().storageById(e.storageId().orElseThrow()).location().toString());
             StringBuilder all = new StringBuilder();
             for (Storage s : fw.model().storage("data")) {
                 all.append(s.name()).append('#').append(s.index()).append('=').append(s.location()).append(' ');
             }
             fw.stored().put("all", all.toString().strip());
-            return Outcome.done();
-        }), "postgresql-k8s/0", "dev");
+            return HookOutcome.done();
+        }), TestCharm.DIR, "postgresql-k8s/0", "dev");
         return ctx.run(event, in);
     }
 
