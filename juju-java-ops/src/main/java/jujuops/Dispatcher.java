@@ -70,6 +70,7 @@ public final class Dispatcher {
                 commit(store, before, kept, framework);
                 return OK;
             } catch (RuntimeException | Error e) {
+                forgetShownStatus(store, before);
                 return failed(context, tools, event, e);
             }
         } finally {
@@ -122,6 +123,22 @@ public final class Dispatcher {
                 framework.newlyDeferred().isEmpty() ? before.nextSeq() : framework.nextSeq());
         if (!after.equals(before)) {
             store.save(after);
+        }
+    }
+
+    /**
+     * A failed dispatch keeps the statuses its handlers set (Juju does) but not its state: the next
+     * collect-status must not trust the status it recorded before, so that one key alone is dropped.
+     */
+    private static void forgetShownStatus(UnitStateStore store, UnitState before) {
+        if (before.stored().containsKey(StoredState.SHOWN_UNIT_STATUS)) {
+            Map<String, String> stored = new java.util.LinkedHashMap<>(before.stored());
+            stored.remove(StoredState.SHOWN_UNIT_STATUS);
+            try {
+                store.save(new UnitState(before.deferred(), stored, before.nextSeq()));
+            } catch (RuntimeException e) {
+                LOG.warn("could not forget the shown status after the failure: {}", e.getMessage());
+            }
         }
     }
 

@@ -183,8 +183,9 @@ public final class Framework {
     /** The collect-status phase: the unit's collectors, then, on the leader, the application's. */
     void collectStatus() {
         Optional<Status> unit = collect(unitCollectors);
-        if (unit.isPresent()) {
+        if (unit.isPresent() && !isShown(unit.get())) {
             model.setUnitStatus(unit.get());
+            stored.putReserved(StoredState.SHOWN_UNIT_STATUS, encode(unit.get()));
         }
         if (!appCollectors.isEmpty() && model.isLeader()) {
             Optional<Status> app = collect(appCollectors);
@@ -192,6 +193,22 @@ public final class Framework {
                 model.setAppStatus(app.get());
             }
         }
+    }
+
+    /**
+     * Juju shows this status already: this dispatch set or read it, or, when it did neither, the last
+     * collect-status set it (a failed dispatch forgets that, see {@link Dispatcher}). Saves a hook tool.
+     */
+    private boolean isShown(Status status) {
+        Optional<Status> known = model.knownUnitStatus();
+        if (known.isPresent()) {
+            return known.get().equals(status);
+        }
+        return stored.getReserved(StoredState.SHOWN_UNIT_STATUS).map(encode(status)::equals).orElse(false);
+    }
+
+    private static String encode(Status status) {
+        return status.kind().jujuName() + ":" + status.message();
     }
 
     private static Optional<Status> collect(Map<String, StatusCollector> collectors) {

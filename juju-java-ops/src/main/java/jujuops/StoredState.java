@@ -10,6 +10,11 @@ import java.util.Optional;
  */
 public final class StoredState {
 
+    /** Keys the framework keeps for itself; a charm may not use this prefix. */
+    static final String RESERVED = "jujuops.";
+    /** The unit status the last collect-status set. */
+    static final String SHOWN_UNIT_STATUS = RESERVED + "shown-unit-status";
+
     private final Map<String, String> values;
 
     StoredState(Map<String, String> initial) {
@@ -17,10 +22,11 @@ public final class StoredState {
     }
 
     public Optional<String> get(String key) {
-        return Optional.ofNullable(values.get(key));
+        return Optional.ofNullable(values.get(charmKey(key)));
     }
 
     public void put(String key, String value) {
+        charmKey(key);
         if (value == null) {
             throw new IllegalArgumentException("stored values must not be null; use remove");
         }
@@ -28,7 +34,22 @@ public final class StoredState {
     }
 
     public void remove(String key) {
-        values.remove(key);
+        values.remove(charmKey(key));
+    }
+
+    private static String charmKey(String key) {
+        if (key.startsWith(RESERVED)) {
+            throw new IllegalArgumentException("stored-state keys starting with " + RESERVED + " are the framework's");
+        }
+        return key;
+    }
+
+    Optional<String> getReserved(String key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    void putReserved(String key, String value) {
+        values.put(key, value);
     }
 
     Map<String, String> snapshot() {

@@ -121,4 +121,50 @@ class CollectStatusTest {
 
         assertEquals(1, result.exitCode());
     }
+
+    @Test
+    void anUnchangedStatus_isNotSetAgain_untilAHandlerSetsAnother() {
+        CharmFactory charm = fw -> {
+            fw.observe(HookEvent.CONFIG_CHANGED, "Charm.onConfig", event -> HookOutcome.status(Status.maintenance("configuring")));
+            fw.observeCollectUnitStatus("Charm.status", statuses -> statuses.add(Status.active("ready")));
+        };
+        Context ctx = new Context(charm, TestCharm.DIR, UNIT, "dev");
+
+        Result first = ctx.run(TestEvent.hook("update-status"), State.empty());
+        Result second = ctx.run(TestEvent.hook("update-status"), first.state());
+        Result third = ctx.run(TestEvent.hook("config-changed"), second.state());
+
+        assertEquals(List.of(Status.active("ready")), first.statusHistory());
+        assertEquals(List.of(), second.statusHistory(), "Juju shows it already: no status-set");
+        assertTrue(second.calls().stream().noneMatch(c -> c.startsWith("status-")), second.calls()::toString);
+        assertEquals(List.of(Status.maintenance("configuring"), Status.active("ready")), third.statusHistory());
+    }
+
+    @Test
+    void afterAFailedDispatch_theCollectedStatusIsSetAgain() {
+        CharmFactory failing = fw -> {
+            fw.observe(HookEvent.UPDATE_STATUS, "Charm.onUpdateStatus", event -> {
+                fw.model().setUnitStatus(Status.maintenance("half-way"));
+                throw new IllegalStateException("boom");
+            });
+            fw.observeCollectUnitStatus("Charm.status", statuses -> statuses.add(Status.active("ready")));
+        };
+        CharmFactory healthy = fw -> fw.observeCollectUnitStatus("Charm.status", statuses -> statuses.add(Status.active("ready")));
+
+        Result collected = run(healthy, State.empty());
+        Result failed = run(failing, collected.state());
+        Result after = run(healthy, failed.state());
+
+        assertEquals(1, failed.exitCode());
+        assertEquals(Status.maintenance("half-way"), failed.unitStatus());
+        assertEquals(List.of(Status.active("ready")), after.statusHistory());
+        assertEquals(Status.active("ready"), after.unitStatus());
+    }
+
+    @Test
+    void theFrameworksKeys_areNotTheCharms() {
+        Result result = run(fw -> fw.stored().put("jujuops.shown-unit-status", "active:"), State.empty());
+
+        assertEquals(1, result.exitCode(), "a charm may not write the framework's stored keys");
+    }
 }

@@ -149,6 +149,11 @@ public final class Model {
         return Optional.of(relationObject(endpoint, relationId));
     }
 
+    /** The unit status as this dispatch last read or set it, without asking Juju. */
+    public Optional<Status> knownUnitStatus() {
+        return Optional.ofNullable(unitStatus);
+    }
+
     public Status unitStatus() {
         if (unitStatus == null) {
             unitStatus = tools.statusGet(false);

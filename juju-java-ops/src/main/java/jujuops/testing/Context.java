@@ -63,11 +63,10 @@ public final class Context {
 
         int exit = Dispatcher.run(charm, JujuContext.fromEnv(env), tools, store);
 
-        State out = tools.state();
-        if (exit == 0) {
-            UnitState saved = store.load();
-            out = out.withDeferred(saved.deferred()).withStored(saved.stored());
-        } else {
+        // What the dispatch committed: all of it when it succeeded, at most a forgotten status when not.
+        UnitState saved = store.load();
+        State out = tools.state().withDeferred(saved.deferred()).withStored(saved.stored());
+        if (exit != 0) {
             out = restoreRelations(out, in.relations());
             // Juju applies a hook's secret changes only when it succeeds, as it does relation data.
             out = out.withSecrets(in.secrets());

@@ -24,10 +24,12 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import jujuops.json.Json;
+import jujuops.store.FileUnitStateStore;
 
 /**
  * The sample charm under {@code sample/} built as its author would build it (compiled against this
@@ -80,6 +82,12 @@ class SampleCharmProcessTest {
         for (String name : TOOLS) {
             Files.createSymbolicLink(bin.resolve(name), tool);
         }
+    }
+
+    /** Each test is a new unit: no state file left by another test's dispatches. */
+    @BeforeEach
+    void freshUnit() throws IOException {
+        Files.deleteIfExists(charmDir.resolve(FileUnitStateStore.FILE_NAME));
     }
 
     /** A model as the stand-in tools read it: the leader of "greeter", related to "visitor" on greeting:7. */
