@@ -6,6 +6,7 @@ import jujuops.Framework;
 import jujuops.Lazy;
 import postgresqlk8s.backups.BackupFlows;
 import postgresqlk8s.backups.Seams;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.database.DatabaseFlows;
 
 /** Wires the charm's flows to Juju's events. Outside systems are reached only when a flow needs them. */
@@ -26,5 +27,6 @@ public final class PostgresqlCharm {
         Supplier<Seams> shared = Lazy.of(seams);
         BackupFlows.register(framework, shared);
         DatabaseFlows.register(framework, shared);
+        UnitStatuses.register(framework);
     }
 }

@@ -26,6 +26,7 @@ import jujuops.testing.Result;
 import jujuops.testing.State;
 import jujuops.testing.TestEvent;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.workload.Command;
 import postgresqlk8s.workload.ExecResult;
 
@@ -79,7 +80,7 @@ public final class BackupScenarios {
         State restoring = BackupWorld.withPeerData(withStanza(), Map.of(PeerKeys.CLUSTER_INITIALISED, "True",
                 PeerKeys.STANZA, BackupWorld.STANZA, PeerKeys.RESTORING_BACKUP, "20230101-090000F",
                 PeerKeys.RESTORE_STANZA, BackupWorld.STANZA, PeerKeys.RESTORE_FROM_TIMELINE, "1"), Map.of())
-                .withUnitStatus(Status.maintenance("restoring backup"));
+                .withUnitStatus(Status.maintenance("restoring backup")).withStored(BackupWorld.said(UnitStatuses.Concern.RESTORE, Status.maintenance("restoring backup")));
 
         // s3-credentials-changed
         s.add(new Scenario("s3 credentials changed: stanza created and checked", w -> { }, initialised(), s3Changed));
@@ -165,7 +166,7 @@ public final class BackupScenarios {
 
         // s3 relation broken, certificates
         s.add(new Scenario("s3 credentials gone", w -> { },
-                withStanza().withUnitStatus(Status.blocked(Messages.STANZA_FAILED)), s3Broken));
+                withStanza().withUnitStatus(Status.blocked(Messages.STANZA_FAILED)).withStored(BackupWorld.said(UnitStatuses.Concern.S3, Status.blocked(Messages.STANZA_FAILED))), s3Broken));
         s.add(new Scenario("certificates changed: TLS replica, ping echoes the keys",
                 w -> { w.patroni.member = FakePatroni.replica(); w.exec.answer("server-ping", ECHOING_FAILURE); },
                 tlsCluster, certsChanged));

@@ -17,6 +17,7 @@ import jujuops.testing.Result;
 import jujuops.testing.State;
 import jujuops.testing.TestEvent;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.s3.IntegratorData;
 import postgresqlk8s.workload.ExecResult;
 import postgresqlk8s.workload.WorkloadLayout;
@@ -67,7 +68,10 @@ final class BackupWorld {
     }
 
     Context context() {
-        return new Context(fw -> BackupFlows.register(fw, this::seams), CHARM_DIR, UNIT, MODEL);
+        return new Context(fw -> {
+            BackupFlows.register(fw, this::seams);
+            UnitStatuses.register(fw);
+        }, CHARM_DIR, UNIT, MODEL);
     }
 
     Result run(TestEvent event, State state) {
@@ -97,8 +101,21 @@ final class BackupWorld {
         return State.empty()
                 .withLeader(true)
                 .withUnitStatus(Status.active())
+                .withStored(said(UnitStatuses.Concern.DATABASE, Status.active()))
                 .withRelation(peers(Map.of(PeerKeys.CLUSTER_INITIALISED, "True"), Map.of()))
                 .withRelation(s3Relation(INTEGRATOR_DATA));
+    }
+
+    /**
+     * The unit's stored state when this concern said this status and the database runs: what
+     * {@link UnitStatuses} keeps (its format is the charm's stored state across upgrades, so it is
+     * written out here, not borrowed).
+     */
+    static Map<String, String> said(UnitStatuses.Concern concern, Status status) {
+        Map<String, String> stored = new LinkedHashMap<>();
+        stored.put("status.database", "active:");
+        stored.put("status." + concern.name().toLowerCase(java.util.Locale.ROOT), status.kind().jujuName() + ":" + status.message());
+        return stored;
     }
 
     /** As {@link #initialised()}, with the stanza created and checked. */

@@ -20,6 +20,7 @@ import jujuops.testing.Result;
 import jujuops.testing.State;
 import jujuops.testing.TestEvent;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.pgbackrest.StanzaName;
 import postgresqlk8s.workload.Command;
@@ -124,7 +125,7 @@ class CreateBackupFlowTest {
 
     @Test
     void typeParameter_unknown_failsBeforeAnyOtherCheck() {
-        State blocked = withStanza().withUnitStatus(Status.blocked("fix the storage"));
+        State blocked = withStanza().withUnitStatus(Status.blocked("fix the storage")).withStored(BackupWorld.said(UnitStatuses.Concern.DATABASE, Status.blocked("fix the storage")));
         Result r = createBackup(blocked, Map.of("type", "weekly"));
         assertRefusedBeforeTouchingAnything(r,
                 "Invalid backup type: weekly. Possible values: full, differential, incremental.");
@@ -135,20 +136,20 @@ class CreateBackupFlowTest {
 
     @Test
     void isUnitBlocked_yes_failsAction() {
-        Result r = createBackup(withStanza().withUnitStatus(Status.blocked("fix the storage")));
+        Result r = createBackup(withStanza().withUnitStatus(Status.blocked("fix the storage")).withStored(BackupWorld.said(UnitStatuses.Concern.DATABASE, Status.blocked("fix the storage"))));
         assertRefusedBeforeTouchingAnything(r, "Unit is in a blocking state");
         assertEquals(Status.blocked("fix the storage"), r.unitStatus());
     }
 
     @Test
     void isUnitBlocked_yes_evenByTheS3Settings_failsAction() {
-        Result r = createBackup(withStanza().withUnitStatus(Status.blocked(Messages.BUCKET_FAILED)));
+        Result r = createBackup(withStanza().withUnitStatus(Status.blocked(Messages.BUCKET_FAILED)).withStored(BackupWorld.said(UnitStatuses.Concern.S3, Status.blocked(Messages.BUCKET_FAILED))));
         assertRefusedBeforeTouchingAnything(r, "Unit is in a blocking state");
     }
 
     @Test
     void isUnitBlocked_no_waitingUnit_goesOn() {
-        Result r = createBackup(withStanza().withUnitStatus(Status.waiting("waiting for the replicas")));
+        Result r = createBackup(withStanza().withUnitStatus(Status.waiting("waiting for the replicas")).withStored(BackupWorld.said(UnitStatuses.Concern.DATABASE, Status.waiting("waiting for the replicas"))));
         assertEquals(Optional.empty(), r.actionFailure());
         assertTrue(backupCommand().isPresent());
     }

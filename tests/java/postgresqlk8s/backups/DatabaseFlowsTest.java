@@ -15,6 +15,7 @@ import jujuops.testing.Result;
 import jujuops.testing.State;
 import jujuops.testing.TestEvent;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.database.DatabaseFlows;
 import postgresqlk8s.patroni.MemberStatus;
 
@@ -25,7 +26,10 @@ import postgresqlk8s.patroni.MemberStatus;
 class DatabaseFlowsTest {
 
     private final BackupWorld world = new BackupWorld();
-    private final Context context = new Context(fw -> DatabaseFlows.register(fw, world::seams), BackupWorld.CHARM_DIR,
+    private final Context context = new Context(fw -> {
+        DatabaseFlows.register(fw, world::seams);
+        UnitStatuses.register(fw);
+    }, BackupWorld.CHARM_DIR,
             BackupWorld.UNIT, BackupWorld.MODEL);
 
     private static State withPeers(Map<String, String> appData) {
@@ -78,7 +82,7 @@ class DatabaseFlowsTest {
 
     @Test
     void updateStatus_databaseRunning_isActive_andTheLeaderRecordsTheCluster() {
-        Result r = context.run(TestEvent.hook("update-status"), withPeers(Map.of()).withUnitStatus(Status.waiting("x")));
+        Result r = context.run(TestEvent.hook("update-status"), withPeers(Map.of()).withUnitStatus(Status.waiting("x")).withStored(BackupWorld.said(UnitStatuses.Concern.DATABASE, Status.waiting("x"))));
         assertEquals(Status.active(), r.unitStatus());
         assertEquals("True", appData(r).get(PeerKeys.CLUSTER_INITIALISED));
     }
@@ -94,19 +98,45 @@ class DatabaseFlowsTest {
     @Test
     void updateStatus_databaseDown_isWaiting() {
         world.patroni.member = null;
-        Result r = context.run(TestEvent.hook("update-status"), withPeers(Map.of()).withUnitStatus(Status.active()));
+        Result r = context.run(TestEvent.hook("update-status"), withPeers(Map.of()).withUnitStatus(Status.active()).withStored(BackupWorld.said(UnitStatuses.Concern.DATABASE, Status.active())));
         assertEquals(Status.waiting("waiting for the database to start"), r.unitStatus());
     }
 
     @Test
-    void updateStatus_leavesABlockedUnitAndARestoreAlone() {
+    void updateStatus_aFailedOrRunningRestoreOutranksTheDatabasesSay() {
+        world.patroni.member = null;
         Result blocked = context.run(TestEvent.hook("update-status"),
-                withPeers(Map.of()).withUnitStatus(Status.blocked("Failed to restore backup")));
-        assertEquals(Status.blocked("Failed to restore backup"), blocked.unitStatus());
+                withPeers(Map.of()).withUnitStatus(Status.blocked("Failed to restore backup"))
+                        .withStored(BackupWorld.said(UnitStatuses.Concern.RESTORE, Status.blocked("Failed to restore backup"))));
         Result restoring = context.run(TestEvent.hook("update-status"),
-                withPeers(Map.of(PeerKeys.RESTORING_BACKUP, "20230101-090000F")).withUnitStatus(Status.maintenance("restoring backup")));
+                withPeers(Map.of(PeerKeys.RESTORING_BACKUP, "20230101-090000F")).withUnitStatus(Status.maintenance("restoring backup"))
+                        .withStored(BackupWorld.said(UnitStatuses.Concern.RESTORE, Status.maintenance("restoring backup"))));
+
+        assertEquals(Status.blocked("Failed to restore backup"), blocked.unitStatus());
         assertEquals(Status.maintenance("restoring backup"), restoring.unitStatus());
-        assertTrue(world.patroni.requests.isEmpty(), "nothing asked of Patroni");
+        assertEquals(List.of(), restoring.statusHistory(), "no status-set: Juju shows the restore already");
+        assertEquals("waiting:waiting for the database to start", restoring.state().stored().get("status.database"),
+                "the database's own say is kept true underneath");
+    }
+
+    @Test
+    void updateStatus_anS3BlockOutlivesARunningDatabase_withoutTheDatabaseKnowingOfIt() {
+        Status s3Block = Status.blocked(Messages.STANZA_FAILED);
+        Result r = context.run(TestEvent.hook("update-status"),
+                withPeers(Map.of()).withUnitStatus(s3Block).withStored(BackupWorld.said(UnitStatuses.Concern.S3, s3Block)));
+
+        assertEquals(s3Block, r.unitStatus());
+        assertEquals("active:", r.state().stored().get("status.database"));
+    }
+
+    @Test
+    void updateStatus_aDatabaseThatFailedToStart_staysBlockedUntilItRuns() {
+        world.patroni.member = null;
+        Status failed = Status.blocked("failed to start the database: exit 1");
+        Result down = context.run(TestEvent.hook("update-status"),
+                withPeers(Map.of()).withUnitStatus(failed).withStored(BackupWorld.said(UnitStatuses.Concern.DATABASE, failed)));
+
+        assertEquals(failed, down.unitStatus());
     }
 
     @Test

@@ -21,6 +21,7 @@ import jujuops.testing.Result;
 import jujuops.testing.State;
 import jujuops.testing.TestEvent;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.pgbackrest.StanzaName;
 import postgresqlk8s.workload.Command;
 import postgresqlk8s.workload.ExecResult;
@@ -217,20 +218,20 @@ class RestoreFlowTest {
 
     @Test
     void isUnitBlocked_yes_failsAction() {
-        Result r = restoreBackup(withStanza().withUnitStatus(Status.blocked("fix the storage")));
+        Result r = restoreBackup(withStanza().withUnitStatus(Status.blocked("fix the storage")).withStored(BackupWorld.said(UnitStatuses.Concern.DATABASE, Status.blocked("fix the storage"))));
         assertNothingTouched(r, "Cluster or unit is in a blocking state");
     }
 
     @Test
     void isUnitBlocked_no_blockedByAFailedRestore_aNewRestoreMayFixIt() {
-        Result r = restoreBackup(withStanza().withUnitStatus(Status.blocked("Failed to restore backup")));
+        Result r = restoreBackup(withStanza().withUnitStatus(Status.blocked("Failed to restore backup")).withStored(BackupWorld.said(UnitStatuses.Concern.RESTORE, Status.blocked("Failed to restore backup"))));
         assertEquals(Map.of("restore-status", "restore started"), r.actionResults());
         assertEquals(Optional.empty(), r.actionFailure());
     }
 
     @Test
     void isUnitBlocked_no_blockedByAnotherClustersRepository_aRestoreMayFixIt() {
-        Result r = restoreBackup(withStanza().withUnitStatus(Status.blocked(Messages.ANOTHER_CLUSTER)));
+        Result r = restoreBackup(withStanza().withUnitStatus(Status.blocked(Messages.ANOTHER_CLUSTER)).withStored(BackupWorld.said(UnitStatuses.Concern.S3, Status.blocked(Messages.ANOTHER_CLUSTER))));
         assertEquals(Map.of("restore-status", "restore started"), r.actionResults());
     }
 

@@ -18,6 +18,7 @@ import jujuops.testing.Result;
 import jujuops.testing.State;
 import jujuops.testing.TestEvent;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.PatroniConfig;
 import postgresqlk8s.pgbackrest.StanzaName;
@@ -42,7 +43,7 @@ class RestoreOutcomeCheckTest {
                 PeerKeys.RESTORE_STANZA, BackupWorld.STANZA,
                 PeerKeys.RESTORE_TO_TIME, "2023-01-01 10:00:00",
                 PeerKeys.RESTORE_FROM_TIMELINE, "1"), Map.of())
-                .withUnitStatus(Status.maintenance("restoring backup"));
+                .withUnitStatus(Status.maintenance("restoring backup")).withStored(BackupWorld.said(UnitStatuses.Concern.RESTORE, Status.maintenance("restoring backup")));
     }
 
     private Result updateStatus(State in) {
@@ -153,7 +154,7 @@ class RestoreOutcomeCheckTest {
                 PeerKeys.STANZA, BackupWorld.STANZA,
                 PeerKeys.RESTORING_BACKUP, "latest",
                 PeerKeys.RESTORE_STANZA, BackupWorld.STANZA), Map.of())
-                .withUnitStatus(Status.maintenance("restoring backup"));
+                .withUnitStatus(Status.maintenance("restoring backup")).withStored(BackupWorld.said(UnitStatuses.Concern.RESTORE, Status.maintenance("restoring backup")));
         world.exec.answer("pebble services", ok(ACTIVE));
         Result r = updateStatus(in);
         assertEquals(Status.active(), r.unitStatus());
@@ -164,7 +165,7 @@ class RestoreOutcomeCheckTest {
     void hasRestoredClusterStarted_yes_afterAFailedRestoreWasRetried_liftsTheBlock() {
         world.exec.answer("pebble services", ok(ACTIVE));
         world.patroni.member = FakePatroni.primary(3);
-        Result r = updateStatus(restoring().withUnitStatus(Status.blocked("Failed to restore backup")));
+        Result r = updateStatus(restoring().withUnitStatus(Status.blocked("Failed to restore backup")).withStored(BackupWorld.said(UnitStatuses.Concern.RESTORE, Status.blocked("Failed to restore backup"))));
         assertEquals(Status.active(), r.unitStatus());
     }
 }

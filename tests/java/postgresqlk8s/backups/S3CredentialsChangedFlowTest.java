@@ -17,6 +17,7 @@ import jujuops.model.Status;
 import jujuops.testing.Result;
 import jujuops.testing.State;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.pgbackrest.StanzaName;
 
 /** One test per edge of the s3-credentials-changed flowchart, named after its decision. */
@@ -121,7 +122,7 @@ class S3CredentialsChangedFlowTest {
     @Test
     void isLeader_no_aUnitBlockedByEarlierSettings_isActiveOnceGoodOnesAreConfigured() {
         State in = initialised().withLeader(false)
-                .withUnitStatus(Status.blocked("failed to initialize stanza, check your S3 settings: endpoint must be an https URL"));
+                .withUnitStatus(Status.blocked("failed to initialize stanza, check your S3 settings: endpoint must be an https URL")).withStored(BackupWorld.said(UnitStatuses.Concern.S3, Status.blocked("failed to initialize stanza, check your S3 settings: endpoint must be an https URL")));
         Result r = world.run(s3Changed(in), in);
         assertEquals(Status.active(), r.unitStatus());
         assertFalse(world.exec.verbs().contains("stanza-create"));
@@ -129,14 +130,14 @@ class S3CredentialsChangedFlowTest {
 
     @Test
     void isLeader_no_aUnitBlockedForAnotherReason_staysBlocked() {
-        State in = initialised().withLeader(false).withUnitStatus(Status.blocked("fix the storage"));
+        State in = initialised().withLeader(false).withUnitStatus(Status.blocked("fix the storage")).withStored(BackupWorld.said(UnitStatuses.Concern.DATABASE, Status.blocked("fix the storage")));
         Result r = world.run(s3Changed(in), in);
         assertEquals(Status.blocked("fix the storage"), r.unitStatus());
     }
 
     @Test
     void isUnitBlocked_yes_byAnotherReason_returnsWithoutStanza() {
-        State in = initialised().withUnitStatus(Status.blocked("fix the storage"));
+        State in = initialised().withUnitStatus(Status.blocked("fix the storage")).withStored(BackupWorld.said(UnitStatuses.Concern.DATABASE, Status.blocked("fix the storage")));
         Result r = world.run(s3Changed(in), in);
         assertFalse(world.exec.verbs().contains("stanza-create"));
         assertEquals(Status.blocked("fix the storage"), r.unitStatus());
@@ -144,7 +145,7 @@ class S3CredentialsChangedFlowTest {
 
     @Test
     void isUnitBlocked_byTheS3Settings_newSettingsAreTried_andClearIt() {
-        State in = initialised().withUnitStatus(Status.blocked(Messages.STANZA_FAILED + ": ERROR: [039]: HTTP 403"));
+        State in = initialised().withUnitStatus(Status.blocked(Messages.STANZA_FAILED + ": ERROR: [039]: HTTP 403")).withStored(BackupWorld.said(UnitStatuses.Concern.S3, Status.blocked(Messages.STANZA_FAILED + ": ERROR: [039]: HTTP 403")));
         Result r = world.run(s3Changed(in), in);
         assertTrue(world.exec.verbs().contains("stanza-create"));
         assertEquals(Status.active(), r.unitStatus());

@@ -15,6 +15,7 @@ import jujuops.testing.Result;
 import jujuops.testing.State;
 import jujuops.testing.TestEvent;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.PatroniConfig;
 
 /** s3-parameters-relation-broken: archiving stops, the stanza is forgotten, S3-caused blocks lift. */
@@ -56,25 +57,25 @@ class S3CredentialsGoneFlowTest {
 
     @Test
     void blockedByTheStanzaCheck_becomesActive() {
-        Result r = broken(withStanza().withUnitStatus(Status.blocked(Messages.STANZA_FAILED + ": ERROR: [039]: HTTP 403")));
+        Result r = broken(withStanza().withUnitStatus(Status.blocked(Messages.STANZA_FAILED + ": ERROR: [039]: HTTP 403")).withStored(BackupWorld.said(UnitStatuses.Concern.S3, Status.blocked(Messages.STANZA_FAILED + ": ERROR: [039]: HTTP 403"))));
         assertEquals(Status.active(), r.unitStatus());
     }
 
     @Test
     void blockedByTheBucket_becomesActive() {
-        Result r = broken(withStanza().withUnitStatus(Status.blocked(Messages.BUCKET_FAILED)));
+        Result r = broken(withStanza().withUnitStatus(Status.blocked(Messages.BUCKET_FAILED)).withStored(BackupWorld.said(UnitStatuses.Concern.S3, Status.blocked(Messages.BUCKET_FAILED))));
         assertEquals(Status.active(), r.unitStatus());
     }
 
     @Test
     void blockedByAnotherClustersRepository_becomesActive_evenOnANonLeader() {
-        Result r = broken(withStanza().withLeader(false).withUnitStatus(Status.blocked(Messages.ANOTHER_CLUSTER)));
+        Result r = broken(withStanza().withLeader(false).withUnitStatus(Status.blocked(Messages.ANOTHER_CLUSTER)).withStored(BackupWorld.said(UnitStatuses.Concern.S3, Status.blocked(Messages.ANOTHER_CLUSTER))));
         assertEquals(Status.active(), r.unitStatus());
     }
 
     @Test
     void blockedForAnotherReason_staysBlocked() {
-        Result r = broken(withStanza().withUnitStatus(Status.blocked("Failed to restore backup")));
+        Result r = broken(withStanza().withUnitStatus(Status.blocked("Failed to restore backup")).withStored(BackupWorld.said(UnitStatuses.Concern.RESTORE, Status.blocked("Failed to restore backup"))));
         assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
         assertEquals(List.of(), r.statusHistory());
     }

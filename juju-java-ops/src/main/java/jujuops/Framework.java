@@ -196,15 +196,25 @@ public final class Framework {
     }
 
     /**
-     * Juju shows this status already: this dispatch set or read it, or, when it did neither, the last
-     * collect-status set it (a failed dispatch forgets that, see {@link Dispatcher}). Saves a hook tool.
+     * Juju shows this status already: this dispatch set or read it; else the last collect-status set it;
+     * else (no record: the first dispatch of this charm, or one after a failure) Juju is asked. Saves a
+     * status-set on most dispatches.
      */
     private boolean isShown(Status status) {
         Optional<Status> known = model.knownUnitStatus();
+        Optional<String> recorded = stored.getReserved(StoredState.SHOWN_UNIT_STATUS);
+        boolean shown;
         if (known.isPresent()) {
-            return known.get().equals(status);
+            shown = known.get().equals(status);
+        } else if (recorded.isPresent()) {
+            shown = recorded.get().equals(encode(status));
+        } else {
+            shown = model.unitStatus().equals(status);
         }
-        return stored.getReserved(StoredState.SHOWN_UNIT_STATUS).map(encode(status)::equals).orElse(false);
+        if (shown) {
+            stored.putReserved(StoredState.SHOWN_UNIT_STATUS, encode(status));
+        }
+        return shown;
     }
 
     private static String encode(Status status) {

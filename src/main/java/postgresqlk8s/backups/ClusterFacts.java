@@ -10,6 +10,7 @@ import jujuops.Framework;
 import jujuops.model.Relation;
 import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.Patroni;
 import postgresqlk8s.pgbackrest.StanzaName;
@@ -47,6 +48,11 @@ final class ClusterFacts {
 
     boolean singleUnit() {
         return plannedUnits() <= 1;
+    }
+
+    /** What each concern of this unit says of it (see {@link UnitStatuses}). */
+    UnitStatuses statuses() {
+        return new UnitStatuses(framework.stored());
     }
 
     Status unitStatus() {

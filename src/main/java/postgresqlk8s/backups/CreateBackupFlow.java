@@ -33,9 +33,10 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * order, one boolean method each, named after the chart's question; the checks the port adds are marked
  * where they run. Where the flow differs from the chart, and why:
  * <ul>
- * <li>The chart sets Active only on the primary's branch of the last "Is current unit a replica?"; here a
- *     replica is set Active too, after its connections are allowed again. It was put in Maintenance for
- *     the backup and nothing else would take it out (the Python charm does the same).</li>
+ * <li>The chart sets Active only on the primary's branch of the last "Is current unit a replica?"; here
+ *     both branches end the backup's Maintenance the same way: the unit's concerns ({@code UnitStatuses})
+ *     say its status again at the end of the action, Active when nothing is wrong (the Python charm sets
+ *     Active on both branches).</li>
  * <li>The chart fails or finishes the action before that last question; here the action's result is
  *     returned, and so applied, after connections are allowed again: one place applies outcomes, and a
  *     replica must not stay closed to clients whatever the backup's fate.</li>
@@ -212,8 +213,9 @@ public final class CreateBackupFlow {
         if (replica) {
             setConnectivity(true);
         }
-        // Active on both branches of the chart's last "Is current unit a replica?": see the class comment.
-        return outcome.withStatus(Status.active());
+        // Both branches of the chart's last "Is current unit a replica?" end the maintenance status: the
+        // unit's concerns say again what it is (Active when nothing is wrong; see the class comment).
+        return outcome;
     }
 
     /** "Has backup creation succeeded?" then "Were backup logs uploaded to S3?" (or the error logs uploaded). */

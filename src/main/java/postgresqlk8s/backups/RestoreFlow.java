@@ -14,6 +14,7 @@ import jujuops.ActionOutcome;
 import jujuops.model.ActionContext;
 import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.kubernetes.ClusterStateStore;
 import postgresqlk8s.patroni.PatroniConfig;
 import postgresqlk8s.pgbackrest.BackupId;
@@ -179,12 +180,13 @@ public final class RestoreFlow {
     }
 
     private ActionOutcome restore(ActionContext action, RestoreTarget target, PgBackRest pgbackrest) {
-        framework.model().setUnitStatus(Status.maintenance(Messages.RESTORING_BACKUP));
+        facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
+        framework.model().setUnitStatus(Status.maintenance(Messages.RESTORING_BACKUP)); // shown while the action runs
         long timelineBefore = facts.member().map(m -> m.timeline()).orElse(0L);
         WorkloadService services = new WorkloadService(seams.exec(), seams.layout().pebble());
         action.log("Stopping the database");
         if (!hasDatabaseStopped(services)) {
-            return ActionOutcome.fail(Refusal.STOP_FAILED.words(failure)).withStatus(Status.active());
+            return restoreAbandoned(Refusal.STOP_FAILED.words(failure));
         }
         action.log("Removing the previous cluster information");
         if (!wasPreviousClusterInfoRemoved()) {
@@ -200,14 +202,14 @@ public final class RestoreFlow {
             configureRestore(target, pgbackrest, timelineBefore);
         } catch (PatroniConfig.ConfigException e) {
             // not in the flowchart: Patroni may refuse the configuration
-            return ActionOutcome.fail(Refusal.CONFIGURE_RESTORE_FAILED.words(e.getMessage())).withStatus(Status.blocked(Messages.RESTORE_FAILED));
+            return restoreFailed(Refusal.CONFIGURE_RESTORE_FAILED.words(e.getMessage()));
         }
         try {
             action.log("Starting the database to restore " + target.backup().map(Object::toString).orElse("to the target time"));
             services.start(WorkloadService.POSTGRESQL);
         } catch (WorkloadUnreachableException | WorkloadCommandException e) {
             // not in the flowchart: Pebble may fail to start the service
-            return ActionOutcome.fail(Refusal.START_FAILED.words(e.getMessage())).withStatus(Status.blocked(Messages.RESTORE_FAILED));
+            return restoreFailed(Refusal.START_FAILED.words(e.getMessage()));
         }
         return ActionOutcome.results(Map.of("restore-status", Messages.RESTORE_STARTED));
     }
@@ -247,11 +249,23 @@ public final class RestoreFlow {
     private ActionOutcome startDatabaseAgain(WorkloadService services, String refusal) {
         try {
             services.start(WorkloadService.POSTGRESQL);
-            return ActionOutcome.fail(refusal).withStatus(Status.active());
+            return restoreAbandoned(refusal);
         } catch (WorkloadUnreachableException | WorkloadCommandException e) {
             LOG.error("could not start the database again: {}", e.getMessage());
-            return ActionOutcome.fail(refusal).withStatus(Status.blocked(Messages.RESTORE_FAILED));
+            return restoreFailed(refusal);
         }
+    }
+
+    /** Nothing was lost: the database runs the old cluster again, and the restore has nothing to say. */
+    private ActionOutcome restoreAbandoned(String refusal) {
+        facts.statuses().clear(UnitStatuses.Concern.RESTORE);
+        return ActionOutcome.fail(refusal);
+    }
+
+    /** The old cluster is gone or stopped: Blocked until a restore succeeds. */
+    private ActionOutcome restoreFailed(String refusal) {
+        facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.blocked(Messages.RESTORE_FAILED));
+        return ActionOutcome.fail(refusal);
     }
 
     private void configureRestore(RestoreTarget target, PgBackRest pgbackrest, long timelineBefore)

@@ -10,6 +10,7 @@ import jujuops.Event;
 import jujuops.HookOutcome;
 import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.PatroniConfig;
 import postgresqlk8s.workload.WorkloadCommandException;
@@ -43,10 +44,12 @@ public final class RestoreOutcomeCheck {
         }
         if (!running.get()) {
             LOG.error("restore failed: the database service is not running");
-            return HookOutcome.status(Status.blocked(Messages.RESTORE_FAILED));
+            facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.blocked(Messages.RESTORE_FAILED));
+            return HookOutcome.done();
         }
         if (!hasRestoredClusterStarted()) {
-            return HookOutcome.status(Status.maintenance(Messages.RESTORING_BACKUP));
+            facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
+            return HookOutcome.done();
         }
         return finish();
     }
@@ -91,6 +94,7 @@ public final class RestoreOutcomeCheck {
             LOG.warn("restore done, but the bootstrap method could not be removed from Patroni's configuration: {}", e.getMessage());
         }
         LOG.info("restore succeeded");
-        return HookOutcome.status(Status.active());
+        facts.statuses().clear(UnitStatuses.Concern.RESTORE); // the database's concern says Active again
+        return HookOutcome.done();
     }
 }

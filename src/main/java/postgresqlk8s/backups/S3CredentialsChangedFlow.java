@@ -12,6 +12,7 @@ import jujuops.Framework;
 import jujuops.HookOutcome;
 import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.Patroni;
 import postgresqlk8s.patroni.PatroniConfig;
@@ -75,7 +76,7 @@ public final class S3CredentialsChangedFlow {
             // not in the flowchart: settings all there but unusable (an http endpoint, say) block as "Update
             // backup settings" failing does, before anything is written
             LOG.warn("S3 settings unusable: {}", invalid.reason());
-            return HookOutcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, invalid.reason())));
+            return blockUnit(withHint(Messages.STANZA_FAILED, invalid.reason()));
         }
         S3Parameters settings = ((S3Settings.Complete) reading.get()).parameters();
         Repository repository = new Repository(seams, facts.stanzaName(), settings);
@@ -87,11 +88,11 @@ public final class S3CredentialsChangedFlow {
             return HookOutcome.defer();
         } catch (WorkloadCommandException e) {
             // not in the flowchart: "Update backup settings" failing blocks, as a stanza that cannot be made does
-            return HookOutcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
+            return blockUnit(withHint(Messages.STANZA_FAILED, e.getMessage()));
         }
         if (!isLeader()) {
-            // not in the flowchart: a non-leader that these settings' predecessors blocked is fixed by them
-            return blockedByS3Settings() ? HookOutcome.status(Status.active()) : HookOutcome.done();
+            // not in the flowchart: a non-leader's own pgBackRest takes the settings; a block by earlier ones clears
+            return settled();
         }
         if (isUnitBlocked()) {
             return HookOutcome.done();
@@ -118,11 +119,6 @@ public final class S3CredentialsChangedFlow {
         return facts.isLeader();
     }
 
-    private boolean blockedByS3Settings() {
-        Status status = facts.unitStatus();
-        return status.is(Status.Kind.BLOCKED) && Messages.S3_BLOCKS.stream().anyMatch(status.message()::startsWith);
-    }
-
     /** Blocked for a reason other than the S3 settings, which new settings are meant to fix. */
     boolean isUnitBlocked() {
         Status status = facts.unitStatus();
@@ -139,16 +135,16 @@ public final class S3CredentialsChangedFlow {
                 atPrimary.configure(settings);
             } catch (WorkloadCommandException e) {
                 // not in the flowchart: the leader is a replica, and the primary's pod refused the settings
-                return HookOutcome.status(Status.blocked(withHint(Messages.STANZA_FAILED, e.getMessage())));
+                return blockUnit(withHint(Messages.STANZA_FAILED, e.getMessage()));
             }
         }
         if (!couldInitialiseStanza(settings, atPrimary, primary)) {
-            return HookOutcome.status(Status.blocked(blockedBy));
+            return blockUnit(blockedBy);
         }
         framework.model().setUnitStatus(Status.maintenance(Messages.CHECKING_STANZA));
         if (!isWalArchivingToS3Working(atPrimary)) {
             forgetStanza(primary);
-            return HookOutcome.status(Status.blocked(blockedBy));
+            return blockUnit(blockedBy);
         }
         try {
             new TlsServerStep(facts, seams, repository.pgbackrest()).run();
@@ -156,7 +152,19 @@ public final class S3CredentialsChangedFlow {
             // not in the flowchart: the TLS server is for replicas' backups; this unit's backups work without it
             LOG.warn("could not settle the pgBackRest TLS server: {}", e.getMessage());
         }
-        return HookOutcome.status(Status.active());
+        return settled();
+    }
+
+    /** The S3 concern blocks the unit with this reason until new settings or the relation's end. */
+    private HookOutcome blockUnit(String reason) {
+        facts.statuses().set(UnitStatuses.Concern.S3, Status.blocked(reason));
+        return HookOutcome.done();
+    }
+
+    /** The S3 concern has nothing against the unit. */
+    private HookOutcome settled() {
+        facts.statuses().set(UnitStatuses.Concern.S3, Status.active());
+        return HookOutcome.done();
     }
 
     /**

@@ -10,6 +10,7 @@ import jujuops.Event;
 import jujuops.HookOutcome;
 import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.PatroniConfig;
 
 /**
@@ -37,10 +38,8 @@ public final class S3CredentialsGoneFlow {
                 LOG.warn("could not stop archiving WAL to the removed S3 repository: {}", e.getMessage());
             }
         }
-        Status status = facts.unitStatus();
-        if (status.is(Status.Kind.BLOCKED) && Messages.S3_BLOCKS.stream().anyMatch(status.message()::startsWith)) {
-            return HookOutcome.status(Status.active());
-        }
+        // No repository, nothing to block on: a block by the S3 settings or repository ends with the relation.
+        facts.statuses().set(UnitStatuses.Concern.S3, Status.active());
         return HookOutcome.done();
     }
 }

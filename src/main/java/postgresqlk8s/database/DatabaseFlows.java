@@ -19,6 +19,7 @@ import jujuops.model.Relation;
 import jujuops.model.Status;
 import postgresqlk8s.backups.Seams;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.Patroni;
 import postgresqlk8s.kubernetes.UnitPod;
@@ -48,15 +49,18 @@ public final class DatabaseFlows implements HookObserver {
     static final String RENDERED_STANZA = "rendered-stanza";
     static final String AWAITING_PASSWORDS = "waiting for the leader to generate the database passwords";
     static final String AWAITING_LEADER = "waiting for the leader to initialise the cluster";
+    static final String FAILED_TO_START = "failed to start the database: ";
     private static final Duration VOLUME_DEADLINE = Duration.ofSeconds(30);
     private static final Logger LOG = Logs.get(DatabaseFlows.class);
 
     private final Framework framework;
     private final Supplier<Seams> seams;
+    private final UnitStatuses statuses;
 
     private DatabaseFlows(Framework framework, Supplier<Seams> seams) {
         this.framework = framework;
         this.seams = seams;
+        this.statuses = new UnitStatuses(framework.stored());
     }
 
     public static void register(Framework framework, Supplier<Seams> seams) {
@@ -134,13 +138,13 @@ public final class DatabaseFlows implements HookObserver {
         ensurePasswords(peers.get());
         if (!hasPasswords(peers.get())) {
             LOG.info("the peer data lacks a database password; waiting for the leader to generate it");
-            framework.model().setUnitStatus(Status.waiting(AWAITING_PASSWORDS));
+            say(Status.waiting(AWAITING_PASSWORDS));
             return HookOutcome.defer();
         }
         if (!framework.model().isLeader() && appData(peers.get(), PeerKeys.CLUSTER_INITIALISED).isEmpty()) {
             // Only the leader bootstraps; the others join its cluster as replicas once it runs.
             LOG.info("waiting for the leader to initialise the cluster");
-            framework.model().setUnitStatus(Status.waiting(AWAITING_LEADER));
+            say(Status.waiting(AWAITING_LEADER));
             return HookOutcome.defer();
         }
         Optional<StanzaName> stanza = appData(peers.get(), PeerKeys.STANZA).map(StanzaName::new);
@@ -151,9 +155,11 @@ public final class DatabaseFlows implements HookObserver {
             return HookOutcome.defer();
         } catch (WorkloadCommandException | PatroniConfig.ConfigException e) {
             LOG.error("could not start the database: {}", e.getMessage());
-            return HookOutcome.status(Status.blocked("failed to start the database: " + e.getMessage()));
+            say(Status.blocked(FAILED_TO_START + e.getMessage()));
+            return HookOutcome.done();
         }
-        framework.model().setUnitStatus(Status.maintenance(WAITING));
+        say(Status.maintenance(WAITING));
+        framework.model().setUnitStatus(Status.maintenance(WAITING)); // shown while the polls below run
         return awaitPrimary(peers.get());
     }
 
@@ -222,7 +228,8 @@ public final class DatabaseFlows implements HookObserver {
             Optional<MemberStatus> member = member();
             if (member.isPresent() && member.get().isRunning()) {
                 recordInitialised(peers, member.get());
-                return HookOutcome.status(Status.active());
+                say(Status.active());
+                return HookOutcome.done();
             }
             seams.get().pause().pause(START_POLL);
         }
@@ -245,21 +252,32 @@ public final class DatabaseFlows implements HookObserver {
         }
     }
 
-    /** Keeps the unit's status true: Active while the database runs, Waiting while it does not. */
+    /**
+     * Keeps the database's say true: Active while it runs, Waiting while it does not, except that a
+     * database that failed to start stays Blocked until it runs. Other concerns (a restore, S3) speak for
+     * themselves; the most urgent is shown.
+     */
     HookOutcome onUpdateStatus(Event event) {
         Optional<Relation> peers = peers();
-        if (peers.isEmpty() || appData(peers.get(), PeerKeys.RESTORING_BACKUP).isPresent()) {
-            return HookOutcome.done();
-        }
-        Status current = framework.model().unitStatus();
-        if (current.is(Status.Kind.BLOCKED)) {
+        if (peers.isEmpty()) {
             return HookOutcome.done();
         }
         Optional<MemberStatus> member = member();
         if (member.isPresent() && member.get().isRunning()) {
             recordInitialised(peers.get(), member.get());
-            return current.equals(Status.active()) ? HookOutcome.done() : HookOutcome.status(Status.active());
+            say(Status.active());
+        } else if (!failedToStart()) {
+            say(Status.waiting(WAITING));
         }
-        return current.equals(Status.waiting(WAITING)) ? HookOutcome.done() : HookOutcome.status(Status.waiting(WAITING));
+        return HookOutcome.done();
+    }
+
+    private boolean failedToStart() {
+        Optional<Status> said = statuses.get(UnitStatuses.Concern.DATABASE);
+        return said.isPresent() && said.get().is(Status.Kind.BLOCKED);
+    }
+
+    private void say(Status status) {
+        statuses.set(UnitStatuses.Concern.DATABASE, status);
     }
 }
