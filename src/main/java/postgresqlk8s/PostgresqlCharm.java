@@ -10,7 +10,7 @@ import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.database.DatabaseFlows;
 
 /** Wires the charm's flows to Juju's events. Outside systems are reached only when a flow needs them. */
-public final class PostgresqlCharm {
+final class PostgresqlCharm {
 
     private PostgresqlCharm() {}
 

@@ -44,7 +44,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  *     backup's error, which is what the user needs.</li>
  * </ul>
  */
-public final class CreateBackupFlow {
+final class CreateBackupFlow {
 
     private static final Logger LOG = Logs.get(CreateBackupFlow.class);
     private static final Pattern NEW_LABEL = Pattern.compile("new backup label = (\\S+)");

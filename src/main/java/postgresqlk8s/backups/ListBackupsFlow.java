@@ -13,7 +13,7 @@ import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
 
 /** The "list-backups" flowchart. */
-public final class ListBackupsFlow {
+final class ListBackupsFlow {
 
     private static final Logger LOG = Logs.get(ListBackupsFlow.class);
 

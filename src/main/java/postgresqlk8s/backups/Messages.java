@@ -6,7 +6,7 @@ import java.util.List;
  * The exact status and result words users of the PostgreSQL K8s charm match on (reference-behaviour.md);
  * the action failures are {@link Refusal}s.
  */
-public final class Messages {
+final class Messages {
 
     private Messages() {}
 

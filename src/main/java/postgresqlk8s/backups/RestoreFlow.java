@@ -43,7 +43,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  *     create a new, empty cluster. The chart has no edge there.</li>
  * </ul>
  */
-public final class RestoreFlow {
+final class RestoreFlow {
 
     private static final Logger LOG = Logs.get(RestoreFlow.class);
 

@@ -21,7 +21,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * update-status during a restore: the database service gone means the restore failed (Blocked); Patroni
  * running on a newer timeline means it worked (restore keys cleared, Active); anything else, wait.
  */
-public final class RestoreOutcomeCheck {
+final class RestoreOutcomeCheck {
 
     private static final Logger LOG = Logs.get(RestoreOutcomeCheck.class);
 

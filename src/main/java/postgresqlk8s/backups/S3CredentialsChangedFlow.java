@@ -41,7 +41,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  *     ("initialising stanza", "checking stanza") on its way.</li>
  * </ul>
  */
-public final class S3CredentialsChangedFlow {
+final class S3CredentialsChangedFlow {
 
     static final String MODEL_UUID_MARKER = "model-uuid.txt";
     static final int CHECK_ATTEMPTS = 3;

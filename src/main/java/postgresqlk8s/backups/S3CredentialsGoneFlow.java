@@ -17,7 +17,7 @@ import postgresqlk8s.patroni.PatroniConfig;
  * The s3 relation is gone: WAL archiving to it stops, the stanza is forgotten, and a Blocked status
  * that only the S3 settings caused is lifted.
  */
-public final class S3CredentialsGoneFlow {
+final class S3CredentialsGoneFlow {
 
     private static final Logger LOG = Logs.get(S3CredentialsGoneFlow.class);
 

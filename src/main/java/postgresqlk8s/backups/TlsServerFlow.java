@@ -18,7 +18,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * Certificates came or went: the part of the S3-credentials flowchart from "Is TLS disabled or single
  * unit cluster" on runs again, once backups are set up.
  */
-public final class TlsServerFlow {
+final class TlsServerFlow {
 
     private static final Logger LOG = Logs.get(TlsServerFlow.class);
 

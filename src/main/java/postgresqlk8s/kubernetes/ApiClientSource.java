@@ -4,7 +4,7 @@ import io.kubernetes.client.openapi.ApiClient;
 
 /** Hands out the one API client of this process, building it on first use. */
 @FunctionalInterface
-public interface ApiClientSource {
+interface ApiClientSource {
 
     ApiClient apiClient() throws KubernetesUnavailableException;
 }
