@@ -72,7 +72,9 @@ loopback() {
     -keypass:file "$pass" >"$work/standins/keytool.log" 2>&1 || return 1
   "$keytool" -exportcert -rfc -alias training -keystore "$work/standins/keys.p12" -storepass:file "$pass" \
     -file "$work/standins/ca.pem" >>"$work/standins/keytool.log" 2>&1 || return 1
-  "$bjava" -cp "$standins_cp" training.TrainingStandIns "$work/standins" "$work/standins/keys.p12" \
+  # The stand-ins also use the charm's libraries (juju-java-ops' JSON, in its own jar since it became
+  # a module of its own; without it every exec training run ended in an EOF and went untrained).
+  "$bjava" -cp "$standins_cp:$(echo "$classpath" | sed "s#\([^:]*\)#$charm/\1#g")" training.TrainingStandIns "$work/standins" "$work/standins/keys.p12" \
     "$work/standins/pass" >"$work/standins/log" 2>&1 &
   standins_pid=$!
   i=0
