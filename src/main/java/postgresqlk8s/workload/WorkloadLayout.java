@@ -63,6 +63,27 @@ public record WorkloadLayout(String postgresqlVersion, Listen listen) {
         return STORAGE_DIR + "/pgbackrest-tls-ca-chain.crt";
     }
 
+    /**
+     * This unit's TLS files for PostgreSQL and pgBackRest's TLS server, on the data volume as the Python
+     * charm keeps them (0600, owner postgres): the provider's CA, the unit's certificate, its key.
+     */
+    public String tlsCaFile() {
+        return STORAGE_DIR + "/peer_ca.pem";
+    }
+
+    public String tlsCertFile() {
+        return STORAGE_DIR + "/peer_cert.pem";
+    }
+
+    public String tlsKeyFile() {
+        return STORAGE_DIR + "/peer_key.pem";
+    }
+
+    /** The port of pgBackRest's TLS server (its default). */
+    public int pgBackRestServerPort() {
+        return 8200;
+    }
+
     public String patroniConf() {
         return STORAGE_DIR + "/patroni.yml";
     }
