@@ -30,6 +30,8 @@ class WorkloadLayoutTest {
         assertEquals("/var/log/pgbackrest", p.pgBackRestLogPath());
         assertEquals("/usr/lib/postgresql/14/bin", p.pgBinDir());
         assertEquals("0.0.0.0", p.listenHost("10.1.2.3"));
+        assertEquals("*", p.tlsServerAddress("10.1.2.3"));
+        assertEquals(8432, p.pgBackRestServerPort());
         assertEquals("http://postgresql-k8s-1.postgresql-k8s-endpoints:8008", WorkloadLayout.patroniUrl("postgresql-k8s-1", "postgresql-k8s"));
     }
 
@@ -38,6 +40,7 @@ class WorkloadLayoutTest {
         WorkloadLayout local = fromFile("{\"postgresql-version\": \"15\", \"listen\": \"pod-address\"}");
         assertEquals("/usr/lib/postgresql/15/bin", local.pgBinDir());
         assertEquals("127.0.0.12", local.listenHost("127.0.0.12"));
+        assertEquals("127.0.0.12", local.tlsServerAddress("127.0.0.12"));
         assertEquals(WorkloadLayout.PRODUCTION.dataDir(), local.dataDir());
     }
 

@@ -79,9 +79,20 @@ public record WorkloadLayout(String postgresqlVersion, Listen listen) {
         return STORAGE_DIR + "/peer_key.pem";
     }
 
-    /** The port of pgBackRest's TLS server (its default). */
+    /**
+     * The port of pgBackRest's TLS server: pgBackRest's own default, 8432 in 2.45 ({@code pgbackrest help
+     * server tls-server-port}), which the Python charm's configuration leaves as it is.
+     */
     public int pgBackRestServerPort() {
-        return 8200;
+        return 8432;
+    }
+
+    /**
+     * The address pgBackRest's TLS server binds: {@code *} (every address of the pod) in production, as the
+     * Python charm writes it, or the pod's own IP, as {@link #listenHost} does for PostgreSQL and Patroni.
+     */
+    public String tlsServerAddress(String podIp) {
+        return listen == Listen.ALL_ADDRESSES ? "*" : podIp;
     }
 
     public String patroniConf() {
