@@ -74,9 +74,9 @@ public final class BackupScenarios {
         Function<State, TestEvent> s3Broken = st -> TestEvent.relation("broken", st.relationOn("s3-parameters"));
         RelationState certificates = RelationState.of("certificates", 5, "self-signed-certificates");
         Function<State, TestEvent> certsChanged = st -> TestEvent.relation("changed", certificates);
-        State tlsCluster = BackupWorld.withPeerData(withStanza(),
+        State tlsCluster = BackupWorld.withThreeUnits(BackupWorld.withPeerData(withStanza(),
                 Map.of(PeerKeys.CLUSTER_INITIALISED, "True", PeerKeys.STANZA, BackupWorld.STANZA),
-                Map.of(PeerKeys.TLS, "enabled")).withPlannedUnits(3).withRelation(certificates);
+                Map.of(PeerKeys.TLS, "enabled")), Map.of(PeerKeys.TLS, "enabled")).withRelation(certificates);
         State restoring = BackupWorld.withPeerData(withStanza(), Map.of(PeerKeys.CLUSTER_INITIALISED, "True",
                 PeerKeys.STANZA, BackupWorld.STANZA, PeerKeys.RESTORING_BACKUP, "20230101-090000F",
                 PeerKeys.RESTORE_STANZA, BackupWorld.STANZA, PeerKeys.RESTORE_FROM_TIMELINE, "1"), Map.of())

@@ -128,6 +128,18 @@ final class BackupWorld {
         return state.withRelation(peers(appData, unitData));
     }
 
+    /** The other units' hosts in a three-unit cluster, as pgbackrest.conf names them. */
+    static final String PEER_1 = "postgresql-k8s-1.postgresql-k8s-endpoints";
+    static final String PEER_2 = "postgresql-k8s-2.postgresql-k8s-endpoints";
+
+    /** Three units planned, and units 1 and 2 in this unit's peer relation, each with this unit data. */
+    static State withThreeUnits(State state, Map<String, String> peerUnitData) {
+        Map<String, Map<String, String>> units = new LinkedHashMap<>();
+        units.put("postgresql-k8s/1", peerUnitData);
+        units.put("postgresql-k8s/2", peerUnitData);
+        return state.withRelation(state.relationOn(PeerKeys.ENDPOINT).withRemoteUnitsData(units)).withPlannedUnits(3);
+    }
+
     static ExecResult ok(String stdout) {
         return new ExecResult(0, stdout, "", false);
     }

@@ -220,8 +220,8 @@ class S3CredentialsChangedFlowTest {
 
     @Test
     void isReplicaAndTlsServerNotRunningOnPrimary_yes_doesNotStartIt() {
-        State in = BackupWorld.withPeerData(initialised(), Map.of(PeerKeys.CLUSTER_INITIALISED, "True"),
-                Map.of(PeerKeys.TLS, "enabled")).withPlannedUnits(3);
+        State in = BackupWorld.withThreeUnits(BackupWorld.withPeerData(initialised(), Map.of(PeerKeys.CLUSTER_INITIALISED, "True"),
+                Map.of(PeerKeys.TLS, "enabled")), Map.of(PeerKeys.TLS, "enabled"));
         world.patroni.member = FakePatroni.replica();
         world.exec.fail("server-ping", 1, "ERROR: [103]: unable to connect");
         Result r = world.run(s3Changed(in), in);
@@ -232,11 +232,36 @@ class S3CredentialsChangedFlowTest {
 
     @Test
     void isReplicaAndTlsServerNotRunningOnPrimary_no_startsIt() {
-        State in = BackupWorld.withPeerData(initialised(), Map.of(PeerKeys.CLUSTER_INITIALISED, "True"),
-                Map.of(PeerKeys.TLS, "enabled")).withPlannedUnits(3);
+        State in = BackupWorld.withThreeUnits(BackupWorld.withPeerData(initialised(), Map.of(PeerKeys.CLUSTER_INITIALISED, "True"),
+                Map.of(PeerKeys.TLS, "enabled")), Map.of(PeerKeys.TLS, "enabled"));
         world.run(s3Changed(in), in);
         assertTrue(world.exec.verbs().contains("pebble restart"), world.exec.verbs().toString());
         assertFalse(world.exec.verbs().contains("server-ping"), "the primary needs no ping");
+    }
+
+    @Test
+    void updateBackupSettings_withTlsInAThreeUnitCluster_servesThePeers_andTheReplicaLeadersPrimaryServesTheOthers() {
+        State in = BackupWorld.withThreeUnits(BackupWorld.withPeerData(initialised(), Map.of(PeerKeys.CLUSTER_INITIALISED, "True"),
+                Map.of(PeerKeys.TLS, "enabled")), Map.of(PeerKeys.TLS, "enabled"));
+        world.patroni.member = FakePatroni.replica();
+        world.patroni.primaryName = "postgresql-k8s-1";
+        world.patroni.primaryHost = BackupWorld.PEER_1;
+        world.run(s3Changed(in), in);
+        String own = world.exec.file("/etc/pgbackrest.conf");
+        assertTrue(own.contains("\ntls-server-auth=" + BackupWorld.PEER_1 + "=" + BackupWorld.STANZA + "\n"
+                + "tls-server-auth=" + BackupWorld.PEER_2 + "=" + BackupWorld.STANZA + "\n"), own);
+        String primarys = world.otherPod("postgresql-k8s-1").exec.file("/etc/pgbackrest.conf");
+        assertTrue(primarys.contains("\ntls-server-auth=postgresql-k8s-0.postgresql-k8s-endpoints=" + BackupWorld.STANZA + "\n"
+                + "tls-server-auth=" + BackupWorld.PEER_2 + "=" + BackupWorld.STANZA + "\n"), primarys);
+        assertTrue(world.exec.commands().stream().anyMatch(c -> c.argv().equals(
+                List.of("pgbackrest", "server-ping", "--io-timeout=5", BackupWorld.PEER_1))), world.exec.verbs().toString());
+    }
+
+    @Test
+    void updateBackupSettings_withoutTls_writesNoTlsSettings() {
+        State in = BackupWorld.withThreeUnits(initialised(), Map.of(PeerKeys.TLS, "enabled"));
+        world.run(s3Changed(in), in);
+        assertFalse(world.exec.file("/etc/pgbackrest.conf").contains("tls-"));
     }
 
     @Test

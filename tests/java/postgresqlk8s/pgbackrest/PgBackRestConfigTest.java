@@ -2,6 +2,7 @@ package postgresqlk8s.pgbackrest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class PgBackRestConfigTest {
     }
 
     private static String render(S3Parameters s3) {
-        return PgBackRestConfig.render(s3, STANZA, WorkloadLayout.PRODUCTION, PgBackRestConfig.Tuning.DEFAULT);
+        return PgBackRestConfig.render(s3, STANZA, WorkloadLayout.PRODUCTION, PgBackRestConfig.Tuning.DEFAULT, Optional.empty());
     }
 
     /** Sections of key=value lines; fails on a key given twice. */
@@ -169,5 +170,110 @@ class PgBackRestConfigTest {
         assertEquals("/", g.get("repo1-path"));
         assertEquals("host", g.get("repo1-s3-uri-style"));
         assertEquals("s3.amazonaws.com", g.get("repo1-s3-endpoint"));
+    }
+
+    /** The whole file without TLS, line for line: what every unit had before TLS, and a one-unit cluster keeps. */
+    private static final String WITHOUT_TLS = """
+            [global]
+            repo1-type=s3
+            repo1-path=/postgresql
+            repo1-s3-region=eu-west-1
+            repo1-s3-endpoint=s3.eu-west-1.amazonaws.com
+            repo1-s3-bucket=pg-backups
+            repo1-s3-uri-style=path
+            repo1-s3-key=AKIAIOSFODNN7EXAMPLE
+            repo1-s3-key-secret=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+            repo1-retention-full-type=time
+            repo1-retention-full=9999999
+            beta=y
+            repo1-block=y
+            repo1-bundle=y
+            compress-type=zst
+            process-max=2
+            start-fast=y
+            backup-standby=y
+            log-path=/var/log/pgbackrest
+            lock-path=/tmp
+            spool-path=/var/lib/pgbackrest/spool
+
+            [dev.patroni-postgresql-k8s]
+            pg1-path=/var/lib/postgresql/data/pgdata
+            pg1-socket-path=/tmp
+            pg1-port=5432
+            pg1-user=postgres
+            """;
+
+    /** The TLS settings of unit 0 in a three-unit cluster, in production. */
+    private static final String TLS_GLOBAL = """
+            tls-server-address=*
+            tls-server-auth=postgresql-k8s-1.postgresql-k8s-endpoints=dev.patroni-postgresql-k8s
+            tls-server-auth=postgresql-k8s-2.postgresql-k8s-endpoints=dev.patroni-postgresql-k8s
+            tls-server-ca-file=/var/lib/postgresql/data/peer_ca.pem
+            tls-server-cert-file=/var/lib/postgresql/data/peer_cert.pem
+            tls-server-key-file=/var/lib/postgresql/data/peer_key.pem
+            """;
+
+    private static final String TLS_PEERS = """
+            pg2-host-type=tls
+            pg2-host=postgresql-k8s-1.postgresql-k8s-endpoints
+            pg2-host-ca-file=/var/lib/postgresql/data/peer_ca.pem
+            pg2-host-cert-file=/var/lib/postgresql/data/peer_cert.pem
+            pg2-host-key-file=/var/lib/postgresql/data/peer_key.pem
+            pg2-path=/var/lib/postgresql/data/pgdata
+            pg2-socket-path=/tmp
+            pg2-port=5432
+            pg2-user=postgres
+            pg3-host-type=tls
+            pg3-host=postgresql-k8s-2.postgresql-k8s-endpoints
+            pg3-host-ca-file=/var/lib/postgresql/data/peer_ca.pem
+            pg3-host-cert-file=/var/lib/postgresql/data/peer_cert.pem
+            pg3-host-key-file=/var/lib/postgresql/data/peer_key.pem
+            pg3-path=/var/lib/postgresql/data/pgdata
+            pg3-socket-path=/tmp
+            pg3-port=5432
+            pg3-user=postgres
+            """;
+
+    private static final List<String> PEERS = List.of("postgresql-k8s-1.postgresql-k8s-endpoints",
+            "postgresql-k8s-2.postgresql-k8s-endpoints");
+
+    private static String render(WorkloadLayout layout, Optional<TlsServer> tls) {
+        return PgBackRestConfig.render(aws(), STANZA, layout, PgBackRestConfig.Tuning.DEFAULT, tls);
+    }
+
+    @Test
+    void withoutTls_theFileIsExactlyAsBefore() {
+        assertEquals(WITHOUT_TLS, render(aws()));
+    }
+
+    @Test
+    void withTls_globalServesEachPeer_andTheStanzaReachesEachPeerThroughItsServer() {
+        String expected = WITHOUT_TLS
+                .replace("spool-path=/var/lib/pgbackrest/spool\n", "spool-path=/var/lib/pgbackrest/spool\n" + TLS_GLOBAL)
+                + TLS_PEERS;
+        assertEquals(expected, render(WorkloadLayout.PRODUCTION, Optional.of(new TlsServer("*", 8432, PEERS))));
+    }
+
+    @Test
+    void withTls_onALocalCluster_theServerListensOnThePodsAddress() {
+        WorkloadLayout local = new WorkloadLayout("15", WorkloadLayout.Listen.POD_ADDRESS);
+        String conf = render(local, Optional.of(new TlsServer(local.tlsServerAddress("127.0.0.11"), 8432, PEERS)));
+        assertTrue(conf.contains("\ntls-server-address=127.0.0.11\n"), conf);
+    }
+
+    @Test
+    void withTls_aPortOtherThanPgBackRestsDefault_isWrittenForTheServerAndEachPeer() {
+        String conf = render(WorkloadLayout.PRODUCTION, Optional.of(new TlsServer("*", 8200, PEERS)));
+        assertTrue(conf.contains("\ntls-server-address=*\ntls-server-port=8200\ntls-server-auth="), conf);
+        assertTrue(conf.contains("\npg2-host=postgresql-k8s-1.postgresql-k8s-endpoints\npg2-host-port=8200\n"), conf);
+        assertTrue(conf.contains("\npg3-host=postgresql-k8s-2.postgresql-k8s-endpoints\npg3-host-port=8200\n"), conf);
+    }
+
+    @Test
+    void tlsServer_refusesWhatWouldBreakTheFile() {
+        assertThrows(IllegalArgumentException.class, () -> new TlsServer("*", 8432, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new TlsServer("*\nrepo1-path=/x", 8432, PEERS));
+        assertThrows(IllegalArgumentException.class, () -> new TlsServer("*", 8432, List.of("a.b\npg9-host=evil")));
+        assertThrows(IllegalArgumentException.class, () -> new TlsServer("*", 0, PEERS));
     }
 }

@@ -66,11 +66,18 @@ class PgBackRestTest {
     }
 
     @Test
-    void serverPing() throws Exception {
-        pgbackrest.serverPing("postgresql-k8s-0.postgresql-k8s-endpoints");
-        assertEquals(List.of("pgbackrest", "server-ping", "--tls-server-address=postgresql-k8s-0.postgresql-k8s-endpoints"),
+    void serverPing_namesTheHostOnTheCommandLine_andBoundsTheRetries() throws Exception {
+        pgbackrest.serverPing("postgresql-k8s-0.postgresql-k8s-endpoints", 8432);
+        assertEquals(List.of("pgbackrest", "server-ping", "--io-timeout=5", "postgresql-k8s-0.postgresql-k8s-endpoints"),
                 only().argv());
         assertEquals(Duration.ofSeconds(30), only().deadline());
+    }
+
+    @Test
+    void serverPing_onAnotherPort_saysIt() throws Exception {
+        pgbackrest.serverPing("postgresql-k8s-0.postgresql-k8s-endpoints", 8200);
+        assertEquals(List.of("pgbackrest", "server-ping", "--io-timeout=5", "--tls-server-port=8200",
+                "postgresql-k8s-0.postgresql-k8s-endpoints"), only().argv());
     }
 
     @Test

@@ -11,6 +11,7 @@ import jujuops.HookEvent;
 import jujuops.HookObserver;
 import jujuops.HookOutcome;
 import jujuops.Lazy;
+import postgresqlk8s.cluster.PeerKeys;
 import postgresqlk8s.s3.S3Requirer;
 
 /**
@@ -24,6 +25,8 @@ public final class BackupFlows implements HookObserver {
     public static final String S3_ENDPOINT = "s3-parameters";
     static final HookEvent CERTIFICATES_CHANGED = HookEvent.relationChanged("certificates");
     static final HookEvent CERTIFICATES_BROKEN = HookEvent.relationBroken("certificates");
+    static final HookEvent PEER_JOINED = HookEvent.relationJoined(PeerKeys.ENDPOINT);
+    static final HookEvent PEER_DEPARTED = HookEvent.relationDeparted(PeerKeys.ENDPOINT);
     static final ActionEvent CREATE_BACKUP = ActionEvent.named("create-backup");
     static final ActionEvent LIST_BACKUPS = ActionEvent.named("list-backups");
     static final ActionEvent RESTORE = ActionEvent.named("restore");
@@ -51,6 +54,8 @@ public final class BackupFlows implements HookObserver {
         framework.observe(HookEvent.UPDATE_STATUS, "BackupFlows.onUpdateStatus", flows);
         framework.observe(CERTIFICATES_CHANGED, "BackupFlows.onCertificates", flows);
         framework.observe(CERTIFICATES_BROKEN, "BackupFlows.onCertificates", flows);
+        framework.observe(PEER_JOINED, "BackupFlows.onPeers", flows);
+        framework.observe(PEER_DEPARTED, "BackupFlows.onPeers", flows);
     }
 
     @Override
@@ -64,7 +69,8 @@ public final class BackupFlows implements HookObserver {
         if (event.is(HookEvent.UPDATE_STATUS)) {
             return new RestoreOutcomeCheck(facts, seams).handle(event);
         }
-        if (event.is(CERTIFICATES_CHANGED) || event.is(CERTIFICATES_BROKEN)) {
+        if (event.is(CERTIFICATES_CHANGED) || event.is(CERTIFICATES_BROKEN) || event.is(PEER_JOINED)
+                || event.is(PEER_DEPARTED)) {
             return new TlsServerFlow(facts, s3, seams).handle(event);
         }
         throw new IllegalStateException("BackupFlows has no flow for " + event.name());

@@ -1,5 +1,8 @@
 package postgresqlk8s.backups;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -74,8 +77,43 @@ final class ClusterFacts {
     }
 
     boolean tlsEnabled() {
+        return tlsEnabled(framework.model().unitName());
+    }
+
+    /**
+     * Whether a unit of this application recorded in its peer databag that its certificate, key and CA are
+     * in place ({@link PeerKeys#TLS}); this unit's own, or a peer's, which every unit may read.
+     */
+    boolean tlsEnabled(String unit) {
         Optional<Relation> relation = peers();
-        return relation.isPresent() && "enabled".equals(relation.get().localUnitData().get(PeerKeys.TLS).orElse(""));
+        if (relation.isEmpty()) {
+            return false;
+        }
+        boolean self = unit.equals(framework.model().unitName());
+        Optional<String> tls = self ? relation.get().localUnitData().get(PeerKeys.TLS)
+                : relation.get().remoteUnitData(unit).get(PeerKeys.TLS);
+        return "enabled".equals(tls.orElse(""));
+    }
+
+    /** The application's units this unit knows of: itself and the peer relation's others, by unit number. */
+    List<String> units() {
+        List<String> units = new ArrayList<>();
+        units.add(framework.model().unitName());
+        peers().ifPresent(r -> units.addAll(r.remoteUnits()));
+        units.sort(Comparator.comparingInt(ClusterFacts::unitNumber));
+        return units;
+    }
+
+    String unitName() {
+        return framework.model().unitName();
+    }
+
+    String appName() {
+        return framework.model().appName();
+    }
+
+    private static int unitNumber(String unit) {
+        return Integer.parseInt(unit.substring(unit.lastIndexOf('/') + 1));
     }
 
     Optional<String> appData(String key) {

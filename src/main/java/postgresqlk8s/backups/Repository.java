@@ -1,6 +1,7 @@
 package postgresqlk8s.backups;
 
 import java.util.List;
+import java.util.Optional;
 
 import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.pgbackrest.ErrorHint;
@@ -8,6 +9,7 @@ import postgresqlk8s.pgbackrest.PgBackRest;
 import postgresqlk8s.pgbackrest.PgBackRestConfig;
 import postgresqlk8s.pgbackrest.PgBackRestInfo;
 import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.pgbackrest.TlsServer;
 import postgresqlk8s.s3.Redactor;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.workload.ExecResult;
@@ -44,9 +46,11 @@ final class Repository {
 
     /**
      * Writes {@code pgbackrest.conf} (0600, owner postgres) and the CA chain the endpoint needs.
+     *
+     * @param tls this pod's TLS server and the peers it serves; empty without TLS or in a one-unit cluster
      */
-    void configure(S3Parameters s3) throws WorkloadUnreachableException, WorkloadCommandException {
-        String config = PgBackRestConfig.render(s3, pgbackrest.stanza(), seams.layout(), PgBackRestConfig.Tuning.DEFAULT);
+    void configure(S3Parameters s3, Optional<TlsServer> tls) throws WorkloadUnreachableException, WorkloadCommandException {
+        String config = PgBackRestConfig.render(s3, pgbackrest.stanza(), seams.layout(), PgBackRestConfig.Tuning.DEFAULT, tls);
         WorkloadFiles files = new WorkloadFiles(seams.exec());
         String owner = seams.layout().pgUser();
         if (!s3.caChain().isEmpty()) {

@@ -17,6 +17,7 @@ import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.Patroni;
 import postgresqlk8s.patroni.PatroniConfig;
 import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.pgbackrest.TlsServer;
 import postgresqlk8s.s3.ObjectStoreException;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
@@ -80,8 +81,10 @@ final class S3CredentialsChangedFlow {
         }
         S3Parameters settings = ((S3Settings.Complete) reading.get()).parameters();
         Repository repository = new Repository(seams, facts.stanzaName(), settings);
+        Optional<TlsServer> tls;
         try {
-            repository.configure(settings);
+            tls = TlsServers.ofThisUnit(facts, seams);
+            repository.configure(settings, tls);
         } catch (WorkloadUnreachableException e) {
             // not in the flowchart: no pod to write the settings into yet; a later hook retries them
             LOG.warn("workload not reachable, will retry the S3 settings: {}", e.getMessage());
@@ -98,7 +101,7 @@ final class S3CredentialsChangedFlow {
             return HookOutcome.done();
         }
         try {
-            return initialiseStanza(settings, repository);
+            return initialiseStanza(settings, repository, tls);
         } catch (WorkloadUnreachableException e) {
             // not in the flowchart: the pod went away mid-way; a later hook retries
             LOG.warn("workload not reachable while initialising the stanza: {}", e.getMessage());
@@ -125,14 +128,16 @@ final class S3CredentialsChangedFlow {
         return status.is(Status.Kind.BLOCKED) && Messages.S3_BLOCKS.stream().noneMatch(status.message()::startsWith);
     }
 
-    private HookOutcome initialiseStanza(S3Parameters settings, Repository repository) throws WorkloadUnreachableException {
+    private HookOutcome initialiseStanza(S3Parameters settings, Repository repository, Optional<TlsServer> tls)
+            throws WorkloadUnreachableException {
         framework.model().setUnitStatus(Status.maintenance(Messages.INITIALISING_STANZA));
-        Seams primary = primarysPod();
+        Optional<String> primaryName = primarysPodName();
+        Seams primary = primaryName.map(seams.otherPods()::of).orElse(seams);
         Repository atPrimary = repository;
         if (primary != seams) {
             atPrimary = new Repository(primary, facts.stanzaName(), settings);
             try {
-                atPrimary.configure(settings);
+                atPrimary.configure(settings, TlsServers.ofPod(facts, primaryName.get(), primary));
             } catch (WorkloadCommandException e) {
                 // not in the flowchart: the leader is a replica, and the primary's pod refused the settings
                 return blockUnit(withHint(Messages.STANZA_FAILED, e.getMessage()));
@@ -147,7 +152,7 @@ final class S3CredentialsChangedFlow {
             return blockUnit(blockedBy);
         }
         try {
-            new TlsServerStep(facts, seams, repository.pgbackrest()).run();
+            new TlsServerStep(facts, seams, repository.pgbackrest(), tls).run();
         } catch (WorkloadCommandException e) {
             // not in the flowchart: the TLS server is for replicas' backups; this unit's backups work without it
             LOG.warn("could not settle the pgBackRest TLS server: {}", e.getMessage());
@@ -172,21 +177,21 @@ final class S3CredentialsChangedFlow {
      * a replica (leadership and Patroni's primary are chosen apart) its steps run in the primary's pod,
      * whose pgBackRest it configures first. The flowchart's decisions stay the leader's.
      */
-    private Seams primarysPod() {
+    private Optional<String> primarysPodName() {
         Optional<MemberStatus> me = facts.member();
         if (me.isEmpty() || me.get().isPrimary()) {
-            return seams;
+            return Optional.empty();
         }
         try {
             Optional<String> primary = seams.patroni().primaryName();
             if (primary.isPresent()) {
                 LOG.info("this leader is a replica: the stanza is made and checked in the primary's pod {}", primary.get());
-                return seams.otherPods().of(primary.get());
             }
+            return primary;
         } catch (Patroni.PatroniUnavailableException e) {
             LOG.warn("Patroni does not say which member is the primary: {}", e.getMessage());
         }
-        return seams;
+        return Optional.empty();
     }
 
     /**

@@ -8,6 +8,7 @@ import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.HookOutcome;
+import postgresqlk8s.pgbackrest.TlsServer;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
 import postgresqlk8s.s3.S3Settings;
@@ -15,8 +16,11 @@ import postgresqlk8s.workload.WorkloadCommandException;
 import postgresqlk8s.workload.WorkloadUnreachableException;
 
 /**
- * Certificates came or went: the part of the S3-credentials flowchart from "Is TLS disabled or single
- * unit cluster" on runs again, once backups are set up.
+ * What pgBackRest's TLS settings depend on changed: certificates came or went, or a peer joined or
+ * departed. Once backups are set up (a stanza and complete S3 settings, so there is a
+ * {@code pgbackrest.conf}), this unit's configuration is written again with the TLS server as it now is
+ * ({@link TlsServers}), and the part of the S3-credentials flowchart from "Is TLS disabled or single unit
+ * cluster" on runs again on it ({@link TlsServerStep}).
  */
 final class TlsServerFlow {
 
@@ -40,13 +44,15 @@ final class TlsServerFlow {
         S3Parameters settings = ((S3Settings.Complete) reading.get()).parameters();
         Repository repository = new Repository(seams.get(), facts.stanzaName(), settings);
         try {
-            new TlsServerStep(facts, seams.get(), repository.pgbackrest()).run();
+            Optional<TlsServer> tls = TlsServers.ofThisUnit(facts, seams.get());
+            repository.configure(settings, tls);
+            new TlsServerStep(facts, seams.get(), repository.pgbackrest(), tls).run();
             return HookOutcome.done();
         } catch (WorkloadUnreachableException e) {
-            LOG.warn("workload not reachable; will settle the pgBackRest TLS server later: {}", e.getMessage());
+            LOG.warn("workload not reachable; will settle pgBackRest's TLS settings later: {}", e.getMessage());
             return HookOutcome.defer();
         } catch (WorkloadCommandException e) {
-            LOG.warn("could not settle the pgBackRest TLS server: {}", e.getMessage());
+            LOG.warn("could not settle pgBackRest's TLS settings: {}", e.getMessage());
             return HookOutcome.done();
         }
     }

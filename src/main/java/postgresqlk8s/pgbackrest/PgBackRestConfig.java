@@ -1,7 +1,10 @@
 package postgresqlk8s.pgbackrest;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import postgresqlk8s.s3.S3Endpoint;
 import postgresqlk8s.s3.S3Parameters;
@@ -9,7 +12,8 @@ import postgresqlk8s.workload.WorkloadLayout;
 
 /**
  * Renders {@code pgbackrest.conf}: the {@code [global]} repository and tuning settings and the stanza's
- * database. This file is the only place S3 secrets go (mode 0600, owner postgres).
+ * database; with a {@link TlsServer}, also the TLS server's settings and the other units' databases,
+ * reached through their TLS servers. This file is the only place S3 secrets go (mode 0600, owner postgres).
  */
 public final class PgBackRestConfig {
 
@@ -24,7 +28,27 @@ public final class PgBackRestConfig {
     private PgBackRestConfig() {}
 
     /** The endpoint is the one the SDK client uses too, validated where the settings were read. */
-    public static String render(S3Parameters s3, StanzaName stanza, WorkloadLayout layout, Tuning tuning) {
+    public static String render(S3Parameters s3, StanzaName stanza, WorkloadLayout layout, Tuning tuning,
+                                Optional<TlsServer> tls) {
+        List<String[]> global = new ArrayList<>();
+        repository(global, s3, layout, tuning);
+        tls.ifPresent(t -> tlsServer(global, t, stanza, layout));
+
+        List<String[]> database = new ArrayList<>();
+        put(database, "pg1-path", layout.dataDir());
+        put(database, "pg1-socket-path", layout.pgSocketDir());
+        put(database, "pg1-port", Integer.toString(layout.pgPort()));
+        put(database, "pg1-user", layout.pgUser());
+        tls.ifPresent(t -> peers(database, t, layout));
+
+        StringBuilder out = new StringBuilder();
+        section(out, "global", global);
+        out.append('\n');
+        section(out, stanza.value(), database);
+        return out.toString();
+    }
+
+    private static void repository(List<String[]> out, S3Parameters s3, WorkloadLayout layout, Tuning tuning) {
         Map<String, String> global = new LinkedHashMap<>();
         global.put("repo1-type", "s3");
         global.put("repo1-path", s3.path());
@@ -54,15 +78,56 @@ public final class PgBackRestConfig {
         global.put("log-path", layout.pgBackRestLogPath());
         global.put("lock-path", layout.pgBackRestLockPath());
         global.put("spool-path", layout.pgBackRestSpoolPath());
+        global.forEach((k, v) -> put(out, k, v));
+    }
 
-        StringBuilder out = new StringBuilder("[global]\n");
-        global.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
-        out.append('\n').append('[').append(stanza.value()).append("]\n");
-        out.append("pg1-path=").append(layout.dataDir()).append('\n');
-        out.append("pg1-socket-path=").append(layout.pgSocketDir()).append('\n');
-        out.append("pg1-port=").append(layout.pgPort()).append('\n');
-        out.append("pg1-user=").append(layout.pgUser()).append('\n');
-        return out.toString();
+    /**
+     * The server: where it listens, which peer may use it for this stanza (one {@code tls-server-auth} per
+     * peer, matched against the client certificate's common name), and this unit's CA, certificate and key.
+     */
+    private static void tlsServer(List<String[]> out, TlsServer tls, StanzaName stanza, WorkloadLayout layout) {
+        put(out, "tls-server-address", tls.address());
+        if (!tls.defaultPort()) {
+            put(out, "tls-server-port", Integer.toString(tls.port()));
+        }
+        for (String peer : tls.peerHosts()) {
+            put(out, "tls-server-auth", peer + "=" + stanza.value());
+        }
+        put(out, "tls-server-ca-file", layout.tlsCaFile());
+        put(out, "tls-server-cert-file", layout.tlsCertFile());
+        put(out, "tls-server-key-file", layout.tlsKeyFile());
+    }
+
+    /** Each peer's database through its TLS server, {@code pg2} on, with this unit's CA, certificate and key. */
+    private static void peers(List<String[]> out, TlsServer tls, WorkloadLayout layout) {
+        int n = 2;
+        for (String peer : tls.peerHosts()) {
+            String pg = "pg" + n++ + "-";
+            put(out, pg + "host-type", "tls");
+            put(out, pg + "host", peer);
+            if (!tls.defaultPort()) {
+                put(out, pg + "host-port", Integer.toString(tls.port()));
+            }
+            put(out, pg + "host-ca-file", layout.tlsCaFile());
+            put(out, pg + "host-cert-file", layout.tlsCertFile());
+            put(out, pg + "host-key-file", layout.tlsKeyFile());
+            put(out, pg + "path", layout.dataDir());
+            // as for pg1: the image's socket directory is not pgBackRest's compiled-in default
+            put(out, pg + "socket-path", layout.pgSocketDir());
+            put(out, pg + "port", Integer.toString(layout.pgPort()));
+            put(out, pg + "user", layout.pgUser());
+        }
+    }
+
+    private static void put(List<String[]> lines, String key, String value) {
+        lines.add(new String[] {key, value});
+    }
+
+    private static void section(StringBuilder out, String name, List<String[]> lines) {
+        out.append('[').append(name).append("]\n");
+        for (String[] line : lines) {
+            out.append(line[0]).append('=').append(line[1]).append('\n');
+        }
     }
 
     /** The CA chain file's content: the PEM certificates one after another. */
