@@ -9,6 +9,7 @@ import jujuops.model.Databag;
 import jujuops.model.Relation;
 import postgresqlk8s.backups.Seams;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.PeerTls;
 import postgresqlk8s.kubernetes.KubernetesClients;
 import postgresqlk8s.kubernetes.KubernetesClusterStateStore;
 import postgresqlk8s.kubernetes.KubernetesUnitPod;
@@ -63,7 +64,15 @@ final class ProductionSeams {
         }
         return new PatroniYaml.Cluster("patroni-" + app, pod, WorkloadLayout.podHost(pod, app), address, namespace,
                 password(data, PeerKeys.SUPERUSER_PASSWORD), password(data, PeerKeys.REPLICATION_PASSWORD),
-                password(data, PeerKeys.REWIND_PASSWORD));
+                password(data, PeerKeys.REWIND_PASSWORD), tlsEnabled(framework, peers.get(), pod));
+    }
+
+    /**
+     * Whether the pod's unit recorded in its peer databag that its TLS files are in place: this unit's
+     * own data, or a peer's (when this unit renders the primary's configuration).
+     */
+    private static boolean tlsEnabled(Framework framework, Relation peers, String pod) {
+        return PeerTls.enabled(peers, framework.model().unitName(), PeerTls.unitOfPod(framework.model().appName(), pod));
     }
 
     private static String password(Databag data, String key) {

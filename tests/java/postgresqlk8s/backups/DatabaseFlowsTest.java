@@ -211,6 +211,51 @@ class DatabaseFlowsTest {
         assertTrue(world.patroniConfig.applied.isEmpty());
     }
 
+    private static final jujuops.testing.RelationState CERTIFICATES =
+            jujuops.testing.RelationState.of("certificates", 5, "self-signed-certificates");
+
+    @Test
+    void certificatesChanged_onceTheDatabaseWasConfigured_rewritesPatronisConfiguration_keepingTheStanza() {
+        State state = withPeers(Map.of(PeerKeys.STANZA, BackupWorld.STANZA)).withLeader(false)
+                .withStored(Map.of("rendered-stanza", BackupWorld.STANZA)).withRelation(CERTIFICATES);
+        Result r = context.run(TestEvent.relation("changed", CERTIFICATES), state);
+        assertEquals(0, r.exitCode());
+        assertEquals(1, world.patroniConfig.applied.size());
+        assertEquals(BackupWorld.STANZA, world.patroniConfig.last().archiveStanza().orElseThrow().value());
+        assertTrue(world.patroniConfig.last().acceptConnections());
+    }
+
+    @Test
+    void certificatesBroken_rewritesPatronisConfiguration_too() {
+        State state = withPeers(Map.of()).withStored(Map.of("rendered-stanza", "")).withRelation(CERTIFICATES);
+        context.run(TestEvent.relation("broken", CERTIFICATES), state);
+        assertEquals(1, world.patroniConfig.applied.size());
+        assertTrue(world.patroniConfig.last().archiveStanza().isEmpty());
+    }
+
+    @Test
+    void certificatesChanged_beforeTheDatabaseWasConfigured_changesNothing() {
+        context.run(TestEvent.relation("changed", CERTIFICATES), withPeers(Map.of()).withRelation(CERTIFICATES));
+        assertTrue(world.patroniConfig.applied.isEmpty());
+    }
+
+    @Test
+    void certificatesChanged_duringARestore_leavesTheRestoreConfigurationAlone() {
+        State state = withPeers(Map.of(PeerKeys.RESTORING_BACKUP, "20230101-090000F"))
+                .withStored(Map.of("rendered-stanza", "")).withRelation(CERTIFICATES);
+        context.run(TestEvent.relation("changed", CERTIFICATES), state);
+        assertTrue(world.patroniConfig.applied.isEmpty());
+    }
+
+    @Test
+    void certificatesChanged_patroniConfigurationNotWritten_defers() {
+        world.patroniConfig.failure = "could not write /var/lib/postgresql/data/patroni.yml: pod gone";
+        State state = withPeers(Map.of()).withStored(Map.of("rendered-stanza", "")).withRelation(CERTIFICATES);
+        Result r = context.run(TestEvent.relation("changed", CERTIFICATES), state);
+        assertEquals(1, r.state().deferred().size());
+        assertEquals("DatabaseFlows.onCertificates", r.state().deferred().get(0).observer());
+    }
+
     @Test
     void pebbleReady_onANonLeader_whosePeerDataLacksTheReplicationPassword_waits_withoutStartingAnything() {
         Result r = context.run(TestEvent.pebbleReady("postgresql"),

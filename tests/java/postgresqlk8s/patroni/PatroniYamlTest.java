@@ -23,7 +23,7 @@ class PatroniYamlTest {
 
     private static final PatroniYaml.Cluster CLUSTER = new PatroniYaml.Cluster("patroni-postgresql-k8s",
             "postgresql-k8s-1", "postgresql-k8s-1.postgresql-k8s-endpoints", "10.1.0.12", "dev",
-            "su\"per:secret", "repl #pass", "rew'ind");
+            "su\"per:secret", "repl #pass", "rew'ind", false);
 
     private static JsonNode parse(WorkloadLayout layout, PatroniConfig.Settings settings) throws Exception {
         return new ObjectMapper(new YAMLFactory()).readTree(PatroniYaml.render(CLUSTER, layout, settings));
@@ -53,6 +53,30 @@ class PatroniYamlTest {
                         + " --type=time --target=\"2024-01-02 03:04:05\" restore"), false);
         String rendered = PatroniYaml.render(CLUSTER, new WorkloadLayout("16", WorkloadLayout.Listen.POD_ADDRESS), restore);
         assertEquals(yaml11(golden("patroni-restore.yml")), yaml11(rendered));
+    }
+
+    @Test
+    void withTls_postgresqlServesTlsWithTheUnitsFiles_readBackAsStringsByYaml11() throws Exception {
+        PatroniYaml.Cluster tls = new PatroniYaml.Cluster("patroni-postgresql-k8s", "postgresql-k8s-1",
+                "postgresql-k8s-1.postgresql-k8s-endpoints", "10.1.0.12", "dev", "a", "b", "c", true);
+        String rendered = PatroniYaml.render(tls, WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty()));
+        JsonNode parameters = yaml11(rendered).at("/postgresql/parameters");
+        assertEquals("on", parameters.at("/ssl").textValue());
+        assertEquals("/var/lib/postgresql/data/peer_ca.pem", parameters.at("/ssl_ca_file").textValue());
+        assertEquals("/var/lib/postgresql/data/peer_cert.pem", parameters.at("/ssl_cert_file").textValue());
+        assertEquals("/var/lib/postgresql/data/peer_key.pem", parameters.at("/ssl_key_file").textValue());
+        assertEquals("/tmp", parameters.at("/unix_socket_directories").textValue());
+        // the cluster-wide (DCS) parameters stay as they were: TLS is each member's own
+        assertTrue(yaml11(rendered).at("/bootstrap/dcs/postgresql/parameters/ssl").isMissingNode());
+    }
+
+    @Test
+    void withoutTls_sslIsOff_andNoFileIsNamed() throws Exception {
+        JsonNode parameters = parse(WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty())).at("/postgresql/parameters");
+        assertEquals("off", parameters.at("/ssl").textValue());
+        assertTrue(parameters.at("/ssl_cert_file").isMissingNode());
+        assertTrue(parameters.at("/ssl_key_file").isMissingNode());
+        assertTrue(parameters.at("/ssl_ca_file").isMissingNode());
     }
 
     @Test
@@ -102,7 +126,7 @@ class PatroniYamlTest {
     void yamlHostilePasswords_areReadBackAsTheStringsTheyWere() throws Exception {
         // YAML 1.1 reads a plain on as a boolean and 0x1F as a number; a raw DEL is refused, a raw NEL a line break.
         PatroniYaml.Cluster hostile = new PatroniYaml.Cluster("patroni-postgresql-k8s", "postgresql-k8s-1",
-                "postgresql-k8s-1.postgresql-k8s-endpoints", "10.1.0.12", "dev", "on", "0x1F", "bell\u0007del\u007fnel\u0085end");
+                "postgresql-k8s-1.postgresql-k8s-endpoints", "10.1.0.12", "dev", "on", "0x1F", "bell\u0007del\u007fnel\u0085end", false);
         String rendered = PatroniYaml.render(hostile, WorkloadLayout.PRODUCTION, PatroniConfig.Settings.normal(Optional.empty()));
         JsonNode auth = yaml11(rendered).at("/postgresql/authentication");
         assertEquals("on", auth.at("/superuser/password").textValue());

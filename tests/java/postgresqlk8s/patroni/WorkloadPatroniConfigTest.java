@@ -27,7 +27,7 @@ class WorkloadPatroniConfigTest {
     private static final String TMP = CONF + ".tmp";
     private static final PatroniYaml.Cluster CLUSTER = new PatroniYaml.Cluster("patroni-postgresql-k8s",
             "postgresql-k8s-1", "postgresql-k8s-1.postgresql-k8s-endpoints", "10.1.0.12", "dev",
-            "SuperSecret1", "ReplSecret2", "RewindSecret3");
+            "SuperSecret1", "ReplSecret2", "RewindSecret3", false);
     private static final PatroniConfig.Settings SETTINGS =
             PatroniConfig.Settings.normal(Optional.of(new StanzaName("dev.patroni-postgresql-k8s")));
 

@@ -13,6 +13,7 @@ import jujuops.Framework;
 import jujuops.model.Relation;
 import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.PeerTls;
 import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.Patroni;
@@ -89,10 +90,7 @@ final class ClusterFacts {
         if (relation.isEmpty()) {
             return false;
         }
-        boolean self = unit.equals(framework.model().unitName());
-        Optional<String> tls = self ? relation.get().localUnitData().get(PeerKeys.TLS)
-                : relation.get().remoteUnitData(unit).get(PeerKeys.TLS);
-        return "enabled".equals(tls.orElse(""));
+        return PeerTls.enabled(relation.get(), framework.model().unitName(), unit);
     }
 
     /** The application's units this unit knows of: itself and the peer relation's others, by unit number. */

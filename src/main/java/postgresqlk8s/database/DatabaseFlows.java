@@ -45,6 +45,8 @@ public final class DatabaseFlows implements HookObserver {
     static final String WAITING = "waiting for the database to start";
     static final HookEvent PEBBLE_READY = HookEvent.pebbleReady("postgresql");
     static final HookEvent PEERS_CHANGED = HookEvent.relationChanged(PeerKeys.ENDPOINT);
+    static final HookEvent CERTIFICATES_CHANGED = HookEvent.relationChanged("certificates");
+    static final HookEvent CERTIFICATES_BROKEN = HookEvent.relationBroken("certificates");
     /** Unit-local memory: the stanza this unit's Patroni configuration archives to ("" for none). */
     static final String RENDERED_STANZA = "rendered-stanza";
     static final String AWAITING_PASSWORDS = "waiting for the leader to generate the database passwords";
@@ -69,6 +71,8 @@ public final class DatabaseFlows implements HookObserver {
         framework.observe(PEBBLE_READY, "DatabaseFlows.onPebbleReady", flows);
         framework.observe(HookEvent.UPDATE_STATUS, "DatabaseFlows.onUpdateStatus", flows);
         framework.observe(PEERS_CHANGED, "DatabaseFlows.onPeersChanged", flows);
+        framework.observe(CERTIFICATES_CHANGED, "DatabaseFlows.onCertificates", flows);
+        framework.observe(CERTIFICATES_BROKEN, "DatabaseFlows.onCertificates", flows);
     }
 
     /** Routes by event; one observer instead of a lambda per event keeps hook start-up lean. */
@@ -85,6 +89,9 @@ public final class DatabaseFlows implements HookObserver {
         }
         if (event.is(PEERS_CHANGED)) {
             return onPeersChanged(event);
+        }
+        if (event.is(CERTIFICATES_CHANGED) || event.is(CERTIFICATES_BROKEN)) {
+            return onCertificates(event);
         }
         throw new IllegalStateException("DatabaseFlows has no flow for " + event.name());
     }
@@ -216,6 +223,29 @@ public final class DatabaseFlows implements HookObserver {
             seams.get().patroniConfig().apply(PatroniConfig.Settings.normal(stanza));
         } catch (PatroniConfig.ConfigException e) {
             LOG.warn("could not update Patroni's configuration for the stanza: {}", e.getMessage());
+            return HookOutcome.defer();
+        }
+        framework.stored().put(RENDERED_STANZA, stanza.map(StanzaName::value).orElse(""));
+        return HookOutcome.done();
+    }
+
+    /**
+     * Certificates came or went: Patroni's configuration is written again, so that PostgreSQL serves TLS
+     * with the unit's files exactly while its unit records TLS as enabled (the configuration reads that
+     * when it is rendered), and Patroni reloads it. Not before the database was first configured, and not
+     * during a restore, whose bootstrap configuration stays as the restore wrote it.
+     */
+    HookOutcome onCertificates(Event event) {
+        Optional<Relation> peers = peers();
+        if (peers.isEmpty() || framework.stored().get(RENDERED_STANZA).isEmpty()
+                || appData(peers.get(), PeerKeys.RESTORING_BACKUP).isPresent()) {
+            return HookOutcome.done();
+        }
+        Optional<StanzaName> stanza = appData(peers.get(), PeerKeys.STANZA).map(StanzaName::new);
+        try {
+            seams.get().patroniConfig().apply(PatroniConfig.Settings.normal(stanza));
+        } catch (PatroniConfig.ConfigException e) {
+            LOG.warn("could not update Patroni's configuration for TLS: {}", e.getMessage());
             return HookOutcome.defer();
         }
         framework.stored().put(RENDERED_STANZA, stanza.map(StanzaName::value).orElse(""));

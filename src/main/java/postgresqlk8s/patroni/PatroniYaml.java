@@ -26,13 +26,15 @@ public final class PatroniYaml {
      * @param host the name other members and clients reach this one at (the pod's DNS name)
      * @param podIp the pod's address, which Patroni's Kubernetes DCS publishes in the leader's Endpoints
      * @param namespace the Kubernetes namespace (the model) for the Kubernetes DCS
+     * @param tls this member's CA, certificate and key are in place (its unit recorded TLS as enabled), so
+     *            PostgreSQL serves TLS with them
      */
     public record Cluster(String scope, String member, String host, String podIp, String namespace,
-                          String superuserPassword, String replicationPassword, String rewindPassword) {
+                          String superuserPassword, String replicationPassword, String rewindPassword, boolean tls) {
         @Override
         public String toString() {
             return "Cluster[scope=" + scope + ", member=" + member + ", host=" + host + ", podIp=" + podIp
-                    + ", namespace=" + namespace + ", passwords hidden]";
+                    + ", namespace=" + namespace + ", tls=" + tls + ", passwords hidden]";
         }
     }
 
@@ -117,6 +119,7 @@ public final class PatroniYaml {
 
     private static Map<String, Object> postgresql(Cluster c, WorkloadLayout layout, PatroniConfig.Settings s) {
         Map<String, Object> parameters = map("unix_socket_directories", layout.pgSocketDir());
+        tls(parameters, layout, c.tls());
         return map(
                 "listen", layout.listenHost(c.podIp()) + ":" + layout.pgPort(),
                 "connect_address", c.host() + ":" + layout.pgPort(),
@@ -131,6 +134,19 @@ public final class PatroniYaml {
                         "superuser", map("username", "postgres", "password", c.superuserPassword()),
                         "replication", map("username", "replicator", "password", c.replicationPassword()),
                         "rewind", map("username", "rewinder", "password", c.rewindPassword())));
+    }
+
+    /**
+     * PostgreSQL's TLS, with the unit's CA, certificate and key; said "off" outright without TLS, so that a
+     * reload after the certificates relation is gone switches it off rather than leaving it to the default.
+     */
+    private static void tls(Map<String, Object> parameters, WorkloadLayout layout, boolean tls) {
+        parameters.put("ssl", tls ? "on" : "off");
+        if (tls) {
+            parameters.put("ssl_ca_file", layout.tlsCaFile());
+            parameters.put("ssl_cert_file", layout.tlsCertFile());
+            parameters.put("ssl_key_file", layout.tlsKeyFile());
+        }
     }
 
     /** WAL archiving: into the stanza once there is one, else nowhere (archive_command true keeps WAL moving). */
