@@ -29,6 +29,8 @@ else java=java; fi
 read -r classpath < classpath
 
 mkdir -p "$work/bin"
+# The training unit's charm directory: the framework checks observers against metadata.yaml/actions.yaml.
+cp metadata.yaml actions.yaml config.yaml "$work/"
 for tool in is-leader goal-state config-get relation-ids relation-list relation-get relation-set status-set \
     status-get action-get action-set action-fail action-log juju-log secret-get; do
   cat > "$work/bin/$tool" <<'TOOL'
@@ -54,7 +56,7 @@ train() {
   shift
   env PATH="$work/bin:$PATH" JUJU_UNIT_NAME=postgresql-k8s/0 JUJU_MODEL_NAME=training JUJU_CHARM_DIR="$work" \
     JUJU_DISPATCH_PATH="$dispatch_path" JUJU_RELATION=s3-parameters JUJU_RELATION_ID=s3-parameters:1 JUJU_REMOTE_APP=s3-integrator \
-    "$java" $flags -Xshare:off -XX:DumpLoadedClassList="$work/$n.lst" -cp "$classpath" "$@" >"$work/$n.out" 2>&1 || true
+    "$java" $flags -Xshare:off -XX:DumpLoadedClassList="$work/$n.lst" -cp "$classpath" "$@" >"$work/$n.out" 2>&1 || echo $? >"$work/$n.rc"
 }
 
 # The loopback stand-ins run on the build's JDK (the charm's trimmed runtime has no HTTP server); a
@@ -89,6 +91,10 @@ for event in hooks/update-status hooks/install hooks/leader-elected hooks/config
     hooks/s3-parameters-relation-joined hooks/s3-parameters-relation-changed \
     actions/list-backups actions/create-backup actions/restore; do
   train "$event" postgresqlk8s.Main
+  # A hook that crashes on stand-in tools is a charm bug, and it would train only the path to the crash.
+  if [ -e "$work/$n.rc" ]; then
+    echo "cds-archive: the training dispatch of $event exited $(cat "$work/$n.rc"):" >&2; tail -20 "$work/$n.out" >&2; exit 1
+  fi
 done
 if loopback; then
   train hooks/update-status postgresqlk8s.ClientsProbe --loopback "$s3_endpoint" "$work/standins/ca.pem" "$kubeconfig"
