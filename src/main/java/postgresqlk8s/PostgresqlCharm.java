@@ -8,6 +8,7 @@ import postgresqlk8s.backups.BackupFlows;
 import postgresqlk8s.backups.Seams;
 import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.database.DatabaseFlows;
+import postgresqlk8s.tls.TlsFlow;
 
 /** Wires the charm's flows to Juju's events. Outside systems are reached only when a flow needs them. */
 final class PostgresqlCharm {
@@ -25,6 +26,9 @@ final class PostgresqlCharm {
 
     static void setUp(Framework framework, Supplier<Seams> seams) {
         Supplier<Seams> shared = Lazy.of(seams);
+        // Before the backup flows: on a certificates hook the TLS files and record come first, then the
+        // TLS server flow (registration order is delivery order).
+        TlsFlow.register(framework, shared);
         BackupFlows.register(framework, shared);
         DatabaseFlows.register(framework, shared);
         UnitStatuses.register(framework);

@@ -183,6 +183,11 @@ public final class BackupScenarios {
         Scenario scenario = all().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
         BackupWorld world = new BackupWorld();
         scenario.script().accept(world);
+        return captured(name, world, () -> world.run(scenario.event().apply(scenario.state()), scenario.state()));
+    }
+
+    /** Runs one event with DEBUG logging and standard output and error captured; reports what came out. */
+    static Observed captured(String name, BackupWorld world, java.util.function.Supplier<Result> run) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -191,7 +196,7 @@ public final class BackupScenarios {
         try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setOut(capture);
             System.setErr(capture);
-            r = world.run(scenario.event().apply(scenario.state()), scenario.state());
+            r = run.get();
         } finally {
             System.setOut(out);
             System.setErr(err);
@@ -200,7 +205,7 @@ public final class BackupScenarios {
         return new Observed(name, observed(world, r, captured.toString(StandardCharsets.UTF_8)));
     }
 
-    private static List<String> observed(BackupWorld world, Result r, String console) {
+    static List<String> observed(BackupWorld world, Result r, String console) {
         List<String> lines = new ArrayList<>();
         r.calls().forEach(c -> lines.add("hook tool call: " + c));
         r.logs().forEach(l -> lines.add("juju-log: " + l));

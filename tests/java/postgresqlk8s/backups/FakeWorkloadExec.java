@@ -19,7 +19,7 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * argument that is not an option)
  * ({@code stanza-create}, {@code check}, {@code backup}, {@code info}, {@code server-ping}), {@code pebble
  * <verb>}, or argv[0]. Answers are enqueued per verb; the last one stays; unknown verbs succeed silently.
- * Files written with the install/dd/mv sequence are kept by path.
+ * Files written with the install/dd/mv sequence are kept by path ({@code rm -f -- paths} removes them).
  */
 final class FakeWorkloadExec implements WorkloadExec {
 
@@ -107,6 +107,11 @@ final class FakeWorkloadExec implements WorkloadExec {
             modes.put(path, argv.get(argv.indexOf("-m") + 1));
         } else if (argv.get(0).equals("dd")) {
             files.put(argv.get(1).substring("of=".length()), new String(c.stdin(), StandardCharsets.UTF_8));
+        } else if (argv.get(0).equals("rm")) {
+            for (String path : argv.subList(argv.indexOf("--") + 1, argv.size())) {
+                files.remove(path);
+                modes.remove(path);
+            }
         } else if (argv.get(0).equals("mv")) {
             String from = argv.get(argv.size() - 2);
             String to = argv.get(argv.size() - 1);

@@ -101,4 +101,36 @@ class WorkloadFilesTest {
         assertEquals("pod postgresql-k8s-0 is not reachable", e.getMessage());
         assertEquals(1, exec.commands().size());
     }
+
+    @Test
+    void replaceAll_writesEveryFileBesideItsOldOne_beforeRenamingAny() throws Exception {
+        files.replaceAll(List.of(new WorkloadFiles.Content("/d/key.pem", "KEY"), new WorkloadFiles.Content("/d/cert.pem", "CERT")),
+                "postgres", "0600");
+
+        List<String> argv0 = exec.commands().stream().map(c -> c.argv().get(0)).toList();
+        assertEquals(List.of("install", "dd", "install", "dd", "mv", "mv"), argv0);
+        assertRanAsRoot(List.of("mv", "-f", "/d/key.pem.tmp", "/d/key.pem"), exec.commands().get(4));
+        assertRanAsRoot(List.of("mv", "-f", "/d/cert.pem.tmp", "/d/cert.pem"), exec.commands().get(5));
+    }
+
+    @Test
+    void replaceAll_aWriteFails_renamesNothing_removesTheTemporaryFiles_andSaysWhichStep() {
+        exec.enqueue(ScriptedExec.OK).enqueue(ScriptedExec.OK).enqueueFailure(1, "install: No space left on device");
+
+        WorkloadCommandException e = assertThrows(WorkloadCommandException.class, () -> files.replaceAll(
+                List.of(new WorkloadFiles.Content("/d/key.pem", "KEY"), new WorkloadFiles.Content("/d/cert.pem", "CERT")),
+                "postgres", "0600"));
+
+        assertEquals("could not create /d/cert.pem.tmp: exit 1 install: No space left on device", e.getMessage());
+        List<List<String>> argvs = exec.commands().stream().map(Command::argv).toList();
+        assertFalse(argvs.stream().anyMatch(a -> a.get(0).equals("mv")), argvs.toString());
+        assertEquals(List.of("rm", "-f", "--", "/d/key.pem.tmp", "/d/cert.pem.tmp"), argvs.get(argvs.size() - 1));
+    }
+
+    @Test
+    void removeAll_removesWithoutFailingOnMissingFiles() throws Exception {
+        files.removeAll(List.of("/d/a", "/d/b"));
+
+        assertRanAsRoot(List.of("rm", "-f", "--", "/d/a", "/d/b"), exec.take());
+    }
 }

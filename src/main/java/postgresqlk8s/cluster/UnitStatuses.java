@@ -25,7 +25,9 @@ public final class UnitStatuses implements StatusCollector {
         /** The S3 repository: its settings, the stanza, WAL archiving to it. */
         S3,
         /** A restore: running, or failed. */
-        RESTORE;
+        RESTORE,
+        /** The unit's TLS certificate: refused, or its files could not be installed. */
+        TLS;
 
         String key() {
             return "status." + name().toLowerCase(java.util.Locale.ROOT);
