@@ -69,9 +69,24 @@ final class BackupWorld {
 
     Context context() {
         return new Context(fw -> {
+            announceTlsChangeOnCertificatesHooks(fw);
             BackupFlows.register(fw, this::seams);
             UnitStatuses.register(fw);
         }, CHARM_DIR, UNIT, MODEL);
+    }
+
+    /**
+     * Stands in for the certificates flow (postgresqlk8s.tls, tested in TlsFlowTest): a certificates
+     * relation hook announces that this unit's TLS changed, as the flow does once it installed or removed
+     * the files. Register it first, where the charm registers the flow.
+     */
+    static void announceTlsChangeOnCertificatesHooks(jujuops.Framework fw) {
+        jujuops.HookObserver announce = event -> {
+            fw.emit(jujuops.Event.custom(postgresqlk8s.cluster.PeerTls.CHANGED, Map.of()));
+            return jujuops.HookOutcome.done();
+        };
+        fw.observe(jujuops.HookEvent.relationChanged("certificates"), "Test.announceTlsChange", announce);
+        fw.observe(jujuops.HookEvent.relationBroken("certificates"), "Test.announceTlsChange", announce);
     }
 
     Result run(TestEvent event, State state) {

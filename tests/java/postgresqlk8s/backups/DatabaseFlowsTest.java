@@ -27,6 +27,7 @@ class DatabaseFlowsTest {
 
     private final BackupWorld world = new BackupWorld();
     private final Context context = new Context(fw -> {
+        BackupWorld.announceTlsChangeOnCertificatesHooks(fw);
         DatabaseFlows.register(fw, world::seams);
         UnitStatuses.register(fw);
     }, BackupWorld.CHARM_DIR,

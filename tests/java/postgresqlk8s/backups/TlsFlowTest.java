@@ -62,9 +62,9 @@ class TlsFlowTest {
 
     /** A three-unit cluster with backups set up, this unit the primary, TLS off, the key in its secret. */
     static State cluster(Map<String, String> unitData) {
-        return BackupWorld.withPeerData(BackupWorld.withStanza(),
-                Map.of(PeerKeys.CLUSTER_INITIALISED, "True", PeerKeys.STANZA, BackupWorld.STANZA), unitData)
-                .withPlannedUnits(3).withRelation(CERTIFICATES).withSecret(KEY_SECRET);
+        return BackupWorld.withThreeUnits(BackupWorld.withPeerData(BackupWorld.withStanza(),
+                Map.of(PeerKeys.CLUSTER_INITIALISED, "True", PeerKeys.STANZA, BackupWorld.STANZA), unitData), Map.of())
+                .withRelation(CERTIFICATES).withSecret(KEY_SECRET);
     }
 
     private Result changed(State in) {

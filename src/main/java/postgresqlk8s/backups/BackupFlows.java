@@ -12,6 +12,7 @@ import jujuops.HookObserver;
 import jujuops.HookOutcome;
 import jujuops.Lazy;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.PeerTls;
 import postgresqlk8s.s3.S3Requirer;
 
 /**
@@ -23,8 +24,6 @@ import postgresqlk8s.s3.S3Requirer;
 public final class BackupFlows implements HookObserver {
 
     public static final String S3_ENDPOINT = "s3-parameters";
-    static final HookEvent CERTIFICATES_CHANGED = HookEvent.relationChanged("certificates");
-    static final HookEvent CERTIFICATES_BROKEN = HookEvent.relationBroken("certificates");
     static final HookEvent PEER_JOINED = HookEvent.relationJoined(PeerKeys.ENDPOINT);
     static final HookEvent PEER_DEPARTED = HookEvent.relationDeparted(PeerKeys.ENDPOINT);
     static final ActionEvent CREATE_BACKUP = ActionEvent.named("create-backup");
@@ -52,8 +51,8 @@ public final class BackupFlows implements HookObserver {
         framework.observe(LIST_BACKUPS, "BackupFlows.onListBackups", actions);
         framework.observe(RESTORE, "BackupFlows.onRestore", actions);
         framework.observe(HookEvent.UPDATE_STATUS, "BackupFlows.onUpdateStatus", flows);
-        framework.observe(CERTIFICATES_CHANGED, "BackupFlows.onCertificates", flows);
-        framework.observe(CERTIFICATES_BROKEN, "BackupFlows.onCertificates", flows);
+        // After the certificates flow installed or removed this unit's TLS files (not on every relation hook).
+        framework.observe(PeerTls.CHANGED, "BackupFlows.onCertificates", flows);
         framework.observe(PEER_JOINED, "BackupFlows.onPeers", flows);
         framework.observe(PEER_DEPARTED, "BackupFlows.onPeers", flows);
     }
@@ -69,7 +68,7 @@ public final class BackupFlows implements HookObserver {
         if (event.is(HookEvent.UPDATE_STATUS)) {
             return new RestoreOutcomeCheck(facts, seams).handle(event);
         }
-        if (event.is(CERTIFICATES_CHANGED) || event.is(CERTIFICATES_BROKEN) || event.is(PEER_JOINED)
+        if (event.is(PeerTls.CHANGED) || event.is(PEER_JOINED)
                 || event.is(PEER_DEPARTED)) {
             return new TlsServerFlow(facts, s3, seams).handle(event);
         }

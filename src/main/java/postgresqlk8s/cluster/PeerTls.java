@@ -2,6 +2,7 @@ package postgresqlk8s.cluster;
 
 import java.util.Optional;
 
+import jujuops.HookEvent;
 import jujuops.model.Relation;
 
 /**
@@ -12,6 +13,14 @@ import jujuops.model.Relation;
 public final class PeerTls {
 
     public static final String ENABLED = "enabled";
+
+    /**
+     * This unit's TLS changed: its files were installed or replaced and TLS recorded, or the record and
+     * files were removed. Raised by the certificates flow only when something changed, so the TLS server,
+     * pgbackrest.conf and Patroni follow real changes (a refused or repeated certificate raises nothing, and
+     * a deferred install raises it when it finally happens).
+     */
+    public static final HookEvent CHANGED = HookEvent.custom("tls-changed");
 
     private PeerTls() {}
 

@@ -19,6 +19,7 @@ import jujuops.model.Relation;
 import jujuops.model.Status;
 import postgresqlk8s.backups.Seams;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.PeerTls;
 import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.Patroni;
@@ -45,8 +46,6 @@ public final class DatabaseFlows implements HookObserver {
     static final String WAITING = "waiting for the database to start";
     static final HookEvent PEBBLE_READY = HookEvent.pebbleReady("postgresql");
     static final HookEvent PEERS_CHANGED = HookEvent.relationChanged(PeerKeys.ENDPOINT);
-    static final HookEvent CERTIFICATES_CHANGED = HookEvent.relationChanged("certificates");
-    static final HookEvent CERTIFICATES_BROKEN = HookEvent.relationBroken("certificates");
     /** Unit-local memory: the stanza this unit's Patroni configuration archives to ("" for none). */
     static final String RENDERED_STANZA = "rendered-stanza";
     static final String AWAITING_PASSWORDS = "waiting for the leader to generate the database passwords";
@@ -71,8 +70,8 @@ public final class DatabaseFlows implements HookObserver {
         framework.observe(PEBBLE_READY, "DatabaseFlows.onPebbleReady", flows);
         framework.observe(HookEvent.UPDATE_STATUS, "DatabaseFlows.onUpdateStatus", flows);
         framework.observe(PEERS_CHANGED, "DatabaseFlows.onPeersChanged", flows);
-        framework.observe(CERTIFICATES_CHANGED, "DatabaseFlows.onCertificates", flows);
-        framework.observe(CERTIFICATES_BROKEN, "DatabaseFlows.onCertificates", flows);
+        // After the certificates flow installed or removed this unit's TLS files (not on every relation hook).
+        framework.observe(PeerTls.CHANGED, "DatabaseFlows.onCertificates", flows);
     }
 
     /** Routes by event; one observer instead of a lambda per event keeps hook start-up lean. */
@@ -90,7 +89,7 @@ public final class DatabaseFlows implements HookObserver {
         if (event.is(PEERS_CHANGED)) {
             return onPeersChanged(event);
         }
-        if (event.is(CERTIFICATES_CHANGED) || event.is(CERTIFICATES_BROKEN)) {
+        if (event.is(PeerTls.CHANGED)) {
             return onCertificates(event);
         }
         throw new IllegalStateException("DatabaseFlows has no flow for " + event.name());

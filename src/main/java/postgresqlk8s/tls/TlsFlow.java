@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -20,6 +21,7 @@ import jujuops.model.Relation;
 import jujuops.model.Status;
 import postgresqlk8s.backups.Seams;
 import postgresqlk8s.cluster.PeerKeys;
+import postgresqlk8s.cluster.PeerTls;
 import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.kubernetes.KubernetesClients;
 import postgresqlk8s.kubernetes.UnitPod;
@@ -135,13 +137,15 @@ public final class TlsFlow implements HookObserver {
         framework.stored().put(APPLIED, digest);
         statuses.set(UnitStatuses.Concern.TLS, Status.active());
         LOG.info("TLS files installed; TLS enabled on this unit");
+        framework.emit(Event.custom(PeerTls.CHANGED, Map.of()));
         return HookOutcome.done();
     }
 
     /** The record goes first, so nothing takes TLS as on while its files go; the key stays in its secret. */
     private HookOutcome onCertificatesGone() {
         Optional<Relation> peers = framework.model().peers(PeerKeys.ENDPOINT);
-        if (peers.isPresent() && enabled(peers.get())) {
+        boolean wasEnabled = peers.isPresent() && enabled(peers.get());
+        if (wasEnabled) {
             peers.get().localUnitData().remove(PeerKeys.TLS);
             LOG.info("TLS disabled on this unit: the certificates relation is gone");
         }
@@ -155,6 +159,9 @@ public final class TlsFlow implements HookObserver {
             return HookOutcome.defer();
         } catch (WorkloadCommandException e) {
             LOG.warn("could not remove the TLS files: {}", e.getMessage());
+        }
+        if (wasEnabled) {
+            framework.emit(Event.custom(PeerTls.CHANGED, Map.of()));
         }
         return HookOutcome.done();
     }
