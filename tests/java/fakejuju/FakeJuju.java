@@ -211,13 +211,49 @@ public final class FakeJuju {
         check(args);
     }
 
+    /** The relation gone at once, and the events pending on it dropped (no departed or broken). */
     public void unrelate(String relationId) {
         check(List.of("unrelate", dir.toString(), relationId));
+    }
+
+    /**
+     * {@code juju remove-relation}: every unit gets relation-departed for each remote unit it sees, then
+     * relation-broken; a unit stops seeing the relation in its broken hook, and it leaves the model after
+     * the last unit's.
+     */
+    public void removeRelation(String relationId) {
+        check(List.of("remove-relation", dir.toString(), relationId));
     }
 
     /** This application's bag on the relation. */
     public Map<String, String> appData(String relationId) {
         return bag(modelState().at("/relations/" + relationId + "/local-app"));
+    }
+
+    // ---- secrets a remote application owns ------------------------------------------------------------------
+
+    /**
+     * A secret owned by {@code ownerApp} (the remote application of {@code relationId}), granted to this
+     * application on that relation: the units are its observers, each tracking the revision it first read.
+     *
+     * @return its id, {@code secret:XID}
+     */
+    public String addRemoteSecret(String ownerApp, String relationId, Map<String, String> content) {
+        return check(List.of("add-secret", dir.toString(), ownerApp, relationId, write(content))).stdout().strip();
+    }
+
+    /** The owner's new revision; optionally secret-changed queued on the units tracking an older one. */
+    public void setRemoteSecret(String secretId, Map<String, String> content, boolean queueChanged) {
+        List<String> args = new ArrayList<>(List.of("set-secret", dir.toString(), secretId, write(content)));
+        if (queueChanged) {
+            args.add("--queue");
+        }
+        check(args);
+    }
+
+    /** The secret as the model holds it (owner, label, revisions, latest, grants, consumers); missing if none. */
+    public JsonNode secret(String secretId) {
+        return modelState().path("secrets").path(secretId);
     }
 
     // ---- the whole model -------------------------------------------------------------------------------
