@@ -58,8 +58,18 @@ public final class FakeJuju {
     /** What {@link #settle} did: {@code settled} when no unit has an event left. */
     public record Settlement(List<Dispatched> dispatched, boolean settled, int pending) {}
 
+    /**
+     * Another application's agent, reacting to what this application's units wrote: {@link #settle}
+     * calls it once the units have no event left, and settles again while it changes something.
+     */
+    interface RemoteApplication {
+        /** Reads the model and answers; returns whether it wrote anything (and so queued events). */
+        boolean react();
+    }
+
     private final Path dir;
     private final Map<String, String> env;
+    private final List<RemoteApplication> remotes = new ArrayList<>();
 
     private FakeJuju(Path dir, Map<String, String> env) {
         this.dir = dir;
@@ -147,12 +157,34 @@ public final class FakeJuju {
         check(List.of("elect", dir.toString()));
     }
 
-    /** Dispatches pending events, one at a time, round-robin over units, until none is left (at most 100). */
+    /**
+     * Dispatches pending events, one at a time, round-robin over units, until none is left (at most 100);
+     * then lets each related remote application (e.g. {@link CertificatesProvider}) react, and settles
+     * again while one does.
+     */
     public Settlement settle() {
         return settle(100);
     }
 
     public Settlement settle(int max) {
+        List<Dispatched> all = new ArrayList<>();
+        while (true) {
+            Settlement round = settleUnits(max - all.size());
+            all.addAll(round.dispatched());
+            if (!round.settled()) {
+                return new Settlement(all, false, round.pending());
+            }
+            boolean reacted = false;
+            for (RemoteApplication remote : remotes) {
+                reacted |= remote.react();
+            }
+            if (!reacted) {
+                return new Settlement(all, true, 0);
+            }
+        }
+    }
+
+    private Settlement settleUnits(int max) {
         Run run = cli(List.of("settle", dir.toString(), "--max", Integer.toString(max), "--json"), null);
         if (run.exitCode() != 0 && run.exitCode() != 3) {
             throw new IllegalStateException("fakejuju settle failed: " + run.stderr());
@@ -190,6 +222,19 @@ public final class FakeJuju {
             args.addAll(List.of(queuedHooks));
         }
         check(args);
+    }
+
+    /**
+     * {@code juju relate postgresql-k8s self-signed-certificates}: the relation on every unit, with
+     * created, joined and changed queued on each, and the provider, which answers the CSRs the units
+     * write whenever they have {@link #settle settled}.
+     */
+    public CertificatesProvider relateCertificates(String relationId) {
+        relate(relationId, CertificatesProvider.APP, Map.of(), relationId.split(":")[0] + "-relation-created",
+                relationId.split(":")[0] + "-relation-joined", relationId.split(":")[0] + "-relation-changed");
+        CertificatesProvider provider = new CertificatesProvider(this, relationId);
+        remotes.add(provider);
+        return provider;
     }
 
     /** The peer relation, holding this application's shared data; every unit already sees the others. */
