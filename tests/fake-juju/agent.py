@@ -142,6 +142,30 @@ def forget_departed(state):
                     seen.remove(gone)
 
 
+def remove_relation(state, rid):
+    """`juju remove-relation`: every unit sees each remote unit depart, then the relation break."""
+    rel = state["relations"].get(rid)
+    if rel is None:
+        raise AgentError("relation %s not found" % rid)
+    departed, broken = rel["endpoint"] + "-relation-departed", rel["endpoint"] + "-relation-broken"
+    for unit in sorted(state["units"], key=unit_key):
+        for remote in sorted(rel["members"].get(unit, []), key=unit_key):
+            enqueue(state, unit, departed, rid, remote=remote, departing=remote)
+        enqueue(state, unit, broken, rid)
+
+
+def break_relation(state, unit, rid):
+    """The unit's relation-broken: the relation is gone for it; once gone for every unit, from the model."""
+    rel = state["relations"].get(rid)
+    if rel is None:
+        return
+    gone_for = rel.setdefault("broken-for", [])
+    if unit not in gone_for:
+        gone_for.append(unit)
+    if all(u in gone_for for u in state["units"]):
+        del state["relations"][rid]
+
+
 def writable_bags(state, unit):
     """Copies of what the unit may write: its own bags, and the application bags if it leads."""
     leader = state["units"][unit]["leader"]

@@ -11,7 +11,13 @@
   fakejuju.py relate DIR ENDPOINT:ID REMOTE_APP [--app-data JSON] [--unit-data JSON]
       [--local-app-data JSON] [--local-unit-data JSON] [--queue HOOK ...]   (REMOTE_APP = APP: peers)
   fakejuju.py set-remote-app-data DIR ENDPOINT:ID JSON [--queue]   (merges; "" deletes)
-  fakejuju.py unrelate DIR ENDPOINT:ID
+  fakejuju.py unrelate DIR ENDPOINT:ID                      the relation gone at once, its pending events dropped
+  fakejuju.py remove-relation DIR ENDPOINT:ID               `juju remove-relation`: departed then broken queued
+      on every unit; each unit stops seeing the relation in its broken hook, and it goes after the last one's
+  fakejuju.py add-secret DIR OWNER_APP ENDPOINT:ID JSON [--label L]   a remote application's secret, granted
+      to this application on the relation; prints its id
+  fakejuju.py set-secret DIR ID JSON [--queue]              its owner's new revision; --queue: secret-changed
+      on the units tracking an older one
   fakejuju.py hook DIR UNIT HOOK [ENDPOINT:ID] [--remote-unit U]
   fakejuju.py action DIR UNIT NAME [key=value ...]        prints what `juju run` prints
   fakejuju.py exec DIR UNIT -- COMMAND ...                 `juju exec`: a hook context, no hook
@@ -66,6 +72,11 @@ def context_env(d, state, unit, path, event):
             env["JUJU_REMOTE_UNIT"] = event["remote-unit"]
         if event.get("departing"):
             env["JUJU_DEPARTING_UNIT"] = event["departing"]
+    if event.get("secret-id"):
+        env["JUJU_SECRET_ID"] = event["secret-id"]
+        label = state["secrets"].get(event["secret-id"], {}).get("consumers", {}).get(unit, {}).get("label")
+        if label:
+            env["JUJU_SECRET_LABEL"] = label
     return env
 
 
@@ -81,7 +92,7 @@ def dispatch(d, unit, path, event, action=None, argv=None):
         agent.update_members(state, unit, dict(event, hook=hook))
         if hook and hook.endswith("-relation-broken") and event.get("rid"):
             # Juju runs relation-broken when the relation is already leaving: its data is no longer listed.
-            state["relations"].pop(event["rid"], None)
+            agent.break_relation(state, unit, event["rid"])
         before = agent.writable_bags(state, unit)
         state["units"][unit]["action"] = action
         state["units"][unit]["last-dispatch-started"] = time.time()
@@ -220,7 +231,8 @@ def cmd_init(d, args):
     state = {
         "model": opt(args, "--model") or "test-model", "model-uuid": "7d4f7a3c-2b8e-4e0b-9a1f-3c5d6e7f8a9b",
         "app": app, "app-status": {"status": "unknown", "message": ""}, "config": {}, "secrets": {},
-        "fail": {}, "next-action": 1, "units": {}, "relations": {},
+        "next-secret": 1, "storage": {"pgdata": "/var/lib/postgresql/data"}, "fail": {}, "next-action": 1,
+        "units": {}, "relations": {},
     }
     if unit:
         charm_dir = opt(args, "--charm-dir")
@@ -300,6 +312,40 @@ def cmd_unrelate(d, args):
         state["relations"].pop(args[0], None)
         for u in state["units"].values():
             u["queue"] = [e for e in u["queue"] if e.get("rid") != args[0]]
+
+
+def cmd_remove_relation(d, args):
+    with Locked(d) as state:
+        agent.remove_relation(state, args[0])
+
+
+def cmd_add_secret(d, args):
+    label = opt(args, "--label")
+    owner, rid, content = args
+    with Locked(d) as state:
+        hooktools.relation(state, rid)
+        n = state.get("next-secret", 1)
+        state["next-secret"] = n + 1
+        uri = "secret:cs%018d" % n
+        state.setdefault("secrets", {})[uri] = {"owner": owner, "label": label, "revisions": {"1": json.loads(content)},
+                                                "latest": 1, "grants": {rid: [state["app"]]}, "consumers": {}}
+    print(uri)
+
+
+def cmd_set_secret(d, args):
+    queue = flag(args, "--queue")
+    uri, content = args
+    with Locked(d) as state:
+        s = state.get("secrets", {}).get(uri)
+        if s is None:
+            raise AgentError('secret "%s" not found' % uri)
+        s["latest"] += 1
+        s["revisions"][str(s["latest"])] = json.loads(content)
+        for unit, consumer in s["consumers"].items() if queue else []:
+            if unit in state["units"] and consumer.get("revision", s["latest"]) < s["latest"]:
+                event = {"hook": "secret-changed", "rid": None, "remote-unit": None, "secret-id": uri}
+                if event not in state["units"][unit]["queue"]:
+                    state["units"][unit]["queue"].append(event)
 
 
 def cmd_queue(d, args):
@@ -441,6 +487,7 @@ COMMANDS = {
     "init": cmd_init, "add-unit": cmd_add_unit, "remove-unit": cmd_remove_unit, "set-leader": cmd_set_leader,
     "elect": cmd_elect,
     "relate": cmd_relate, "set-remote-app-data": cmd_set_remote_app_data, "unrelate": cmd_unrelate,
+    "remove-relation": cmd_remove_relation, "add-secret": cmd_add_secret, "set-secret": cmd_set_secret,
     "hook": cmd_hook, "action": cmd_action, "exec": cmd_exec, "queue": cmd_queue, "settle": cmd_settle,
     "show": cmd_show, "apply": cmd_apply, "status": cmd_status,
 }

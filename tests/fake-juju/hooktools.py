@@ -7,7 +7,8 @@ lowest-numbered unit). It answers from that unit's perspective, under <dir>/lock
 argv (and stdin) to <dir>/calls.jsonl.
 
 <dir>/state.json, one application's units:
-  model, model-uuid, app, app-status, config, secrets, fail {TOOL: error message},
+  model, model-uuid, app, app-status, config, fail {TOOL: error message},
+  secrets, next-secret, storage (see secrettools.py),
   next-action,
   units {APP/N: {leader, life: alive|dying, charm-dir, unit-status, status-history, juju-log,
                  action, last-action, queue: [pending events], last-dispatch-started/-seconds}},
@@ -26,10 +27,11 @@ import time
 TOOLS = [
     "is-leader", "goal-state", "config-get", "relation-ids", "relation-list", "relation-get", "relation-set",
     "status-set", "status-get", "action-get", "action-set", "action-fail", "action-log", "juju-log",
-    "secret-get",
+    "secret-get", "secret-add", "secret-set", "secret-info-get", "secret-grant", "secret-revoke", "secret-remove",
+    "storage-list", "storage-get",
 ]
 READ_ONLY = {"is-leader", "goal-state", "config-get", "relation-ids", "relation-list", "relation-get",
-             "status-get", "action-get", "secret-get"}
+             "status-get", "action-get", "secret-info-get", "storage-list", "storage-get"}
 ACTION_KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
 
 
@@ -94,9 +96,10 @@ def is_peer(state, rel):
     return rel["remote-app"] == state["app"]
 
 
-def relation(state, rid):
+def relation(state, rid, me=None):
+    """The relation, unless it is gone (for `me`, once its relation-broken hook has begun)."""
     rel = state["relations"].get(rid)
-    if rel is None:
+    if rel is None or me in rel.get("broken-for", ()):
         raise ToolError('invalid value "%s" for option -r: relation not found' % rid)
     return rel
 
@@ -158,9 +161,10 @@ def tool(name, args, stdin, state, me):
         return json.dumps(state.get("config", {}))
     if name == "relation-ids":
         endpoint = [a for a in args if not a.startswith("--")][0]
-        return json.dumps(sorted(r for r, v in state["relations"].items() if v["endpoint"] == endpoint))
+        return json.dumps(sorted(r for r, v in state["relations"].items()
+                                 if v["endpoint"] == endpoint and me not in v.get("broken-for", ())))
     if name.startswith("relation-"):
-        rel = relation(state, opt(args, "-r") or os.environ.get("JUJU_RELATION_ID"))
+        rel = relation(state, opt(args, "-r") or os.environ.get("JUJU_RELATION_ID"), me)
         return relation_tool(name, args, stdin, state, me, rel)
     if name in ("status-set", "status-get"):
         return status_tool(name, args, state, me)
@@ -170,11 +174,9 @@ def tool(name, args, stdin, state, me):
         level = opt(args, "--log-level") or "INFO"
         unit["juju-log"].append("%s %s" % (level, after_dashes(args)))
         return ""
-    if name == "secret-get":
-        uri = [a for a in args if not a.startswith("--")][0]
-        if uri not in state.get("secrets", {}):
-            raise ToolError("secret %s not found" % uri)
-        return json.dumps(state["secrets"][uri])
+    if name.startswith("secret-") or name.startswith("storage-"):
+        import secrettools  # only these tools need it
+        return secrettools.tool(name, args, state, me)
     raise ToolError("unknown hook tool %s" % name)
 
 
@@ -257,14 +259,23 @@ def action_tool(name, args, unit):
     raise ToolError("unknown hook tool %s" % name)
 
 
+def redacted(name, argv):
+    """The argv as calls.jsonl records it: secret values given as key=value arguments hidden."""
+    if name not in ("secret-add", "secret-set"):
+        return argv
+    return [a.partition("=")[0] + "=<redacted>" if "=" in a and not a.startswith("-") else a for a in argv]
+
+
 def run_as_tool(name, argv):
     d = os.environ["FAKE_JUJU_DIR"]
-    stdin = sys.stdin.read() if "--file" in argv else None
+    reads_stdin = "--file" in argv and argv.index("--file") + 1 < len(argv) and argv[argv.index("--file") + 1] == "-"
+    stdin = sys.stdin.read() if reads_stdin else None
     locked = Locked(d, write=name not in READ_ONLY)
     with locked as state:
         me = os.environ.get("FAKE_JUJU_UNIT") or first_unit(state)
         with open(os.path.join(d, "calls.jsonl"), "a") as calls:
-            calls.write(json.dumps({"tool": name, "unit": me, "argv": argv, "stdin": stdin, "t": time.time()}) + "\n")
+            calls.write(json.dumps({"tool": name, "unit": me, "argv": redacted(name, argv), "stdin": stdin,
+                                    "t": time.time()}) + "\n")
         try:
             if me not in state["units"]:
                 raise ToolError("unit %s is not in the model" % me)

@@ -58,8 +58,18 @@ public final class FakeJuju {
     /** What {@link #settle} did: {@code settled} when no unit has an event left. */
     public record Settlement(List<Dispatched> dispatched, boolean settled, int pending) {}
 
+    /**
+     * Another application's agent, reacting to what this application's units wrote: {@link #settle}
+     * calls it once the units have no event left, and settles again while it changes something.
+     */
+    interface RemoteApplication {
+        /** Reads the model and answers; returns whether it wrote anything (and so queued events). */
+        boolean react();
+    }
+
     private final Path dir;
     private final Map<String, String> env;
+    private final List<RemoteApplication> remotes = new ArrayList<>();
 
     private FakeJuju(Path dir, Map<String, String> env) {
         this.dir = dir;
@@ -147,12 +157,34 @@ public final class FakeJuju {
         check(List.of("elect", dir.toString()));
     }
 
-    /** Dispatches pending events, one at a time, round-robin over units, until none is left (at most 100). */
+    /**
+     * Dispatches pending events, one at a time, round-robin over units, until none is left (at most 100);
+     * then lets each related remote application (e.g. {@link CertificatesProvider}) react, and settles
+     * again while one does.
+     */
     public Settlement settle() {
         return settle(100);
     }
 
     public Settlement settle(int max) {
+        List<Dispatched> all = new ArrayList<>();
+        while (true) {
+            Settlement round = settleUnits(max - all.size());
+            all.addAll(round.dispatched());
+            if (!round.settled()) {
+                return new Settlement(all, false, round.pending());
+            }
+            boolean reacted = false;
+            for (RemoteApplication remote : remotes) {
+                reacted |= remote.react();
+            }
+            if (!reacted) {
+                return new Settlement(all, true, 0);
+            }
+        }
+    }
+
+    private Settlement settleUnits(int max) {
         Run run = cli(List.of("settle", dir.toString(), "--max", Integer.toString(max), "--json"), null);
         if (run.exitCode() != 0 && run.exitCode() != 3) {
             throw new IllegalStateException("fakejuju settle failed: " + run.stderr());
@@ -192,6 +224,19 @@ public final class FakeJuju {
         check(args);
     }
 
+    /**
+     * {@code juju relate postgresql-k8s self-signed-certificates}: the relation on every unit, with
+     * created, joined and changed queued on each, and the provider, which answers the CSRs the units
+     * write whenever they have {@link #settle settled}.
+     */
+    public CertificatesProvider relateCertificates(String relationId) {
+        relate(relationId, CertificatesProvider.APP, Map.of(), relationId.split(":")[0] + "-relation-created",
+                relationId.split(":")[0] + "-relation-joined", relationId.split(":")[0] + "-relation-changed");
+        CertificatesProvider provider = new CertificatesProvider(this, relationId);
+        remotes.add(provider);
+        return provider;
+    }
+
     /** The peer relation, holding this application's shared data; every unit already sees the others. */
     public void peers(String relationId, Map<String, String> appData) {
         String app = modelState().get("app").asText();
@@ -211,13 +256,49 @@ public final class FakeJuju {
         check(args);
     }
 
+    /** The relation gone at once, and the events pending on it dropped (no departed or broken). */
     public void unrelate(String relationId) {
         check(List.of("unrelate", dir.toString(), relationId));
+    }
+
+    /**
+     * {@code juju remove-relation}: every unit gets relation-departed for each remote unit it sees, then
+     * relation-broken; a unit stops seeing the relation in its broken hook, and it leaves the model after
+     * the last unit's.
+     */
+    public void removeRelation(String relationId) {
+        check(List.of("remove-relation", dir.toString(), relationId));
     }
 
     /** This application's bag on the relation. */
     public Map<String, String> appData(String relationId) {
         return bag(modelState().at("/relations/" + relationId + "/local-app"));
+    }
+
+    // ---- secrets a remote application owns ------------------------------------------------------------------
+
+    /**
+     * A secret owned by {@code ownerApp} (the remote application of {@code relationId}), granted to this
+     * application on that relation: the units are its observers, each tracking the revision it first read.
+     *
+     * @return its id, {@code secret:XID}
+     */
+    public String addRemoteSecret(String ownerApp, String relationId, Map<String, String> content) {
+        return check(List.of("add-secret", dir.toString(), ownerApp, relationId, write(content))).stdout().strip();
+    }
+
+    /** The owner's new revision; optionally secret-changed queued on the units tracking an older one. */
+    public void setRemoteSecret(String secretId, Map<String, String> content, boolean queueChanged) {
+        List<String> args = new ArrayList<>(List.of("set-secret", dir.toString(), secretId, write(content)));
+        if (queueChanged) {
+            args.add("--queue");
+        }
+        check(args);
+    }
+
+    /** The secret as the model holds it (owner, label, revisions, latest, grants, consumers); missing if none. */
+    public JsonNode secret(String secretId) {
+        return modelState().path("secrets").path(secretId);
     }
 
     // ---- the whole model -------------------------------------------------------------------------------

@@ -350,4 +350,148 @@ class FakeJujuTest {
         assertEquals("pg/1", again.name());
         assertEquals("pg/3", juju.addUnit(charm(), false, "install").name());
     }
+
+    // ---- secrets and storage -------------------------------------------------------------------------------
+
+    /** A content file as the framework writes it for secret-add/secret-set --file: one "key": "value" a line. */
+    private Path secretFile(String name, String yaml) throws IOException {
+        return Files.writeString(tmp.resolve(name), yaml);
+    }
+
+    private static void fails(Run run, String stderr) {
+        assertEquals(1, run.exitCode(), run.stdout());
+        assertEquals("ERROR " + stderr + "\n", run.stderr());
+    }
+
+    @Test
+    void appSecret_theLeaderAddsAndSetsIt_everyUnitReadsTheLatest_andNoContentIsLogged() throws IOException {
+        FakeJuju juju = threeUnits(Map.of());
+        Unit pg0 = juju.unit("pg/0");
+        Unit pg1 = juju.unit("pg/1");
+        Path first = secretFile("one.yaml", "\"password\": \"s3cr:et\"\nuser: bob\n");
+        String id = ok(pg0.exec("secret-add", "--owner", "application", "--label", "creds", "--description", "db",
+                "--file", first.toString()));
+        assertTrue(id.matches("secret:[0-9a-v]{20}"), id);
+        assertEquals(Map.of("password", "s3cr:et", "user", "bob"),
+                FakeJuju.bag(json(pg1.exec("secret-get", "--format=json", "--label", "creds"))));
+
+        Path second = secretFile("two.yaml", "\"password\": \"n3w\"\n");
+        ok(pg0.exec("secret-set", id, "--file", second.toString()));
+        assertEquals(Map.of("password", "n3w"), FakeJuju.bag(json(pg1.exec("secret-get", "--format=json", id))));
+        JsonNode info = json(pg0.exec("secret-info-get", "--format=json", "--label", "creds"));
+        assertEquals(2, info.path(id.substring("secret:".length())).path("revision").asInt(), info.toString());
+        assertEquals("application", info.path(id.substring("secret:".length())).path("owner").asText());
+        assertEquals("db", info.path(id.substring("secret:".length())).path("description").asText());
+
+        fails(pg1.exec("secret-set", id, "--file", second.toString()), "permission denied");
+        fails(pg1.exec("secret-add", "--owner", "application", "--file", first.toString()), "permission denied");
+        fails(pg0.exec("secret-add", "--owner", "application", "--label", "creds", "--file", first.toString()),
+                "secret with label \"creds\" already exists");
+        String calls = juju.calls().toString() + juju.modelState().path("units");
+        assertFalse(calls.contains("s3cr") || calls.contains("n3w"), calls);
+    }
+
+    @Test
+    void unitSecret_belongsToItsUnit_andKeyValueArguments_areNotRecorded() throws IOException {
+        FakeJuju juju = threeUnits(Map.of());
+        Unit pg1 = juju.unit("pg/1");
+        String id = ok(pg1.exec("secret-add", "--owner", "unit", "--label", "mine", "token=t0k3n"));
+        assertEquals("{\"token\": \"t0k3n\"}", ok(pg1.exec("secret-get", "--format=json", "--label", "mine")));
+        assertEquals("unit", json(pg1.exec("secret-info-get", "--format=json", id)).path(id.substring(7)).path("owner").asText());
+        fails(juju.unit("pg/0").exec("secret-get", "--format=json", id), "permission denied");
+        fails(juju.unit("pg/0").exec("secret-get", "--format=json", "--label", "mine"), "secret with label \"mine\" not found");
+        fails(pg1.exec("secret-add", "--owner", "unit", "k=v"), "invalid key \"k\"");
+        assertEquals(List.of("secret-add --owner unit --label mine token=<redacted>"), pg1.callLines().subList(0, 1));
+    }
+
+    @Test
+    void remoteSecret_anObserverTracksItsRevision_untilItRefreshes_peekShowsTheLatest() throws IOException {
+        FakeJuju juju = threeUnits(Map.of());
+        juju.relate("s3-parameters:5", "s3-integrator", Map.of());
+        String id = juju.addRemoteSecret("s3-integrator", "s3-parameters:5", Map.of("secret-key", "one"));
+        Unit pg1 = juju.unit("pg/1");
+        assertEquals("{\"secret-key\": \"one\"}", ok(pg1.exec("secret-get", "--format=json", id, "--label", "s3")));
+
+        juju.setRemoteSecret(id, Map.of("secret-key", "two"), true);
+        assertEquals(List.of(plain("secret-changed")), pg1.pending(), "only the unit tracking revision 1");
+        assertEquals(List.of(), juju.unit("pg/0").pending());
+        assertEquals("{\"secret-key\": \"one\"}", ok(pg1.exec("secret-get", "--format=json", "--label", "s3")));
+        assertEquals("{\"secret-key\": \"two\"}", ok(pg1.exec("secret-get", "--format=json", id, "--peek")));
+        assertEquals("{\"secret-key\": \"one\"}", ok(pg1.exec("secret-get", "--format=json", id)));
+        assertEquals("{\"secret-key\": \"two\"}", ok(pg1.exec("secret-get", "--format=json", id, "--refresh")));
+        assertEquals("{\"secret-key\": \"two\"}", ok(pg1.exec("secret-get", "--format=json", id)));
+        fails(pg1.exec("secret-info-get", "--format=json", id), "permission denied");
+        fails(pg1.exec("secret-set", id, "secret-key=three"), "permission denied");
+
+        juju.unrelate("s3-parameters:5");
+        fails(pg1.exec("secret-get", "--format=json", id), "permission denied");
+    }
+
+    @Test
+    void grantAndRevoke_nameTheRemoteApplicationOrAUnit_onARelationThatIsThere() throws IOException {
+        FakeJuju juju = threeUnits(Map.of());
+        juju.relate("certificates:6", "self-signed-certificates", Map.of());
+        Unit pg0 = juju.unit("pg/0");
+        String id = ok(pg0.exec("secret-add", "--owner", "application", "pass-word=x"));
+        ok(pg0.exec("secret-grant", id, "-r", "certificates:6"));
+        ok(pg0.exec("secret-grant", id, "-r", PEERS, "--unit", "pg/2"));
+        assertEquals("{\"certificates:6\":[\"self-signed-certificates\"],\"database-peers:0\":[\"pg/2\"]}",
+                juju.secret(id).path("grants").toString());
+        ok(pg0.exec("secret-revoke", id, "-r", "certificates:6"));
+        assertEquals("{\"database-peers:0\":[\"pg/2\"]}", juju.secret(id).path("grants").toString());
+
+        fails(pg0.exec("secret-grant", id, "-r", "nope:9"), "invalid value \"nope:9\" for option -r: relation not found");
+        fails(pg0.exec("secret-grant", id, "-r", "certificates:6", "--unit", "other/0"),
+                "unit other/0 is not in relation certificates:6");
+        fails(juju.unit("pg/1").exec("secret-grant", id, "-r", "certificates:6"), "permission denied");
+    }
+
+    @Test
+    void unknownSecretsAndRevisions_failWithNotFound_andRemoveTakesARevisionOrAll() throws IOException {
+        FakeJuju juju = threeUnits(Map.of());
+        Unit pg0 = juju.unit("pg/0");
+        fails(pg0.exec("secret-get", "--format=json", "secret:cs000000000000000099"), "secret \"cs000000000000000099\" not found");
+        fails(pg0.exec("secret-get", "--format=json", "--label", "nope"), "secret with label \"nope\" not found");
+        fails(pg0.exec("secret-info-get", "--format=json", "--label", "nope"), "secret with label \"nope\" not found");
+
+        String id = ok(pg0.exec("secret-add", "--label", "l", "aaa=1"));
+        ok(pg0.exec("secret-set", id, "aaa=2"));
+        fails(pg0.exec("secret-remove", id, "--revision", "7"), "revision 7 of secret \"" + id.substring(7) + "\" not found");
+        ok(pg0.exec("secret-remove", id, "--revision", "1"));
+        assertEquals("{\"aaa\": \"2\"}", ok(pg0.exec("secret-get", "--format=json", id)));
+        ok(pg0.exec("secret-remove", id));
+        fails(pg0.exec("secret-get", "--format=json", id), "secret \"" + id.substring(7) + "\" not found");
+    }
+
+    @Test
+    void storage_eachUnitHasItsPgdata_atTheImagesPath() throws IOException {
+        FakeJuju juju = threeUnits(Map.of());
+        Unit pg1 = juju.unit("pg/1");
+        assertEquals("[\"pgdata/1\"]", ok(pg1.exec("storage-list", "--format=json", "pgdata")));
+        assertEquals("\"/var/lib/postgresql/data\"", ok(pg1.exec("storage-get", "--format=json", "-s", "pgdata/1", "location")));
+        fails(pg1.exec("storage-get", "--format=json", "-s", "pgdata/0", "location"),
+                "invalid value \"pgdata/0\" for option -s: storage not found");
+    }
+
+    @Test
+    void removeRelation_queuesDepartedThenBroken_onEveryUnit_andTheRelationGoesAfterTheLast() throws IOException {
+        FakeJuju juju = threeUnits(Map.of());
+        juju.relate("certificates:6", "self-signed-certificates", Map.of());
+        juju.removeRelation("certificates:6");
+        String remote = "self-signed-certificates/0";
+        assertEquals(List.of(new Event("certificates-relation-departed", "certificates:6", remote, remote),
+                new Event("certificates-relation-broken", "certificates:6", null, null)), juju.unit("pg/2").pending());
+        assertTrue(juju.settle().settled());
+        assertEquals(List.of(
+                "pg/0 certificates-relation-departed remote=self-signed-certificates/0 app=self-signed-certificates"
+                        + " departing=self-signed-certificates/0 sees=[]",
+                "pg/1 certificates-relation-departed remote=self-signed-certificates/0 app=self-signed-certificates"
+                        + " departing=self-signed-certificates/0 sees=[]",
+                "pg/2 certificates-relation-departed remote=self-signed-certificates/0 app=self-signed-certificates"
+                        + " departing=self-signed-certificates/0 sees=[]",
+                "pg/0 certificates-relation-broken remote= app=self-signed-certificates departing= sees=",
+                "pg/1 certificates-relation-broken remote= app=self-signed-certificates departing= sees=",
+                "pg/2 certificates-relation-broken remote= app=self-signed-certificates departing= sees="), log());
+        assertFalse(juju.modelState().path("relations").has("certificates:6"));
+    }
 }
