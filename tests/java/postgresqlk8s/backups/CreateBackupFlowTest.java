@@ -407,6 +407,37 @@ class CreateBackupFlowTest {
         assertEquals(Status.active(), r.unitStatus());
     }
 
+    @Test
+    void isReplica_yes_logUploadFails_connectionsAllowedAgain() {
+        world.patroni.member = FakePatroni.replica();
+        world.s3.putsBeforeFailure = 1;
+        world.exec.answer("backup", ok(BACKUP_STDOUT));
+        Result r = createBackup(tlsCluster());
+        assertEquals(Optional.of("Error uploading logs to S3"), r.actionFailure());
+        assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
+    }
+
+    @Test
+    void isReplica_yes_failoverDuringTheBackup_thisUnitNowPrimary_connectionsAllowedAgain() {
+        world.patroni.member = FakePatroni.replica();
+        // Patroni promotes this member once the backup has begun: it now says it is the primary.
+        world.patroniConfig.onApply = () -> world.patroni.member = FakePatroni.primary(2);
+        world.exec.answer("backup", ok(BACKUP_STDOUT));
+        Result r = createBackup(tlsCluster());
+        assertEquals(Map.of("backup-status", "backup created"), r.actionResults());
+        assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
+    }
+
+    @Test
+    void isReplica_yes_failoverDuringTheBackup_patroniGone_connectionsAllowedAgain() {
+        world.patroni.member = FakePatroni.replica();
+        world.patroniConfig.onApply = () -> world.patroni.member = null;
+        world.exec.answer("backup", new ExecResult(82, "", WAL_TIMEOUT + "\n", false));
+        Result r = createBackup(tlsCluster());
+        assertEquals(Optional.of("Failed to backup PostgreSQL with error: " + WAL_TIMEOUT), r.actionFailure());
+        assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
+    }
+
     // --- Has backup creation succeeded? --------------------------------------------------------
 
     @Test

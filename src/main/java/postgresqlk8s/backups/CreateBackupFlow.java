@@ -203,19 +203,25 @@ final class CreateBackupFlow {
     }
 
     private ActionOutcome backUp(ActionContext action, BackupType type, S3Parameters settings, Repository repository, BackupId requested) {
+        // Asked once, before the backup: a failover during it may make this unit the primary, and the
+        // connections it blocked must be allowed again all the same.
         boolean replica = isReplica();
         if (replica) {
             setConnectivity(false);
         }
-        framework.model().setUnitStatus(Status.maintenance(Messages.CREATING_BACKUP));
-        action.log("Creating " + (type == BackupType.INCREMENTAL ? "an " : "a ") + type.action() + " of " + facts.stanzaName());
-        ActionOutcome outcome = backUpAndUploadLogs(type, settings, repository, requested, replica);
-        if (replica) {
-            setConnectivity(true);
+        try {
+            framework.model().setUnitStatus(Status.maintenance(Messages.CREATING_BACKUP));
+            action.log("Creating " + (type == BackupType.INCREMENTAL ? "an " : "a ") + type.action() + " of " + facts.stanzaName());
+            // Both branches of the chart's last "Is current unit a replica?" end the maintenance status: the
+            // unit's concerns say again what it is (Active when nothing is wrong; see the class comment).
+            return backUpAndUploadLogs(type, settings, repository, requested, replica);
+        } finally {
+            // Every way out, an exception's too. A process killed before this line leaves Patroni's
+            // configuration refusing connections: ConnectionsHeal allows them again on the next update-status.
+            if (replica) {
+                setConnectivity(true);
+            }
         }
-        // Both branches of the chart's last "Is current unit a replica?" end the maintenance status: the
-        // unit's concerns say again what it is (Active when nothing is wrong; see the class comment).
-        return outcome;
     }
 
     /** "Has backup creation succeeded?" then "Were backup logs uploaded to S3?" (or the error logs uploaded). */
