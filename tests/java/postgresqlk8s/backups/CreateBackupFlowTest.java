@@ -374,6 +374,7 @@ class CreateBackupFlowTest {
         world.patroniConfig.applied.forEach(s -> assertEquals(Optional.empty(), s.restoreCommand()));
         assertFalse(verbsAtEachApply.get(0).contains("backup"), "blocked before the backup");
         assertTrue(verbsAtEachApply.get(1).contains("backup"), "allowed after the backup");
+        assertEquals(List.of(), world.pauses, "Patroni applied each change by the first look");
         assertEquals(List.of(Status.maintenance("creating backup"), Status.active()), r.statusHistory());
     }
 
@@ -405,6 +406,17 @@ class CreateBackupFlowTest {
                 r.actionFailure());
         assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
         assertEquals(Status.active(), r.unitStatus());
+    }
+
+    @Test
+    void isReplica_yes_patroniNeverAppliesTheBlock_waitsBoundedly_backsUpAnyway_andAllowsAgain() {
+        world.patroni.member = FakePatroni.replica();
+        world.patroniConfig.patroniLoads = settings -> {}; // Patroni's cycle never comes
+        world.exec.answer("backup", ok(BACKUP_STDOUT));
+        Result r = createBackup(tlsCluster());
+        assertEquals(Map.of("backup-status", "backup created"), r.actionResults());
+        assertEquals(CreateBackupFlow.CONNECTIVITY_POLLS, world.pauses.size(), "waited for the block only; the allow is at once");
+        assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
     }
 
     @Test
