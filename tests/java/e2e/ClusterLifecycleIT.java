@@ -40,6 +40,8 @@ class ClusterLifecycleIT {
     private Lifecycle life;
     private final ByteArrayOutputStream transcript = new ByteArrayOutputStream();
     private String firstBackup;
+    /** The replica's backup with TLS on: 120 rows. */
+    private String tlsBackup;
 
     @BeforeAll
     void start() throws IOException {
@@ -164,6 +166,92 @@ class ClusterLifecycleIT {
 
     @Test
     @Order(7)
+    void relateCertificates_everyUnitInstallsItsCertificate_andEachPodsTlsServerListensOnItsAddress() {
+        life.relateCertificates();
+        life.showStatus();
+        for (Unit u : life.juju.units()) {
+            assertEquals("active", u.status().kind(), u.name() + ": " + u.status());
+        }
+        for (Pod pod : stack.pods()) {
+            String files = pod.run(10, "stat", "-c", "%n %U %a", "/var/lib/postgresql/data/peer_ca.pem",
+                    "/var/lib/postgresql/data/peer_cert.pem", "/var/lib/postgresql/data/peer_key.pem").check("stat").output();
+            assertEquals(3, files.lines().filter(l -> l.endsWith(" postgres 600")).count(), pod.name() + ":\n" + files);
+            String conf = pod.run(10, "cat", "/etc/pgbackrest.conf").check("cat").output();
+            assertTrue(conf.contains("tls-server-address=" + pod.ip()), pod.name() + ":\n" + conf);
+        }
+        assertTrue(Processes.await(60, () -> life.tlsServersListening().containsAll(
+                stack.pods().stream().map(p -> p.ip() + ":8432").toList())),
+                "each pod's pgBackRest TLS server listens on its address: " + life.tlsServersListening());
+        life.say("== pgBackRest TLS servers listening: " + life.tlsServersListening());
+        // A server that answers: a replica's pgBackRest pings the primary's over TLS with its own certificate.
+        Processes.Result ping = stack.pod(1).run(30, "runuser", "-u", "postgres", "--", "pgbackrest", "server-ping",
+                "--io-timeout=5", stack.pod(0).name() + "." + LocalStack.APP + "-endpoints");
+        life.say("== postgresql-k8s-1: pgbackrest server-ping postgresql-k8s-0 -> exit " + ping.exitCode());
+        assertEquals(0, ping.exitCode(), ping.output());
+    }
+
+    @Test
+    @Order(8)
+    void createBackup_onThePrimaryOfATlsCluster_isRefused() {
+        life.action(unit(0), "create-backup");
+        assertEquals("Unit cannot perform backups as it is the cluster primary", failure(unit(0)));
+    }
+
+    @Test
+    @Order(9)
+    void createBackup_onAReplica_backsUpFromTheStandby_refusingNewLoginsOnlyWhileItRuns() {
+        stack.sql("insert into orders select g, 'tls' from generate_series(1001, 1020) g").check("insert");
+        LoginProbe replica = new LoginProbe(stack.pod(1).ip(), life.superuserPassword());
+        assertEquals(LoginProbe.Outcome.ACCEPTED, replica.login(), "before the backup: " + replica.others());
+        try (LoginProbe during = replica.start()) {
+            life.action(unit(1), "create-backup");
+        }
+        assertEquals("backup created", result(unit(1), "backup-status"), failure(unit(1)));
+        List<LoginProbe.Outcome> seen = replica.seen();
+        life.say("== logins to postgresql-k8s-1 during its backup: " + replica.summary());
+        assertTrue(seen.contains(LoginProbe.Outcome.REJECTED_BY_HBA), "a login was refused during the backup: " + seen + replica.others());
+        // Accepted until Patroni applied the block, then refused throughout, then accepted once allowed again.
+        int firstRefused = seen.indexOf(LoginProbe.Outcome.REJECTED_BY_HBA);
+        int lastRefused = seen.lastIndexOf(LoginProbe.Outcome.REJECTED_BY_HBA);
+        assertTrue(seen.subList(firstRefused, lastRefused + 1).stream().allMatch(o -> o == LoginProbe.Outcome.REJECTED_BY_HBA),
+                "no login got through while the replica was closed: " + replica.summary());
+        assertEquals(LoginProbe.Outcome.ACCEPTED, replica.login(), "after the backup: " + replica.others());
+        life.say("== login to postgresql-k8s-1 after its backup: ACCEPTED");
+        LoginProbe primary = new LoginProbe(stack.pod(0).ip(), life.superuserPassword());
+        assertEquals(LoginProbe.Outcome.ACCEPTED, primary.login(), "the primary served all along: " + primary.others());
+        String log = stack.pod(1).run(10, "sh", "-c", "cat /var/log/pgbackrest/*-backup.log").check("backup log").output();
+        assertTrue(log.contains("backup-standby"), log);
+        assertTrue(log.contains("replay on the standby"), "pgBackRest backed up from the standby:\n" + log);
+        assertFalse(stack.pod(0).run(10, "sh", "-c", "cat /var/log/pgbackrest/*-backup.log 2>/dev/null").output()
+                .contains("replay on the standby"), "the primary's pod ran no standby backup");
+        life.say("== " + log.lines().filter(l -> l.contains("replay on the standby")).findFirst().orElse("").strip());
+    }
+
+    @Test
+    @Order(10)
+    void listBackups_fromTheOtherReplica_showsTheReplicasBackup() {
+        life.action(unit(2), "list-backups");
+        Map<String, String> backups = BackupIds.fromList(unit(2).lastAction());
+        assertEquals(2, backups.size(), backups.toString());
+        tlsBackup = new ArrayList<>(backups.keySet()).get(1);
+        assertEquals("full backup | finished", backups.get(tlsBackup));
+    }
+
+    @Test
+    @Order(11)
+    void removeCertificates_stopsTheTlsServers_dropsTheTlsKeys_andAReplicaCannotBackUp() {
+        life.removeCertificates();
+        assertTrue(Processes.await(60, () -> life.tlsServersListening().isEmpty()), "no TLS server left: " + life.tlsServersListening());
+        for (Pod pod : stack.pods()) {
+            String conf = pod.run(10, "cat", "/etc/pgbackrest.conf").check("cat").output();
+            assertFalse(conf.contains("tls-server") || conf.contains("pg2-host"), pod.name() + ":\n" + conf);
+        }
+        life.action(unit(1), "create-backup");
+        assertEquals("Unit cannot perform backups as TLS is not enabled", failure(unit(1)));
+    }
+
+    @Test
+    @Order(12)
     void leaderAndPrimaryApart_theLeaderMakesTheStanzaInThePrimarysPod_andBackupsFollowThePrimary() throws IOException {
         stack.sql("insert into orders select g, 'second' from generate_series(101, 150) g").check("insert");
         stack.switchover(LocalStack.APP + "-1");
@@ -182,7 +270,7 @@ class ClusterLifecycleIT {
     }
 
     @Test
-    @Order(8)
+    @Order(13)
     void aUnitWhosePodDied_saysSo_inItsStatusAndActions_withoutAStackTrace() throws IOException {
         stack.removePod(LocalStack.APP + "-2");
         fakejuju.FakeJuju.Run hook = unit(2).hook("update-status");
@@ -192,11 +280,11 @@ class ClusterLifecycleIT {
         assertTrue(failure(unit(2)).startsWith("Failed to list PostgreSQL backups with error: "), failure(unit(2)));
         assertTrue(failure(unit(2)).contains("postgresql-k8s-2") && failure(unit(2)).contains("not found"), failure(unit(2)));
         assertFalse((list.stdout() + list.stderr()).contains("\tat "), "no stack trace: " + list.stderr());
-        assertEquals(150, rows(), "the database still serves on the other units");
+        assertEquals(170, rows(), "the database still serves on the other units");
     }
 
     @Test
-    @Order(9)
+    @Order(14)
     void scaleDown_toOneUnit_theRemainingUnitServes_theOthersPodsAreGone() throws IOException {
         stack.sql("insert into orders select g, 'third' from generate_series(151, 175) g").check("insert");
         life.juju.setLeader(unit(2));
@@ -206,21 +294,21 @@ class ClusterLifecycleIT {
         assertTrue(stack.api().object("pods", LocalStack.APP + "-1").isEmpty());
         assertTrue(Processes.await(60, () -> Optional.of(LocalStack.APP + "-0").equals(stack.leaderPod())));
         assertTrue(Processes.await(60, () -> stack.pod(0).sql("select pg_is_in_recovery()").output().strip().equals("f")));
-        assertEquals(175, rows());
+        assertEquals(195, rows());
     }
 
     @Test
-    @Order(10)
+    @Order(15)
     void restore_beforeLeadershipMoves_isRefused_thenRestores_andTheRowsAreTheBackups() {
-        life.action(unit(0), "restore", "backup-id=" + firstBackup);
+        life.action(unit(0), "restore", "backup-id=" + tlsBackup);
         assertEquals("Unit cannot restore backup as it was not elected the leader unit yet", failure(unit(0)));
         String leaderUid = String.valueOf(((Map<?, ?>) stack.api().object("endpoints", SCOPE).orElseThrow().get("metadata")).get("uid"));
         life.juju.electLeader();
         life.settle();
-        life.action(unit(0), "restore", "backup-id=" + firstBackup);
+        life.action(unit(0), "restore", "backup-id=" + tlsBackup);
         assertEquals("restore started", result(unit(0), "restore-status"), failure(unit(0)));
         assertEquals("active ", life.awaitRestore(60));
-        assertEquals(100, rows());
+        assertEquals(120, rows(), "the rows of the replica's backup");
         assertTrue(stack.api().restCalls().containsAll(List.of(
                 "DELETE /api/v1/namespaces/" + LocalStack.MODEL + "/endpoints/" + SCOPE,
                 "DELETE /api/v1/namespaces/" + LocalStack.MODEL + "/endpoints/" + SCOPE + "-config")), "the restore deleted Patroni's Endpoints");
@@ -229,7 +317,7 @@ class ClusterLifecycleIT {
     }
 
     @Test
-    @Order(11)
+    @Order(16)
     void scaleUp_afterTheRestore_theNewReplicaFollowsTheRestoredTimeline() throws IOException {
         life.addUnit(1);
         life.settle();
@@ -241,6 +329,6 @@ class ClusterLifecycleIT {
         String primaryTimeline = stack.pod(0).sql("select timeline_id from pg_control_checkpoint()").check("tl").output().strip();
         assertTrue(Processes.await(60, () -> primaryTimeline.equals(
                 stack.pod(1).sql("select received_tli from pg_stat_wal_receiver").output().strip())));
-        assertEquals("100", stack.pod(1).sql("select count(*) from orders").check("replica rows").output().strip());
+        assertEquals("120", stack.pod(1).sql("select count(*) from orders").check("replica rows").output().strip());
     }
 }

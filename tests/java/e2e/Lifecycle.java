@@ -21,6 +21,7 @@ public final class Lifecycle {
     public static final String S3_RELATION = "s3-parameters:1";
     public static final String PEERS = "database-peers:0";
     public static final String BUCKET = "e2e-backups";
+    public static final String CERTIFICATES_RELATION = "certificates:2";
     /** The hooks Juju runs on a new unit of this charm, in order, before it settles. */
     private static final String[] START_HOOKS = {"install", "config-changed", "start", "postgresql-pebble-ready"};
 
@@ -165,6 +166,38 @@ public final class Lifecycle {
         settle();
     }
 
+    /** juju relate postgresql-k8s self-signed-certificates: the provider signs each unit's CSR as it comes. */
+    fakejuju.CertificatesProvider relateCertificates() {
+        say("$ juju relate postgresql-k8s self-signed-certificates");
+        fakejuju.CertificatesProvider provider = juju.relateCertificates(CERTIFICATES_RELATION);
+        settle();
+        return provider;
+    }
+
+    /** juju remove-relation postgresql-k8s self-signed-certificates. */
+    void removeCertificates() {
+        say("$ juju remove-relation postgresql-k8s self-signed-certificates");
+        juju.removeRelation(CERTIFICATES_RELATION);
+        settle();
+    }
+
+    /** Who listens on pgBackRest's TLS server port, as {@code ss} shows the sockets: "address:port" each. */
+    List<String> tlsServersListening() {
+        List<String> found = new ArrayList<>();
+        for (String line : Processes.run(30, "ss", "-ltnH").output().split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length > 3 && cols[3].endsWith(":8432")) {
+                found.add(cols[3]);
+            }
+        }
+        return found;
+    }
+
+    /** The superuser's password, which the leader generated into the peer data. */
+    String superuserPassword() {
+        return juju.appData(PEERS).get("superuser-password");
+    }
+
     /** update-status on every unit until unit 0's restore settles (Active or Blocked), bounded. */
     String awaitRestore(int maxHooks) {
         for (int i = 0; i < maxHooks; i++) {
@@ -195,8 +228,10 @@ public final class Lifecycle {
 
     /**
      * The main job for a newcomer, as a Juju user sees it: a three-unit cluster and the s3 relation; a
-     * backup on the primary and the refusals a cluster gives; leadership and the primary on different
-     * units; scale-down to one unit, whose restore waits for leadership, then brings back the backup's rows.
+     * backup on the primary and the refusals a cluster gives; certificates related, a TLS server on each
+     * pod, the primary refusing backups and a replica taking one while it refuses new logins; certificates
+     * removed again; leadership and the primary on different units; scale-down to one unit, whose restore
+     * waits for leadership, then brings back the replica's backup's rows.
      */
     public static void main(String[] args) throws Exception {
         Path charmDir = Path.of(args.length > 0 ? args[0] : "target/charm").toAbsolutePath();
@@ -217,8 +252,28 @@ public final class Lifecycle {
             String first = BackupIds.fromList(life.unit(1).lastAction()).keySet().iterator().next();
             life.action(life.unit(0), "restore", "backup-id=" + first);
 
+            life.relateCertificates();
+            life.showStatus();
+            life.say("== pgBackRest TLS servers listening: " + life.tlsServersListening());
+            life.action(life.unit(0), "create-backup");
+            stack.sql("insert into orders select g, 'tls batch' from generate_series(1001, 1020) g").check("insert");
+            life.say("== 20 more rows written (120 in all)");
+            LoginProbe replica = new LoginProbe(stack.pod(1).ip(), life.superuserPassword());
+            life.say("== a client logs in to postgresql-k8s-1: " + replica.login());
+            try (LoginProbe during = replica.start()) {
+                life.action(life.unit(1), "create-backup");
+            }
+            life.say("== the client's logins during that backup: " + replica.summary());
+            life.say("== a client logs in to postgresql-k8s-1 afterwards: " + replica.login());
+            life.action(life.unit(2), "list-backups");
+            List<String> ids = new ArrayList<>(BackupIds.fromList(life.unit(2).lastAction()).keySet());
+            String fromReplica = ids.get(ids.size() - 1);
+            life.removeCertificates();
+            life.say("== pgBackRest TLS servers listening: " + life.tlsServersListening());
+            life.action(life.unit(1), "create-backup");
+
             stack.sql("insert into orders select g, 'second batch' from generate_series(101, 150) g").check("insert");
-            life.say("== 50 more rows written (150 in all)");
+            life.say("== 50 more rows written (170 in all)");
             life.say("== Patroni switches the primary to postgresql-k8s-1; postgresql-k8s/0 still leads");
             stack.switchover(LocalStack.APP + "-1");
             life.showStatus();
@@ -230,20 +285,20 @@ public final class Lifecycle {
             life.action(life.unit(2), "list-backups");
 
             stack.sql("insert into orders select g, 'third batch' from generate_series(151, 175) g").check("insert");
-            life.say("== 25 more rows written (175 in all)");
+            life.say("== 25 more rows written (195 in all)");
             life.say("== leadership moves to postgresql-k8s/2");
             life.juju.setLeader(life.unit(2));
             life.settle();
             life.scaleDown(1);
             life.showStatus();
-            life.action(life.unit(0), "restore", "backup-id=" + first);
+            life.action(life.unit(0), "restore", "backup-id=" + fromReplica);
             life.say("== the old leader's lease runs out; Juju elects postgresql-k8s/0");
             life.juju.electLeader();
             life.settle();
-            life.action(life.unit(0), "restore", "backup-id=" + first);
+            life.action(life.unit(0), "restore", "backup-id=" + fromReplica);
             life.say("== restore settled: " + life.awaitRestore(60));
-            life.say("== rows after restoring " + first + ": " + stack.sql("select count(*) from orders").output().strip()
-                    + " (the backup held 100)");
+            life.say("== rows after restoring " + fromReplica + ": " + stack.sql("select count(*) from orders").output().strip()
+                    + " (the replica's backup held 120)");
             life.showStatus();
         }
         System.out.println("== stack stopped");

@@ -48,6 +48,16 @@ final class BackupWorld {
     final FakePatroniConfig patroniConfig = new FakePatroniConfig();
     final List<Duration> pauses = new ArrayList<>();
     int seamsBuilt;
+
+    {
+        // Patroni runs what was last applied: its member reports the noloadbalance tag of that configuration.
+        patroniConfig.patroniLoads = settings -> {
+            if (patroni.member != null) {
+                patroni.member = new postgresqlk8s.patroni.MemberStatus(patroni.member.role(), patroni.member.state(),
+                        patroni.member.timeline(), !settings.acceptConnections());
+            }
+        };
+    }
     /** The pods of the application's other units, each a world of its own, made when first asked for. */
     private final java.util.Map<String, BackupWorld> otherPods = new java.util.HashMap<>();
 

@@ -374,6 +374,7 @@ class CreateBackupFlowTest {
         world.patroniConfig.applied.forEach(s -> assertEquals(Optional.empty(), s.restoreCommand()));
         assertFalse(verbsAtEachApply.get(0).contains("backup"), "blocked before the backup");
         assertTrue(verbsAtEachApply.get(1).contains("backup"), "allowed after the backup");
+        assertEquals(List.of(), world.pauses, "Patroni applied each change by the first look");
         assertEquals(List.of(Status.maintenance("creating backup"), Status.active()), r.statusHistory());
     }
 
@@ -405,6 +406,48 @@ class CreateBackupFlowTest {
                 r.actionFailure());
         assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
         assertEquals(Status.active(), r.unitStatus());
+    }
+
+    @Test
+    void isReplica_yes_patroniNeverAppliesTheBlock_waitsBoundedly_backsUpAnyway_andAllowsAgain() {
+        world.patroni.member = FakePatroni.replica();
+        world.patroniConfig.patroniLoads = settings -> {}; // Patroni's cycle never comes
+        world.exec.answer("backup", ok(BACKUP_STDOUT));
+        Result r = createBackup(tlsCluster());
+        assertEquals(Map.of("backup-status", "backup created"), r.actionResults());
+        assertEquals(CreateBackupFlow.CONNECTIVITY_POLLS, world.pauses.size(), "waited for the block only; the allow is at once");
+        assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
+    }
+
+    @Test
+    void isReplica_yes_logUploadFails_connectionsAllowedAgain() {
+        world.patroni.member = FakePatroni.replica();
+        world.s3.putsBeforeFailure = 1;
+        world.exec.answer("backup", ok(BACKUP_STDOUT));
+        Result r = createBackup(tlsCluster());
+        assertEquals(Optional.of("Error uploading logs to S3"), r.actionFailure());
+        assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
+    }
+
+    @Test
+    void isReplica_yes_failoverDuringTheBackup_thisUnitNowPrimary_connectionsAllowedAgain() {
+        world.patroni.member = FakePatroni.replica();
+        // Patroni promotes this member once the backup has begun: it now says it is the primary.
+        world.patroniConfig.onApply = () -> world.patroni.member = FakePatroni.primary(2);
+        world.exec.answer("backup", ok(BACKUP_STDOUT));
+        Result r = createBackup(tlsCluster());
+        assertEquals(Map.of("backup-status", "backup created"), r.actionResults());
+        assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
+    }
+
+    @Test
+    void isReplica_yes_failoverDuringTheBackup_patroniGone_connectionsAllowedAgain() {
+        world.patroni.member = FakePatroni.replica();
+        world.patroniConfig.onApply = () -> world.patroni.member = null;
+        world.exec.answer("backup", new ExecResult(82, "", WAL_TIMEOUT + "\n", false));
+        Result r = createBackup(tlsCluster());
+        assertEquals(Optional.of("Failed to backup PostgreSQL with error: " + WAL_TIMEOUT), r.actionFailure());
+        assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
     }
 
     // --- Has backup creation succeeded? --------------------------------------------------------

@@ -12,6 +12,8 @@ final class FakePatroniConfig implements PatroniConfig {
     String failure;
     /** Runs at each successful apply, e.g. to note what the workload had been asked by then. */
     Runnable onApply = () -> {};
+    /** Patroni loading what was applied (its next cycle); the world wires its fake Patroni here. */
+    java.util.function.Consumer<Settings> patroniLoads = s -> {};
 
     @Override
     public void apply(Settings settings) throws ConfigException {
@@ -19,6 +21,7 @@ final class FakePatroniConfig implements PatroniConfig {
             throw new ConfigException(failure);
         }
         applied.add(settings);
+        patroniLoads.accept(settings);
         onApply.run();
     }
 

@@ -57,11 +57,10 @@ class RestoreOutcomeCheckTest {
     }
 
     @Test
-    void isRestoreInProgress_no_asksNothing_andBuildsNoClient() {
+    void isRestoreInProgress_no_asksOnlyPatroniWhetherConnectionsAreRefused() {
         Result r = updateStatus(withStanza());
-        assertEquals(0, world.seamsBuilt, "a no-op update-status builds no client");
         assertEquals(List.of(), world.exec.commands());
-        assertEquals(List.of(), world.patroni.requests);
+        assertEquals(List.of("member"), world.patroni.requests, "ConnectionsHeal's one question");
         assertEquals(List.of(), r.statusHistory());
         assertEquals(Status.active(), r.unitStatus());
         assertEquals(0, r.exitCode());
@@ -70,7 +69,6 @@ class RestoreOutcomeCheckTest {
     @Test
     void isRestoreInProgress_notTheLeader_nothing() {
         Result r = updateStatus(restoring().withLeader(false));
-        assertEquals(0, world.seamsBuilt);
         assertEquals(List.of(), world.exec.commands());
         assertEquals(List.of(), r.statusHistory());
         assertEquals(Status.maintenance("restoring backup"), r.unitStatus());

@@ -49,6 +49,15 @@ class PatroniRestClientTest {
     }
 
     @Test
+    void member_taggedNoloadbalance_saysItRefusesNewConnections() throws Exception {
+        // Patroni 3.0.2 lists only the tags that are set: noloadbalance while the configuration says true.
+        api.enqueue(200, "{\"state\": \"running\", \"role\": \"replica\", \"timeline\": 1,"
+                + " \"tags\": {\"noloadbalance\": true, \"nosync\": true}}");
+
+        assertEquals(new MemberStatus("replica", "running", 1, true), client.member());
+    }
+
+    @Test
     void member_503WithAJsonBody_isStillTheMembersState() throws Exception {
         api.enqueue(503, STOPPED);
 

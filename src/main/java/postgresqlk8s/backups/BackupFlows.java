@@ -66,7 +66,9 @@ public final class BackupFlows implements HookObserver {
             return new S3CredentialsGoneFlow(facts, seams.get()).handle(event);
         }
         if (event.is(HookEvent.UPDATE_STATUS)) {
-            return new RestoreOutcomeCheck(facts, seams).handle(event);
+            HookOutcome restore = new RestoreOutcomeCheck(facts, seams).handle(event);
+            new ConnectionsHeal(facts, s3, seams).handle(event);
+            return restore;
         }
         if (event.is(PeerTls.CHANGED) || event.is(PEER_JOINED)
                 || event.is(PEER_DEPARTED)) {

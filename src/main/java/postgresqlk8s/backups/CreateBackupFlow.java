@@ -17,6 +17,7 @@ import jujuops.ActionOutcome;
 import jujuops.model.ActionContext;
 import jujuops.model.Status;
 import postgresqlk8s.patroni.MemberStatus;
+import postgresqlk8s.patroni.Patroni;
 import postgresqlk8s.patroni.PatroniConfig;
 import postgresqlk8s.pgbackrest.BackupId;
 import postgresqlk8s.pgbackrest.BackupLabel;
@@ -48,6 +49,9 @@ final class CreateBackupFlow {
 
     private static final Logger LOG = Logs.get(CreateBackupFlow.class);
     private static final Pattern NEW_LABEL = Pattern.compile("new backup label = (\\S+)");
+    /** How long to wait for Patroni to apply a change of connectivity: past two of its 10 s cycles. */
+    static final int CONNECTIVITY_POLLS = 25;
+    static final java.time.Duration CONNECTIVITY_POLL = java.time.Duration.ofSeconds(1);
 
     private final Framework framework;
     private final ClusterFacts facts;
@@ -203,19 +207,25 @@ final class CreateBackupFlow {
     }
 
     private ActionOutcome backUp(ActionContext action, BackupType type, S3Parameters settings, Repository repository, BackupId requested) {
+        // Asked once, before the backup: a failover during it may make this unit the primary, and the
+        // connections it blocked must be allowed again all the same.
         boolean replica = isReplica();
         if (replica) {
             setConnectivity(false);
         }
-        framework.model().setUnitStatus(Status.maintenance(Messages.CREATING_BACKUP));
-        action.log("Creating " + (type == BackupType.INCREMENTAL ? "an " : "a ") + type.action() + " of " + facts.stanzaName());
-        ActionOutcome outcome = backUpAndUploadLogs(type, settings, repository, requested, replica);
-        if (replica) {
-            setConnectivity(true);
+        try {
+            framework.model().setUnitStatus(Status.maintenance(Messages.CREATING_BACKUP));
+            action.log("Creating " + (type == BackupType.INCREMENTAL ? "an " : "a ") + type.action() + " of " + facts.stanzaName());
+            // Both branches of the chart's last "Is current unit a replica?" end the maintenance status: the
+            // unit's concerns say again what it is (Active when nothing is wrong; see the class comment).
+            return backUpAndUploadLogs(type, settings, repository, requested, replica);
+        } finally {
+            // Every way out, an exception's too. A process killed before this line leaves Patroni's
+            // configuration refusing connections: ConnectionsHeal allows them again on the next update-status.
+            if (replica) {
+                setConnectivity(true);
+            }
         }
-        // Both branches of the chart's last "Is current unit a replica?" end the maintenance status: the
-        // unit's concerns say again what it is (Active when nothing is wrong; see the class comment).
-        return outcome;
     }
 
     /** "Has backup creation succeeded?" then "Were backup logs uploaded to S3?" (or the error logs uploaded). */
@@ -274,11 +284,35 @@ final class CreateBackupFlow {
         return Optional.empty();
     }
 
+    /**
+     * Patroni takes a reload at its next cycle, up to {@code loop_wait} (10 s) later, and then writes
+     * {@code pg_hba.conf} and reloads PostgreSQL right after it sets the member's tags: so the new rules are
+     * in force once GET /patroni reports the {@code noloadbalance} tag as applied. Measured on the local
+     * stack: without this wait the backup began while logins were still accepted, and the action ended
+     * while they were still refused.
+     */
     private void setConnectivity(boolean accept) {
         try {
             seams.patroniConfig().apply(new PatroniConfig.Settings(facts.stanza(), Optional.empty(), accept));
         } catch (PatroniConfig.ConfigException e) {
             LOG.error("could not {} new connections: {}", accept ? "allow" : "block", e.getMessage());
+            return;
+        }
+        for (int poll = 0; poll < CONNECTIVITY_POLLS; poll++) {
+            if (hasPatroniApplied(accept)) {
+                return;
+            }
+            seams.pause().pause(CONNECTIVITY_POLL);
+        }
+        // Blocking: the backup goes on all the same. Allowing: ConnectionsHeal finishes it on update-status.
+        LOG.warn("Patroni has not applied the configuration that {} new connections yet", accept ? "allows" : "refuses");
+    }
+
+    private boolean hasPatroniApplied(boolean accept) {
+        try {
+            return seams.patroni().member().noloadbalance() != accept;
+        } catch (Patroni.PatroniUnavailableException e) {
+            return false;
         }
     }
 }

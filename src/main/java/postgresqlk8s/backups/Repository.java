@@ -61,6 +61,11 @@ final class Repository {
 
     /** The stanza's backups, oldest first, as pgBackRest reports them. */
     List<BackupRecord> backups() throws RepositoryException {
+        return stanza().map(PgBackRestInfo.Stanza::backups).orElse(List.of());
+    }
+
+    /** The stanza as pgBackRest's {@code info} reports it; empty when the repository has no such stanza. */
+    Optional<PgBackRestInfo.Stanza> stanza() throws RepositoryException {
         ExecResult result;
         try {
             result = pgbackrest.info();
@@ -84,12 +89,12 @@ final class Repository {
                     throw new RepositoryException(redactor.apply(other.problem().get()));
                 }
             }
-            return List.of();
+            return Optional.empty();
         }
         if (stanza.problem().isPresent()) {
             throw new RepositoryException(redactor.apply(stanza.problem().get()));
         }
-        return stanza.backups();
+        return Optional.of(stanza);
     }
 
     /** The repository could not be read; the message is safe to show. */

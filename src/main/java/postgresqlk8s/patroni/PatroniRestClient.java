@@ -37,9 +37,12 @@ public final class PatroniRestClient implements Patroni {
         Object role = doc.get("role");
         Object state = doc.get("state");
         Object timeline = doc.get("timeline");
+        // Patroni lists only the tags that are set: noloadbalance appears while it is true.
+        Object tags = doc.get("tags");
+        boolean noloadbalance = tags instanceof Map && Boolean.TRUE.equals(((Map<?, ?>) tags).get("noloadbalance"));
         return new MemberStatus(role instanceof String ? (String) role : "unknown",
                 state instanceof String ? (String) state : "unknown",
-                timeline instanceof Number ? ((Number) timeline).longValue() : 0);
+                timeline instanceof Number ? ((Number) timeline).longValue() : 0, noloadbalance);
     }
 
     @Override

@@ -109,12 +109,28 @@ public final class PatroniYaml {
                         "use_slots", true,
                         "parameters", archiving(new LinkedHashMap<>(), layout, s.archiveStanza()))));
         bootstrap.put("initdb", List.of(map("encoding", "UTF8"), map("locale", "C.UTF-8"), "data-checksums"));
-        bootstrap.put("pg_hba", List.of(
+        bootstrap.put("pg_hba", pgHba(true));
+        return bootstrap;
+    }
+
+    /**
+     * Who may log in. Patroni writes {@code postgresql.pg_hba} into {@code pg_hba.conf} and reloads
+     * PostgreSQL whenever it changes, so a member that refuses new connections (a replica taking a backup)
+     * rejects every TCP login but replication, while the Unix socket, which Patroni and pgBackRest use,
+     * stays open. {@code bootstrap.pg_hba} only counts when a cluster is made: it says the usual lines.
+     */
+    static List<String> pgHba(boolean acceptConnections) {
+        if (!acceptConnections) {
+            return List.of(
+                    "local all all trust",
+                    "host replication replicator 0.0.0.0/0 scram-sha-256",
+                    "host all all 0.0.0.0/0 reject");
+        }
+        return List.of(
                 "local all all trust",
                 "host all all 127.0.0.1/32 scram-sha-256",
                 "host all all 0.0.0.0/0 scram-sha-256",
-                "host replication replicator 0.0.0.0/0 scram-sha-256"));
-        return bootstrap;
+                "host replication replicator 0.0.0.0/0 scram-sha-256");
     }
 
     private static Map<String, Object> postgresql(Cluster c, WorkloadLayout layout, PatroniConfig.Settings s) {
@@ -130,6 +146,7 @@ public final class PatroniYaml {
                 "bin_dir", layout.pgBinDir(),
                 "pgpass", "/tmp/pgpass-" + c.member(),
                 "parameters", archiving(parameters, layout, s.archiveStanza()),
+                "pg_hba", pgHba(s.acceptConnections()),
                 "authentication", map(
                         "superuser", map("username", "postgres", "password", c.superuserPassword()),
                         "replication", map("username", "replicator", "password", c.replicationPassword()),

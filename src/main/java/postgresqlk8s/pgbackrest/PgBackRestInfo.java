@@ -23,7 +23,12 @@ public record PgBackRestInfo(List<Stanza> stanzas) {
 
     public record RepoStatus(int key, int code, String message) {}
 
-    public record Stanza(String name, int code, String message, List<RepoStatus> repos, List<BackupRecord> backups) {
+    /**
+     * @param backupRunning a backup of this stanza holds its lock on this host ({@code status.lock.backup.held}:
+     *                      pgBackRest looks in this host's lock path, so another unit's backup does not count)
+     */
+    public record Stanza(String name, int code, String message, List<RepoStatus> repos, List<BackupRecord> backups,
+                         boolean backupRunning) {
 
         /** The first repository problem, if the repository could not be read. */
         public Optional<String> problem() {
@@ -85,7 +90,9 @@ public record PgBackRestInfo(List<Stanza> stanzas) {
         for (int i = 0; i < backupList.size(); i++) {
             backups.add(backup(backupList.get(i), where + " backup " + i));
         }
-        return new Stanza(name, integer(status, "code", where), status.path("message").asText(""), repos, backups);
+        boolean backupRunning = status.path("lock").path("backup").path("held").asBoolean(false);
+        return new Stanza(name, integer(status, "code", where), status.path("message").asText(""), repos, backups,
+                backupRunning);
     }
 
     private static BackupRecord backup(JsonNode node, String where) throws InfoFormatException {
