@@ -261,6 +261,11 @@ class ClusterLifecycleIT {
                 agent.destroyForcibly();
             }
         }
+        // Either is fine: what the heal must undo is Patroni's configuration, not pgBackRest's fate.
+        Processes.await(3, () -> backupsRunning(stack.pod(1)).isEmpty());
+        List<Long> after = backupsRunning(stack.pod(1));
+        life.say("== pgBackRest backup in " + stack.pod(1).name() + " after the kill: "
+                + (after.isEmpty() ? "gone" : "still running, pids " + after));
         String printed = read(log);
         life.say(printed.strip().indent(2).stripTrailing());
         assertTrue(printed.contains(": failed"), "the killed action did not complete:\n" + printed);
