@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import fakejuju.FakeJuju;
 import fakejuju.Unit;
 
 /**
@@ -229,16 +230,115 @@ class ClusterLifecycleIT {
 
     @Test
     @Order(10)
+    void createBackup_onAReplica_killedMidBackup_staysClosed_untilItsNextUpdateStatusOpensIt_andTheNextBackupWorks()
+            throws Exception {
+        LoginProbe replica = new LoginProbe(stack.pod(1).ip(), life.superuserPassword());
+        LoginProbe otherReplica = new LoginProbe(stack.pod(2).ip(), life.superuserPassword());
+        assertEquals(LoginProbe.Outcome.ACCEPTED, replica.login(), "before the backup: " + replica.others());
+        long healsBefore = heals(unit(1));
+        Path log = stack.dir.resolve("killed-create-backup.out");
+        long started = System.nanoTime();
+        life.say("$ juju run " + unit(1).name() + " create-backup   (its charm process is killed mid-backup)");
+        Process agent = unit(1).startAction(log, "create-backup");
+        try {
+            // The dispatch process execs the charm's JVM: the stand-in's only child, once it is java.
+            assertTrue(Processes.await(20, () -> charmJvm(agent).isPresent() || !agent.isAlive()), "the charm's JVM started");
+            ProcessHandle jvm = charmJvm(agent).orElseThrow(() -> new AssertionError("no charm JVM under the stand-in: " + read(log)));
+            // Mid-backup: Patroni refuses new logins, and pgBackRest's backup runs in the replica's pod.
+            assertTrue(Processes.await(40, () -> replica.login() == LoginProbe.Outcome.REJECTED_BY_HBA || !jvm.isAlive()),
+                    "logins refused while the backup runs: " + replica.others());
+            assertTrue(Processes.await(20, () -> !backupsRunning(stack.pod(1)).isEmpty() || !jvm.isAlive()),
+                    "pgBackRest's backup runs in " + stack.pod(1).name());
+            assertTrue(jvm.isAlive(), "the action was still running when it was killed: " + read(log));
+            List<Long> pgbackrest = backupsRunning(stack.pod(1));
+            assertFalse(pgbackrest.isEmpty(), "pgBackRest's backup ran at the kill");
+            life.say("== kill -9 " + jvm.pid() + " (the charm's JVM; pgBackRest backup running in " + stack.pod(1).name()
+                    + ": pids " + pgbackrest + ")");
+            assertTrue(jvm.destroyForcibly(), "SIGKILL sent to " + jvm.pid());
+            assertTrue(agent.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the stand-in noticed the dispatch died");
+        } finally {
+            if (agent.isAlive()) {
+                agent.destroyForcibly();
+            }
+        }
+        // Either is fine: what the heal must undo is Patroni's configuration, not pgBackRest's fate.
+        Processes.await(3, () -> backupsRunning(stack.pod(1)).isEmpty());
+        List<Long> after = backupsRunning(stack.pod(1));
+        life.say("== pgBackRest backup in " + stack.pod(1).name() + " after the kill: "
+                + (after.isEmpty() ? "gone" : "still running, pids " + after));
+        String printed = read(log);
+        life.say(printed.strip().indent(2).stripTrailing());
+        assertTrue(printed.contains(": failed"), "the killed action did not complete:\n" + printed);
+        assertEquals("", result(unit(1), "backup-status"), "no result from the killed action");
+
+        // The harm: the replica still refuses new logins, with no charm process left to allow them again.
+        assertEquals(LoginProbe.Outcome.REJECTED_BY_HBA, replica.login(), "right after the kill: " + replica.others());
+        assertEquals(LoginProbe.Outcome.ACCEPTED, otherReplica.login(), "the other replica was never closed: " + otherReplica.others());
+        life.say("== login to postgresql-k8s-1 right after the kill: REJECTED_BY_HBA; to postgresql-k8s-2: ACCEPTED");
+
+        // The next update-status on that unit heals it; while pgBackRest's backup still holds its lock, it waits.
+        boolean open = false;
+        for (int hook = 1; hook <= 8 && !open; hook++) {
+            FakeJuju.Run run = unit(1).hook("update-status");
+            assertEquals(0, run.exitCode(), run.stderr());
+            boolean healed = heals(unit(1)) > healsBefore;
+            life.say("$ (juju) " + unit(1).name() + " hook update-status #" + hook + " -> "
+                    + (healed ? "connections allowed again" : "a backup still holds pgBackRest's lock: waits"));
+            open = healed && Processes.await(25, () -> replica.login() == LoginProbe.Outcome.ACCEPTED);
+            if (!healed) {
+                Processes.await(3, () -> false);
+            }
+        }
+        assertTrue(open, "logins to " + stack.pod(1).name() + " accepted again after update-status: " + replica.others());
+        assertEquals(healsBefore + 1, heals(unit(1)), "the heal ran once, on " + unit(1).name() + ": " + unit(1).jujuLog());
+        life.say("== login to postgresql-k8s-1 after its update-status: ACCEPTED");
+
+        // No stale lock: the next backup on that replica works.
+        life.action(unit(1), "create-backup");
+        assertEquals("backup created", result(unit(1), "backup-status"), failure(unit(1)));
+        assertEquals(LoginProbe.Outcome.ACCEPTED, replica.login(), "after the next backup: " + replica.others());
+        life.say(String.format("== killed backup healed and backed up again in %.1f s", (System.nanoTime() - started) / 1e9));
+    }
+
+    /** The charm's JVM the stand-in dispatched: its direct child once dispatch has exec'd java. */
+    private static Optional<ProcessHandle> charmJvm(Process agent) {
+        return agent.children().filter(h -> h.info().command().map(c -> c.endsWith("/java") || c.equals("java")).orElse(false))
+                .findFirst();
+    }
+
+    /** pgBackRest backup commands running in the pod's namespace (not its TLS server, not another pod's). */
+    private static List<Long> backupsRunning(Pod pod) {
+        return pod.processes().stream().filter(pid -> ProcessHandle.of(pid).flatMap(h -> h.info().commandLine())
+                .map(c -> c.contains("pgbackrest") && c.endsWith(" backup")).orElse(false)).toList();
+    }
+
+    /** How many times ConnectionsHeal allowed this unit's connections again, as its juju-log says. */
+    private static long heals(Unit u) {
+        return u.jujuLog().stream().filter(l -> l.contains("ended without its action; allowed again")).count();
+    }
+
+    private static String read(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
+    }
+
+    @Test
+    @Order(11)
     void listBackups_fromTheOtherReplica_showsTheReplicasBackup() {
         life.action(unit(2), "list-backups");
         Map<String, String> backups = BackupIds.fromList(unit(2).lastAction());
-        assertEquals(2, backups.size(), backups.toString());
+        // The primary's, the replica's, and the one after the kill; the killed one too if its pgBackRest went on to the end.
+        assertTrue(backups.size() == 3 || backups.size() == 4, backups.toString());
+        assertTrue(backups.values().stream().allMatch("full backup | finished"::equals), backups.toString());
         tlsBackup = new ArrayList<>(backups.keySet()).get(1);
         assertEquals("full backup | finished", backups.get(tlsBackup));
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void removeCertificates_stopsTheTlsServers_dropsTheTlsKeys_andAReplicaCannotBackUp() {
         life.removeCertificates();
         assertTrue(Processes.await(60, () -> life.tlsServersListening().isEmpty()), "no TLS server left: " + life.tlsServersListening());
@@ -251,7 +351,7 @@ class ClusterLifecycleIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void leaderAndPrimaryApart_theLeaderMakesTheStanzaInThePrimarysPod_andBackupsFollowThePrimary() throws IOException {
         stack.sql("insert into orders select g, 'second' from generate_series(101, 150) g").check("insert");
         stack.switchover(LocalStack.APP + "-1");
@@ -270,7 +370,7 @@ class ClusterLifecycleIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void aUnitWhosePodDied_saysSo_inItsStatusAndActions_withoutAStackTrace() throws IOException {
         stack.removePod(LocalStack.APP + "-2");
         fakejuju.FakeJuju.Run hook = unit(2).hook("update-status");
@@ -284,7 +384,7 @@ class ClusterLifecycleIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void scaleDown_toOneUnit_theRemainingUnitServes_theOthersPodsAreGone() throws IOException {
         stack.sql("insert into orders select g, 'third' from generate_series(151, 175) g").check("insert");
         life.juju.setLeader(unit(2));
@@ -298,7 +398,7 @@ class ClusterLifecycleIT {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void restore_beforeLeadershipMoves_isRefused_thenRestores_andTheRowsAreTheBackups() {
         life.action(unit(0), "restore", "backup-id=" + tlsBackup);
         assertEquals("Unit cannot restore backup as it was not elected the leader unit yet", failure(unit(0)));
@@ -317,7 +417,7 @@ class ClusterLifecycleIT {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void scaleUp_afterTheRestore_theNewReplicaFollowsTheRestoredTimeline() throws IOException {
         life.addUnit(1);
         life.settle();

@@ -432,6 +432,23 @@ public final class FakeJuju {
         return run;
     }
 
+    /**
+     * Starts the stand-in on {@code args} without waiting, its output (stdout and stderr) in {@code log}:
+     * the caller owns the process, and may kill what it dispatched (the charm's JVM is its child).
+     */
+    Process start(List<String> args, Path log) {
+        List<String> argv = new ArrayList<>(List.of(PYTHON, SCRIPT.toString()));
+        argv.addAll(args);
+        try {
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     Run cli(List<String> args, String stdin) {
         List<String> argv = new ArrayList<>(List.of(PYTHON, SCRIPT.toString()));
         argv.addAll(args);

@@ -52,6 +52,16 @@ public final class Unit {
         return juju.cli(args, null);
     }
 
+    /**
+     * An action started and not waited for, as the agent starts one: the stand-in's process, whose child
+     * is {@code dispatch} and then (it execs) the charm's JVM; what {@code juju run} prints goes to {@code log}.
+     */
+    public Process startAction(Path log, String action, String... params) {
+        List<String> args = new ArrayList<>(List.of("action", juju.dir().toString(), name, action));
+        args.addAll(List.of(params));
+        return juju.start(args, log);
+    }
+
     /** {@code juju exec}: a command in this unit's hook context (hook tools answer as this unit). */
     public Run exec(String... command) {
         List<String> args = new ArrayList<>(List.of("exec", juju.dir().toString(), name, "--"));
