@@ -257,6 +257,9 @@ class ClusterLifecycleIT {
             assertTrue(jvm.destroyForcibly(), "SIGKILL sent to " + jvm.pid());
             assertTrue(agent.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the stand-in noticed the dispatch died");
         } finally {
+            // On a failed assertion before the kill, the charm's JVM (the stand-in's child) must not outlive
+            // the test: stop every process this action started, by PID, children first.
+            agent.descendants().forEach(ProcessHandle::destroyForcibly);
             if (agent.isAlive()) {
                 agent.destroyForcibly();
             }
