@@ -24,6 +24,8 @@ class RestoreTargetTest {
         "2023-01-01 09:00:00+00",
         "2023-01-01 09:00:00-0800",
         "2023-01-01 09:00:00.5+05:30",
+        "2023-01-01 09:00:00+15:59",
+        "2023-01-01 09:00:00-1559",
         "2024-02-29 23:59:59"
     })
     void postgresTimestamps_areValid(String time) {
@@ -41,7 +43,12 @@ class RestoreTargetTest {
         "2023-01-01 09:00:00 UTC",
         "yesterday",
         "LATEST",
-        "2023-01-01 09:00:00\n"
+        "2023-01-01 09:00:00\n",
+        "2023-01-01 09:00:00+99",
+        "2023-01-01 09:00:00+16",
+        "2023-01-01 09:00:00-16:00",
+        "2023-01-01 09:00:00+05:60",
+        "2023-01-01 09:00:00+5"
     })
     void otherText_isNotATime(String time) {
         assertFalse(RestoreTarget.isValidTime(time), time);
@@ -87,5 +94,22 @@ class RestoreTargetTest {
         assertEquals(" --type=default", new RestoreTarget(Optional.empty(), Optional.of("latest"), Optional.empty()).arguments());
         assertEquals(" --set=20230101-090000F --type=default",
                 new RestoreTarget(Optional.of(FULL), Optional.of("latest"), Optional.empty()).arguments());
+    }
+
+    @Test
+    void instantOf_readsTheOffset_andTakesNoOffsetAsUtc() {
+        assertEquals(Optional.of(java.time.Instant.parse("2023-01-01T09:00:00Z")), RestoreTarget.instantOf("2023-01-01 09:00:00"));
+        assertEquals(Optional.of(java.time.Instant.parse("2023-01-01T09:00:00Z")), RestoreTarget.instantOf("2023-01-01 09:00:00+00"));
+        assertEquals(Optional.of(java.time.Instant.parse("2023-01-01T03:30:00Z")), RestoreTarget.instantOf("2023-01-01 09:00:00+05:30"));
+        assertEquals(Optional.of(java.time.Instant.parse("2023-01-01T17:00:00Z")), RestoreTarget.instantOf("2023-01-01 09:00:00-0800"));
+        assertEquals(Optional.of(java.time.Instant.parse("2023-01-01T09:00:00.500Z")), RestoreTarget.instantOf("2023-01-01 09:00:00.5"));
+        assertEquals(Optional.empty(), RestoreTarget.instantOf("latest"));
+        assertEquals(Optional.empty(), RestoreTarget.instantOf("2023-01-01 09:00:00+99"));
+    }
+
+    @Test
+    void latest_onATimeline_followsIt() {
+        assertEquals(" --set=20230101-090000F --type=default --target-timeline=0x2",
+                new RestoreTarget(Optional.of(FULL), Optional.of("latest"), Optional.of("2")).arguments());
     }
 }
