@@ -18,7 +18,8 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * A scripted workload container. Each command is known by a verb: pgBackRest's command (its first
  * argument that is not an option)
  * ({@code stanza-create}, {@code check}, {@code backup}, {@code info}, {@code server-ping}), {@code pebble
- * <verb>}, or argv[0]. Answers are enqueued per verb; the last one stays; unknown verbs succeed silently.
+ * <verb>}, or argv[0]. Answers are enqueued per verb; the last one stays; unknown verbs succeed silently
+ * ({@code repo-ls} with an empty folder's listing).
  * Files written with the install/dd/mv sequence are kept by path ({@code rm -f -- paths} removes them).
  */
 final class FakeWorkloadExec implements WorkloadExec {
@@ -89,7 +90,8 @@ final class FakeWorkloadExec implements WorkloadExec {
         }
         String verb = verb(command);
         Deque<ExecResult> queue = answers.get(verb);
-        ExecResult result = OK;
+        // pgBackRest's repo-ls always answers JSON: an empty folder lists only itself
+        ExecResult result = verb.equals("repo-ls") ? new ExecResult(0, "{\".\":{\"type\":\"path\"}}", "", false) : OK;
         if (queue != null && !queue.isEmpty()) {
             result = queue.size() > 1 ? queue.poll() : queue.peek();
         }

@@ -103,7 +103,39 @@ class ListBackupsFlowTest {
         Command info = world.exec.commands().get(0);
         assertEquals(List.of("pgbackrest", "info", "--output=json"), info.argv());
         assertEquals(Command.POSTGRES, info.user());
-        assertEquals(1, world.exec.commands().size());
+        Command ls = world.exec.commands().get(1);
+        assertEquals(List.of("pgbackrest", "repo-ls", "archive/dev.patroni-postgresql-k8s", "--output=json", "--recurse",
+                "--filter=\\.history$"), ls.argv());
+        assertEquals(Command.POSTGRES, ls.user());
+        assertEquals(2, world.exec.commands().size());
+    }
+
+    @Test
+    void timelinesThatRestoresStarted_areRows_amongTheBackups_byTime() {
+        long jan1 = 1672563600L; // 2023-01-01T09:00:00Z
+        world.exec.answer("info", ok(info(backup("20230101-090000F", "full", null, false, jan1, jan1 + 5),
+                backup("20230103-090000F", "full", null, false, jan1 + 172800, jan1 + 172805))));
+        world.exec.answer("repo-ls", ok("{\".\":{\"type\":\"path\"},\"14-1\":{\"type\":\"path\"},"
+                + "\"14-1/00000002.history\":{\"type\":\"file\",\"size\":41,\"time\":" + (jan1 + 86400) + "},"
+                + "\"14-1/0000000A.history\":{\"type\":\"file\",\"size\":82,\"time\":" + (jan1 + 259200) + "}}"));
+        Result r = listBackups(withStanza());
+        String table = r.actionResults().get("backups").toString();
+        List<String> rows = table.lines().skip(5).toList();
+        assertEquals(4, rows.size(), table);
+        assertTrue(rows.get(0).startsWith("2023-01-01T09:00:00Z | full backup "), table);
+        assertEquals("2023-01-02T09:00:00Z | restore             | finished | None                 | n/a                     "
+                + "| 2023-01-02T09:00:00Z | n/a                  | 2        | n/a", rows.get(1));
+        assertTrue(rows.get(2).startsWith("2023-01-03T09:00:00Z | full backup "), table);
+        assertEquals("2023-01-04T09:00:00Z | restore             | finished | None                 | n/a                     "
+                + "| 2023-01-04T09:00:00Z | n/a                  | A        | n/a", rows.get(3));
+    }
+
+    @Test
+    void aListingThatIsNotJson_failsTheAction_withoutTheText() {
+        world.exec.answer("info", ok(info()));
+        world.exec.answer("repo-ls", ok("secret-key=abc not json"));
+        Result r = listBackups(withStanza());
+        assertEquals(Optional.of("Failed to list PostgreSQL backups with error: pgBackRest repo-ls output is not JSON"), r.actionFailure());
     }
 
     @Test

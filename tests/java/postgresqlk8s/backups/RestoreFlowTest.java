@@ -425,9 +425,12 @@ class RestoreFlowTest {
     void restoreToTime_alone_restoresToThatTime() {
         Result r = restore(withStanza(), Map.of("restore-to-time", "2023-01-02 10:00:00.123456+00"));
         assertEquals(Map.of("restore-status", "restore started"), r.actionResults());
-        assertEquals(Optional.of(RESTORE_PREFIX + " \"--target=2023-01-02 10:00:00.123456+00\" --type=time"
-                + " --target-action=promote restore"), restoreCommand());
-        assertFalse(world.exec.verbs().contains("info"), "no backup to look up");
+        assertEquals(Optional.of(RESTORE_PREFIX + " --set=" + FULL + " \"--target=2023-01-02 10:00:00.123456+00\" --type=time"
+                + " --target-timeline=0x1 --target-action=promote restore"), restoreCommand());
+        List<String> verbs = world.exec.verbs();
+        assertTrue(verbs.indexOf("check") > verbs.indexOf("/usr/lib/postgresql/14/bin/psql")
+                && verbs.indexOf("check") < verbs.indexOf("pebble stop"),
+                "the WAL up to now is archived (a commit, then check) before the database stops: " + verbs);
     }
 
     @Test
@@ -435,13 +438,71 @@ class RestoreFlowTest {
         Result r = restore(withStanza(), Map.of("restore-to-time", "latest"));
         assertEquals(Map.of("restore-status", "restore started"), r.actionResults());
         String command = restoreCommand().orElseThrow();
-        assertEquals(RESTORE_PREFIX + " --type=default restore", command);
+        assertEquals(RESTORE_PREFIX + " --set=" + FULL + " --type=default --target-timeline=0x1 restore", command);
         assertFalse(command.contains("--target-action"), command);
     }
 
     @Test
     void restoreToTime_latest_fromABackup() {
         restore(withStanza(), Map.of("backup-id", FULL_ID, "restore-to-time", "latest"));
-        assertEquals(Optional.of(RESTORE_PREFIX + " --set=20230101-090000F --type=default restore"), restoreCommand());
+        assertEquals(Optional.of(RESTORE_PREFIX + " --set=20230101-090000F --type=default --target-timeline=0x1 restore"), restoreCommand());
+    }
+
+    // Not in the flowchart: the checks that a restore can reach its target, before anything is stopped.
+
+    @Test
+    void aTimeOnTheRunningTimeline_whoseWalCannotBeArchived_isRefused_andNothingIsStopped() {
+        world.exec.fail("check", 82, "ERROR: [082]: WAL segment 000000010000000000000007 was not archived before the 60000ms timeout\n");
+        Result r = restore(withStanza(), Map.of("restore-to-time", "2023-01-02 10:00:00"));
+        assertNothingTouched(r, "Cannot archive the latest WAL before the restore, nothing was stopped: "
+                + "ERROR: [082]: WAL segment 000000010000000000000007 was not archived before the 60000ms timeout");
+    }
+
+    @Test
+    void aTimeAfterNow_isRefused_andNothingIsStopped() {
+        Result r = restore(withStanza(), Map.of("restore-to-time", "2999-01-01 00:00:00"));
+        assertNothingTouched(r, "restore-to-time 2999-01-01 00:00:00 is after the end of the archived WAL on timeline 1 ("
+                + BackupWorld.NOW.toString().replace(".000", "") + ")");
+    }
+
+    @Test
+    void aTimeBeforeTheFirstBackup_isRefused_andNothingIsStopped() {
+        Result r = restore(withStanza(), Map.of("restore-to-time", "2022-12-31 23:00:00"));
+        assertNothingTouched(r, "Can't find the nearest timeline before timestamp 2022-12-31 23:00:00 to restore");
+    }
+
+    @Test
+    void aBackupIdWithATimeBeforeItFinished_isRefused_andNothingIsStopped() {
+        Result r = restore(withStanza(), Map.of("backup-id", FULL_ID, "restore-to-time", "2023-01-01 09:00:02"));
+        assertNothingTouched(r, "restore-to-time 2023-01-01 09:00:02 is before backup 2023-01-01T09:00:00Z finished (2023-01-01T09:00:05Z)");
+    }
+
+    /** The database runs on timeline 2; the time is on timeline 1, whose newest archived segment arrived at JAN1 + 1 h. */
+    private void onTimelineTwo_withTimelineOnesArchiveEndingAt(long end) {
+        world.patroni.member = FakePatroni.primary(2);
+        world.exec.answer("repo-ls",
+                ok("{\".\":{\"type\":\"path\"}}"),
+                ok("{\".\":{\"type\":\"path\"},\"14-1\":{\"type\":\"path\"}}"),
+                ok("{\".\":{\"type\":\"path\"},\"0000000100000000\":{\"type\":\"path\"},\"0000000200000000\":{\"type\":\"path\"}}"),
+                ok("{\".\":{\"type\":\"path\"},\"000000010000000000000005-0123456789abcdef0123456789abcdef01234567.zst\""
+                        + ":{\"type\":\"file\",\"size\":9,\"time\":" + end + "}}"));
+    }
+
+    @Test
+    void aTimeOnAnOlderTimeline_afterItsArchivedWal_isRefused_andNothingIsStopped() {
+        onTimelineTwo_withTimelineOnesArchiveEndingAt(JAN1 + 3600);
+        Result r = restore(withStanza(), Map.of("restore-to-time", "2023-01-01 10:30:00"));
+        assertNothingTouched(r, "restore-to-time 2023-01-01 10:30:00 is after the end of the archived WAL on timeline 1 (2023-01-01T10:00:00Z)");
+        assertFalse(world.exec.verbs().contains("check"), "no archiving asked of a timeline the database is not on");
+    }
+
+    @Test
+    void aTimeOnAnOlderTimeline_withinItsArchivedWal_restoresAlongIt() {
+        onTimelineTwo_withTimelineOnesArchiveEndingAt(JAN1 + 3600);
+        Result r = restore(withStanza(), Map.of("restore-to-time", "2023-01-01 09:30:00"));
+        assertEquals(Map.of("restore-status", "restore started"), r.actionResults(), r.actionFailure().orElse(""));
+        assertEquals(Optional.of(RESTORE_PREFIX + " --set=" + FULL + " \"--target=2023-01-01 09:30:00\" --type=time"
+                + " --target-timeline=0x1 --target-action=promote restore"), restoreCommand());
+        assertEquals("1", peerAppData(r).get(PeerKeys.RESTORE_TIMELINE));
     }
 }

@@ -62,10 +62,18 @@ class UserVisibleWordsTest {
         w.put(Refusal.DATA_DIR_FAILED, "Failed to remove contents of the data directory with error: e");
         w.put(Refusal.NO_RESTORE_TARGET, "Either backup-id or restore-to-time parameters need to be provided to be able to do restore");
         w.put(Refusal.BAD_RESTORE_TIME, "Bad restore-to-time format");
+        w.put(Refusal.TIMELINE_NEEDS_TIME, "Cannot restore to the timeline without restore-to-time parameter");
+        w.put(Refusal.NO_BASE_BACKUP_ON_LATEST_TIMELINE, "There is no base backup created from the latest timeline");
+        w.put(Refusal.NO_TIMELINE_BEFORE, "Can't find the nearest timeline before timestamp x to restore");
         // The port's own words (not in the reference): an invalid setting, and restore steps the reference has no text for.
         w.put(Refusal.INVALID_S3_PARAMETERS, "Invalid S3 parameters: e");
         w.put(Refusal.CONFIGURE_RESTORE_FAILED, "Failed to configure Patroni to restore the backup with error: e");
         w.put(Refusal.START_FAILED, "Failed to start database service with error: e");
+        // The port's own words: the restore's checks before anything is stopped.
+        w.put(Refusal.NO_BASE_BACKUP_BEFORE, "There is no base backup to restore x");
+        w.put(Refusal.TIME_BEFORE_BACKUP_END, "restore-to-time x");
+        w.put(Refusal.TIME_AFTER_ARCHIVE_END, "restore-to-time x");
+        w.put(Refusal.ARCHIVE_NOT_CURRENT, "Cannot archive the latest WAL before the restore, nothing was stopped: e");
         return w;
     }
 
@@ -74,7 +82,11 @@ class UserVisibleWordsTest {
             Refusal.MISSING_S3_PARAMETERS, "[bucket]",
             Refusal.INVALID_BACKUP_TYPE, "weekly",
             Refusal.NO_FULL_BACKUP_TO_REFERENCE, "incremental",
-            Refusal.INVALID_BACKUP_ID, "x");
+            Refusal.INVALID_BACKUP_ID, "x",
+            Refusal.NO_TIMELINE_BEFORE, "x",
+            Refusal.NO_BASE_BACKUP_BEFORE, "x",
+            Refusal.TIME_BEFORE_BACKUP_END, "x",
+            Refusal.TIME_AFTER_ARCHIVE_END, "x");
 
     private static String wordsOf(Refusal refusal, String golden) {
         if (golden.endsWith(": e")) {

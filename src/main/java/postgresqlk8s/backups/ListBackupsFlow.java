@@ -9,6 +9,7 @@ import jujuops.logging.Logs;
 import jujuops.Event;
 import jujuops.ActionOutcome;
 import postgresqlk8s.pgbackrest.BackupRecord;
+import postgresqlk8s.pgbackrest.Timeline;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
 
@@ -22,6 +23,7 @@ final class ListBackupsFlow {
     private final Seams seams;
     /** What "Does pgBackRest return the backups list?" found: the list, or pgBackRest's error. */
     private List<BackupRecord> backups = List.of();
+    private List<Timeline> timelines = List.of();
     private String listFailure = "";
 
     ListBackupsFlow(ClusterFacts facts, S3Requirer s3, Seams seams) {
@@ -47,13 +49,17 @@ final class ListBackupsFlow {
         if (!doesPgBackRestReturnTheBackupsList(repository)) {
             return ActionOutcome.fail(Refusal.LIST_FAILED.words(listFailure));
         }
-        return ActionOutcome.results(Map.of("backups", BackupList.format(settings, facts.stanzaName(), backups)));
+        return ActionOutcome.results(Map.of("backups", BackupList.format(settings, facts.stanzaName(), backups, timelines)));
     }
 
-    /** "Does pgBackRest return the backups list?"; keeps the list, or why there is none. */
+    /**
+     * "Does pgBackRest return the backups list?"; keeps the list and the timelines restores started (the
+     * history files in the stanza's archive, as the reference lists them), or why there are none.
+     */
     boolean doesPgBackRestReturnTheBackupsList(Repository repository) {
         try {
             backups = repository.backups();
+            timelines = repository.timelines(facts.stanzaName());
             return true;
         } catch (Repository.RepositoryException e) {
             LOG.warn("pgBackRest did not return the backups list: {}", e.getMessage());

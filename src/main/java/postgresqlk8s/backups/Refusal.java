@@ -33,6 +33,17 @@ enum Refusal {
     MORE_THAN_ONE_UNIT("Unit cannot restore backup as there are more than one unit in the cluster"),
     NOT_LEADER("Unit cannot restore backup as it was not elected the leader unit yet"),
     INVALID_BACKUP_ID("Invalid backup-id: <detail>"),
+    TIMELINE_NEEDS_TIME("Cannot restore to the timeline without restore-to-time parameter"),
+    NO_BASE_BACKUP_ON_LATEST_TIMELINE("There is no base backup created from the latest timeline"),
+    NO_TIMELINE_BEFORE("Can't find the nearest timeline before timestamp <detail> to restore"),
+    /** The port's own words: the pre-check before anything is stopped (the reference finds it in the recovery). */
+    NO_BASE_BACKUP_BEFORE("There is no base backup to restore <detail>"),
+    /** The port's own words, as above. */
+    TIME_BEFORE_BACKUP_END("restore-to-time <detail>"),
+    /** The port's own words, as above. */
+    TIME_AFTER_ARCHIVE_END("restore-to-time <detail>"),
+    /** The port's own words, as above. */
+    ARCHIVE_NOT_CURRENT("Cannot archive the latest WAL before the restore, nothing was stopped: <detail>"),
     STOP_FAILED("Failed to stop database service with error: <detail>"),
     CLUSTER_INFO_FAILED("Failed to remove previous cluster information with error: <detail>"),
     DATA_DIR_FAILED("Failed to remove contents of the data directory with error: <detail>"),

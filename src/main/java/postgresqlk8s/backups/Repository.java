@@ -3,12 +3,15 @@ package postgresqlk8s.backups;
 import java.util.List;
 import java.util.Optional;
 
+import postgresqlk8s.pgbackrest.ArchiveListing;
 import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.pgbackrest.ErrorHint;
 import postgresqlk8s.pgbackrest.PgBackRest;
 import postgresqlk8s.pgbackrest.PgBackRestConfig;
 import postgresqlk8s.pgbackrest.PgBackRestInfo;
 import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.pgbackrest.Timeline;
+import postgresqlk8s.pgbackrest.TimelineHistory;
 import postgresqlk8s.pgbackrest.TlsServer;
 import postgresqlk8s.s3.Redactor;
 import postgresqlk8s.s3.S3Parameters;
@@ -95,6 +98,75 @@ final class Repository {
             throw new RepositoryException(redactor.apply(stanza.problem().get()));
         }
         return Optional.of(stanza);
+    }
+
+    /**
+     * The timelines that promotions started in a stanza's archive (one history file each), oldest first.
+     * An archive that does not exist yet lists nothing.
+     */
+    List<Timeline> timelines(StanzaName stanza) throws RepositoryException {
+        return listing("archive/" + stanza, true, Optional.of("\\.history$")).timelines();
+    }
+
+    /** A timeline's ancestry, from its history file; timeline 1 has none. */
+    TimelineHistory history(StanzaName stanza, Timeline timeline) throws RepositoryException {
+        String path = "archive/" + stanza + "/" + timeline.archiveId() + "/" + Timeline.fileName(timeline.number()) + ".history";
+        ExecResult result = exec(() -> pgbackrest.repoGet(path));
+        try {
+            return TimelineHistory.parse(result.stdout());
+        } catch (TimelineHistory.HistoryFormatException e) {
+            throw new RepositoryException(e.getMessage());
+        }
+    }
+
+    /**
+     * When the newest archived WAL segment of a timeline reached the repository: WAL after that instant
+     * on that timeline is not in the archive (yet). Empty when the archive holds none of its segments.
+     */
+    Optional<Long> archiveEnd(StanzaName stanza, long timeline) throws RepositoryException {
+        String base = "archive/" + stanza;
+        ArchiveListing ids = listing(base, false, Optional.empty());
+        Optional<Long> newest = Optional.empty();
+        for (String archiveId : ids.archiveIds()) {
+            ArchiveListing folders = listing(base + "/" + archiveId, false, Optional.empty());
+            Optional<String> folder = folders.newestWalDirectory(timeline);
+            if (folder.isEmpty()) {
+                continue;
+            }
+            Optional<ArchiveListing.Entry> segment = listing(base + "/" + archiveId + "/" + folder.get(), false, Optional.empty())
+                    .newestSegment(timeline);
+            if (segment.isPresent() && (newest.isEmpty() || segment.get().epochSecond() > newest.get())) {
+                newest = Optional.of(segment.get().epochSecond());
+            }
+        }
+        return newest;
+    }
+
+    private ArchiveListing listing(String path, boolean recurse, Optional<String> filter) throws RepositoryException {
+        ExecResult result = exec(() -> pgbackrest.repoLs(path, recurse, filter));
+        try {
+            return ArchiveListing.parse(result.stdout());
+        } catch (ArchiveListing.ListingFormatException e) {
+            throw new RepositoryException(e.getMessage());
+        }
+    }
+
+    private interface Call {
+        ExecResult run() throws WorkloadUnreachableException;
+    }
+
+    /** Runs a pgBackRest command; an unreachable pod or a failed command is a {@link RepositoryException}. */
+    private ExecResult exec(Call call) throws RepositoryException {
+        ExecResult result;
+        try {
+            result = call.run();
+        } catch (WorkloadUnreachableException e) {
+            throw new RepositoryException(e.getMessage());
+        }
+        if (!result.succeeded()) {
+            throw new RepositoryException(hint(result));
+        }
+        return result;
     }
 
     /** The repository could not be read; the message is safe to show. */

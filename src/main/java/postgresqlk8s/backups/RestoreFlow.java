@@ -16,14 +16,20 @@ import jujuops.model.Status;
 import postgresqlk8s.cluster.PeerKeys;
 import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.kubernetes.ClusterStateStore;
+import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.PatroniConfig;
 import postgresqlk8s.pgbackrest.BackupId;
 import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.pgbackrest.PgBackRest;
 import postgresqlk8s.pgbackrest.RestoreTarget;
+import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.pgbackrest.Timeline;
 import postgresqlk8s.s3.S3Requirer;
+import postgresqlk8s.workload.Command;
 import postgresqlk8s.workload.DataDirectory;
+import postgresqlk8s.workload.ExecResult;
 import postgresqlk8s.workload.WorkloadCommandException;
+import postgresqlk8s.workload.WorkloadLayout;
 import postgresqlk8s.workload.WorkloadService;
 import postgresqlk8s.workload.WorkloadUnreachableException;
 
@@ -51,8 +57,10 @@ final class RestoreFlow {
     private final ClusterFacts facts;
     private final S3Requirer s3;
     private final Seams seams;
-    /** What "Is backup id valid?" found: where to restore to, when it is. */
-    private Optional<RestoreTarget> target = Optional.empty();
+    /** What "Is backup id valid?" found: the base backup, the time and the timeline, when it is. */
+    private Optional<RestorePlan.Plan> plan = Optional.empty();
+    /** How long the archive check before a restore may take: the WAL switch, then its archiving. */
+    static final java.time.Duration COMMIT_DEADLINE = java.time.Duration.ofSeconds(20);
     /** The error of the last step that failed, for the refusal's words. */
     private String failure = "";
 
@@ -78,13 +86,18 @@ final class RestoreFlow {
         Repository repository = new Repository(seams, facts.stanzaName(), gate.parameters());
         try {
             if (!isBackupIdValid(request, repository)) {
-                return ActionOutcome.fail(Refusal.INVALID_BACKUP_ID.words(request.backupId().orElse("")));
+                return ActionOutcome.fail(failure);
+            }
+            if (!canTheTargetBeReached(repository)) {
+                // not in the flowchart: a restore that cannot succeed is refused while the database still runs
+                return ActionOutcome.fail(failure);
             }
         } catch (Repository.RepositoryException e) {
             // not in the flowchart: the repository could not be read, so the id can be neither valid nor invalid
             return ActionOutcome.fail(Refusal.LIST_FAILED.words(e.getMessage()));
         }
-        return restore(action, target.orElseThrow(), repository.pgbackrest());
+        action.log("Restoring " + describe(plan.orElseThrow()));
+        return restore(action, plan.orElseThrow().target(), repository.pgbackrest());
     }
 
     /** The chart's questions before anything is touched, in its order, with the port's checks marked. */
@@ -155,28 +168,101 @@ final class RestoreFlow {
     }
 
     /**
-     * "Is backup id valid?": well formed, and a finished backup of this stanza; no id (a time alone) is
-     * valid. Keeps the restore target when it is.
+     * "Is backup id valid?": the backup-id names a finished backup of this stanza (or a timeline that
+     * list-backups shows, with a time), and the time and timeline lead to a base backup
+     * ({@link RestorePlan}). Keeps the plan when it is, the refusal's words in {@link #failure} when not.
      */
     boolean isBackupIdValid(Request request, Repository repository) throws Repository.RepositoryException {
-        if (request.backupId().isEmpty()) {
-            target = Optional.of(new RestoreTarget(Optional.empty(), request.restoreToTime(), Optional.empty()));
+        StanzaName stanza = repository.pgbackrest().stanza();
+        backups = repository.backups();
+        // a backup-id that names a backup needs no timelines; one that may name a timeline, or a time alone, does
+        boolean mayNameATimeline = request.backupId().map(id -> !isBackupOf(id)).orElse(true);
+        List<Timeline> timelines = mayNameATimeline ? repository.timelines(stanza) : List.of();
+        RestorePlan planner = new RestorePlan(backups, timelines, tl -> repository.history(stanza, tl));
+        try {
+            plan = Optional.of(planner.plan(request.backupId(), request.restoreToTime()));
             return true;
-        }
-        Optional<BackupId> id = BackupId.parse(request.backupId().get());
-        if (id.isEmpty()) {
+        } catch (RestorePlan.NoRestore e) {
+            failure = e.getMessage();
             return false;
         }
-        List<BackupRecord> backups = repository.backups();
-        for (BackupRecord b : backups) {
-            if (!b.failed() && b.id().equals(id.get())) {
-                Optional<String> timeline = request.restoreToTime().isPresent() && !b.timeline().isEmpty()
-                        ? Optional.of(b.timeline()) : Optional.empty();
-                target = Optional.of(new RestoreTarget(Optional.of(b.label()), request.restoreToTime(), timeline));
-                return true;
-            }
+    }
+
+    /** The stanza's backups, read once for the questions that need them. */
+    private List<BackupRecord> backups = List.of();
+
+    private boolean isBackupOf(String id) {
+        return backups.stream().anyMatch(b -> b.id().value().equals(id));
+    }
+
+    /**
+     * Not in the flowchart: whether the restore can reach its target, asked before the database is
+     * stopped. A time must lie in the archived WAL of its timeline. On the timeline the database runs on,
+     * the WAL up to now is archived first (a commit, then pgBackRest's check, which switches the WAL
+     * segment and waits for it to be archived), so a time up to now, or latest, finds every transaction
+     * committed before the restore; a time later than that is refused. On an older timeline the time must
+     * not be after its newest archived segment. When not, {@link #failure} says why.
+     */
+    boolean canTheTargetBeReached(Repository repository) throws Repository.RepositoryException {
+        RestorePlan.Plan p = plan.orElseThrow();
+        if (p.target().time().isEmpty()) {
+            return true; // a backup alone: it is finished, so it can be restored
         }
-        return false;
+        Optional<java.time.Instant> at = p.target().instant();
+        java.time.Instant end;
+        if (isTheRunningTimeline(p.timeline())) {
+            Optional<String> notArchived = archiveUpToNow(repository);
+            if (notArchived.isPresent()) {
+                failure = Refusal.ARCHIVE_NOT_CURRENT.words(notArchived.get());
+                return false;
+            }
+            end = seams.clock().instant();
+        } else {
+            if (at.isEmpty()) {
+                return true; // latest on an older timeline: whatever its archive holds
+            }
+            Optional<Long> newest = repository.archiveEnd(repository.pgbackrest().stanza(), p.timeline());
+            end = java.time.Instant.ofEpochSecond(newest.orElse(Long.MIN_VALUE / 2));
+        }
+        if (at.isPresent() && at.get().isAfter(end)) {
+            failure = Refusal.TIME_AFTER_ARCHIVE_END.words(p.target().time().get() + " is after the end of the archived WAL on timeline "
+                    + Timeline.text(p.timeline()) + " (" + BackupId.ofEpochSecond(end.getEpochSecond()) + ")");
+            return false;
+        }
+        return true;
+    }
+
+    /** This unit's database runs, and on that timeline. */
+    private boolean isTheRunningTimeline(long timeline) {
+        Optional<MemberStatus> member = facts.member();
+        return member.isPresent() && member.get().isRunning() && member.get().timeline() == timeline;
+    }
+
+    /** A commit, then pgBackRest's check: empty when the WAL up to now is in the archive, else why not. */
+    private Optional<String> archiveUpToNow(Repository repository) {
+        WorkloadLayout layout = seams.layout();
+        try {
+            ExecResult commit = seams.exec().run(Command.asPostgres(COMMIT_DEADLINE, layout.pgBinDir() + "/psql",
+                    "-h", layout.pgSocketDir(), "-p", Integer.toString(layout.pgPort()), "-d", "postgres",
+                    "-X", "-A", "-t", "-c", "select txid_current()"));
+            if (!commit.succeeded()) {
+                return Optional.of(repository.hint(commit));
+            }
+            ExecResult check = repository.pgbackrest().check();
+            return check.succeeded() ? Optional.empty() : Optional.of(repository.hint(check));
+        } catch (WorkloadUnreachableException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private static String describe(RestorePlan.Plan p) {
+        StringBuilder s = new StringBuilder();
+        s.append(p.base().map(b -> "backup " + b.id()).orElse("the latest backup"));
+        p.target().time().ifPresent(t -> s.append(t.equals(RestoreTarget.LATEST) ? " to the end of the archived WAL" : " to " + t));
+        if (p.timeline() > 0) {
+            s.append(" on timeline ").append(Timeline.text(p.timeline()));
+        }
+        return s.toString();
     }
 
     private ActionOutcome restore(ActionContext action, RestoreTarget target, PgBackRest pgbackrest) {
@@ -274,6 +360,7 @@ final class RestoreFlow {
         keys.put(PeerKeys.RESTORING_BACKUP, target.backup().map(Object::toString).orElse("latest"));
         keys.put(PeerKeys.RESTORE_STANZA, pgbackrest.stanza().value());
         keys.put(PeerKeys.RESTORE_TO_TIME, target.time().orElse(""));
+        keys.put(PeerKeys.RESTORE_TIMELINE, target.time().isPresent() ? target.timeline().orElse("") : "");
         keys.put(PeerKeys.RESTORE_FROM_TIMELINE, timelineBefore > 0 ? Long.toString(timelineBefore) : "");
         facts.putAppData(keys);
         seams.patroniConfig().apply(new PatroniConfig.Settings(

@@ -87,7 +87,7 @@ final class RestoreOutcomeCheck {
 
     private HookOutcome finish() {
         facts.putAppData(Map.of(PeerKeys.RESTORING_BACKUP, "", PeerKeys.RESTORE_STANZA, "",
-                PeerKeys.RESTORE_TO_TIME, "", PeerKeys.RESTORE_FROM_TIMELINE, ""));
+                PeerKeys.RESTORE_TO_TIME, "", PeerKeys.RESTORE_TIMELINE, "", PeerKeys.RESTORE_FROM_TIMELINE, ""));
         try {
             seams.get().patroniConfig().apply(PatroniConfig.Settings.normal(facts.stanza()));
         } catch (PatroniConfig.ConfigException e) {

@@ -19,6 +19,8 @@ public final class PeerKeys {
     public static final String RESTORE_STANZA = "restore-stanza";
     /** The point-in-time target of a restore in progress, if any. */
     public static final String RESTORE_TO_TIME = "restore-to-time";
+    /** The timeline a point-in-time restore in progress follows (hexadecimal), as the reference records it. */
+    public static final String RESTORE_TIMELINE = "restore-timeline";
     /** The timeline Patroni reported before the restore; success means a newer one. */
     public static final String RESTORE_FROM_TIMELINE = "restore-from-timeline";
 

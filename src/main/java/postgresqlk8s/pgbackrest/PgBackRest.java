@@ -3,6 +3,7 @@ package postgresqlk8s.pgbackrest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import postgresqlk8s.workload.Command;
 import postgresqlk8s.workload.ExecResult;
@@ -58,6 +59,25 @@ public final class PgBackRest {
 
     public ExecResult info() throws WorkloadUnreachableException {
         return run(SHORT, "info", "--output=json");
+    }
+
+    /**
+     * Lists a folder of the repository, e.g. {@code archive/<stanza>}, as JSON ({@link ArchiveListing}).
+     *
+     * @param filter a regular expression the listed paths must match, or empty for all
+     */
+    public ExecResult repoLs(String path, boolean recurse, Optional<String> filter) throws WorkloadUnreachableException {
+        List<String> args = new ArrayList<>(List.of("repo-ls", path, "--output=json"));
+        if (recurse) {
+            args.add("--recurse");
+        }
+        filter.ifPresent(f -> args.add("--filter=" + f));
+        return run(SHORT, args.toArray(new String[0]));
+    }
+
+    /** A small file of the repository as text, e.g. a timeline's history file. */
+    public ExecResult repoGet(String path) throws WorkloadUnreachableException {
+        return run(SHORT, "repo-get", path);
     }
 
     /**

@@ -101,7 +101,7 @@ public record RestoreTarget(Optional<BackupLabel> backup, Optional<String> time,
     }
 
     /** pgBackRest restore options, each starting with a space. */
-    String arguments() {
+    public String arguments() {
         StringBuilder s = new StringBuilder();
         backup.ifPresent(b -> s.append(" --set=").append(b.value()));
         if (time.isEmpty()) {
