@@ -36,6 +36,10 @@ class RestoreFlowTest {
     private static final String FAILED = "20230103-090000F";
     private static final String FAILED_ID = "2023-01-03T09:00:00Z";
     private static final String RESTORE_PREFIX = "pgbackrest --stanza=dev.patroni-postgresql-k8s --pg1-path=/var/lib/postgresql/data/pgdata";
+    /** The archiving of the WAL up to now before a restore: a commit, then pgBackRest's check. */
+    private static final List<String> WAL_COMMIT = List.of("/usr/lib/postgresql/14/bin/psql", "-h", "/tmp", "-p", "5432",
+            "-d", "postgres", "-X", "-A", "-t", "-c", "select txid_current()");
+    private static final List<String> WAL_CHECK = List.of("pgbackrest", "--stanza=dev.patroni-postgresql-k8s", "check");
     private static final List<String> PEBBLE_STOP = List.of("/charm/bin/pebble", "stop", "postgresql");
     private static final List<String> PEBBLE_START = List.of("/charm/bin/pebble", "start", "postgresql");
     private static final List<String> EMPTY_DATA_DIR = List.of("find", "/var/lib/postgresql/data/pgdata", "-mindepth", "1", "-delete");
@@ -303,8 +307,8 @@ class RestoreFlowTest {
         assertEquals(Map.of("restore-status", "restore started"), r.actionResults());
         assertEquals(Optional.empty(), r.actionFailure());
         assertEquals(List.of(Status.maintenance("restoring backup")), r.statusHistory());
-        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json"), PEBBLE_STOP, EMPTY_DATA_DIR,
-                PEBBLE_START), argvs());
+        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json"), WAL_COMMIT, WAL_CHECK,
+                PEBBLE_STOP, EMPTY_DATA_DIR, PEBBLE_START), argvs());
         assertEquals(1, world.clusterState.deletions);
         assertEquals(FULL, peerAppData(r).get(PeerKeys.RESTORING_BACKUP));
         assertEquals(BackupWorld.STANZA, peerAppData(r).get(PeerKeys.RESTORE_STANZA));
@@ -314,7 +318,7 @@ class RestoreFlowTest {
                 + "--set=20230101-090000F --type=immediate --target-action=promote restore"), restoreCommand());
         assertEquals(Optional.of(new StanzaName(BackupWorld.STANZA)), world.patroniConfig.last().archiveStanza());
         assertTrue(world.patroniConfig.last().acceptConnections());
-        assertEquals(List.of(List.of("true", "info", "pebble stop", "find")), verbsAtApply,
+        assertEquals(List.of(List.of("true", "info", WAL_COMMIT.get(0), "check", "pebble stop", "find")), verbsAtApply,
                 "configured after the data directory was emptied, before the start");
     }
 
@@ -323,7 +327,7 @@ class RestoreFlowTest {
         List<List<String>> verbsAtDeletion = new ArrayList<>();
         world.clusterState.onDelete = () -> verbsAtDeletion.add(List.copyOf(world.exec.verbs()));
         restoreBackup(withStanza());
-        assertEquals(List.of(List.of("true", "info", "pebble stop")), verbsAtDeletion);
+        assertEquals(List.of(List.of("true", "info", WAL_COMMIT.get(0), "check", "pebble stop")), verbsAtDeletion);
     }
 
     // --- Has database stopped? ------------------------------------------------------------------
@@ -350,7 +354,8 @@ class RestoreFlowTest {
         Result r = restoreBackup(withStanza());
         assertEquals(Optional.of("Failed to remove previous cluster information with error: "
                 + "endpoints \"patroni-postgresql-k8s\" is forbidden"), r.actionFailure());
-        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json"), PEBBLE_STOP, PEBBLE_START), argvs());
+        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json"), WAL_COMMIT, WAL_CHECK,
+                PEBBLE_STOP, PEBBLE_START), argvs());
         assertEquals(List.of(), world.patroniConfig.applied);
         assertFalse(peerAppData(r).containsKey(PeerKeys.RESTORING_BACKUP));
         assertEquals(Status.active(), r.unitStatus());
@@ -364,7 +369,7 @@ class RestoreFlowTest {
         Result r = restoreBackup(withStanza());
         assertEquals(Optional.of("Failed to remove contents of the data directory with error: "
                 + "find: '/var/lib/postgresql/data/pgdata/base': Permission denied"), r.actionFailure());
-        assertEquals(List.of(PEBBLE_STOP, EMPTY_DATA_DIR, PEBBLE_START), argvs().subList(2, argvs().size()));
+        assertEquals(List.of(PEBBLE_STOP, EMPTY_DATA_DIR, PEBBLE_START), argvs().subList(4, argvs().size()));
         assertEquals(1, world.clusterState.deletions);
         assertEquals(List.of(), world.patroniConfig.applied);
         assertFalse(peerAppData(r).containsKey(PeerKeys.RESTORING_BACKUP));
@@ -504,5 +509,20 @@ class RestoreFlowTest {
         assertEquals(Optional.of(RESTORE_PREFIX + " --set=" + FULL + " \"--target=2023-01-01 09:30:00\" --type=time"
                 + " --target-timeline=0x1 --target-action=promote restore"), restoreCommand());
         assertEquals("1", peerAppData(r).get(PeerKeys.RESTORE_TIMELINE));
+    }
+
+    @Test
+    void aBackupAlone_archivesTheWalUpToNowFirst_soTheReplacedHistoryStaysRecoverable() {
+        restoreBackup(withStanza());
+        List<String> verbs = world.exec.verbs();
+        assertTrue(verbs.indexOf("/usr/lib/postgresql/14/bin/psql") < verbs.indexOf("check")
+                && verbs.indexOf("check") < verbs.indexOf("pebble stop"), verbs.toString());
+    }
+
+    @Test
+    void aBackupAlone_goesOn_whenTheWalCannotBeArchived() {
+        world.exec.fail("check", 82, "ERROR: [082]: WAL segment 000000010000000000000007 was not archived before the 60000ms timeout\n");
+        Result r = restoreBackup(withStanza());
+        assertEquals(Map.of("restore-status", "restore started"), r.actionResults(), r.actionFailure().orElse(""));
     }
 }

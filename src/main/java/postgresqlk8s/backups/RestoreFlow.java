@@ -201,12 +201,19 @@ final class RestoreFlow {
      * the WAL up to now is archived first (a commit, then pgBackRest's check, which switches the WAL
      * segment and waits for it to be archived), so a time up to now, or latest, finds every transaction
      * committed before the restore; a time later than that is refused. On an older timeline the time must
-     * not be after its newest archived segment. When not, {@link #failure} says why.
+     * not be after its newest archived segment. When not, {@link #failure} says why. A restore of a backup
+     * alone archives the WAL up to now too, but goes on when it cannot: a restore may be what fixes it.
      */
     boolean canTheTargetBeReached(Repository repository) throws Repository.RepositoryException {
         RestorePlan.Plan p = plan.orElseThrow();
         if (p.target().time().isEmpty()) {
-            return true; // a backup alone: it is finished, so it can be restored
+            // A backup alone: it is finished, so it can be restored. The history it replaces stays
+            // recoverable to its last commit if its WAL is archived first; when that fails, say so and go on.
+            if (isTheRunningTimeline(facts.member().map(MemberStatus::timeline).orElse(-1L))) {
+                archiveUpToNow(repository).ifPresent(why -> LOG.warn(
+                        "the WAL since the last archived segment was not archived before the restore: {}", why));
+            }
+            return true;
         }
         Optional<java.time.Instant> at = p.target().instant();
         java.time.Instant end;
