@@ -1,6 +1,5 @@
 package postgresqlk8s.backups;
 
-import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -8,7 +7,6 @@ import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.ActionOutcome;
-import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
 
@@ -20,8 +18,8 @@ final class ListBackupsFlow {
     private final ClusterFacts facts;
     private final S3Requirer s3;
     private final Seams seams;
-    /** What "Does pgBackRest return the backups list?" found: the list, or pgBackRest's error. */
-    private List<BackupRecord> backups = List.of();
+    /** What "Does pgBackRest return the backups list?" found: the list and its stanza, or pgBackRest's error. */
+    private Repository.Listing listing;
     private String listFailure = "";
 
     ListBackupsFlow(ClusterFacts facts, S3Requirer s3, Seams seams) {
@@ -47,13 +45,18 @@ final class ListBackupsFlow {
         if (!doesPgBackRestReturnTheBackupsList(repository)) {
             return ActionOutcome.fail(Refusal.LIST_FAILED.words(listFailure));
         }
-        return ActionOutcome.results(Map.of("backups", BackupList.format(settings, facts.stanzaName(), backups)));
+        return ActionOutcome.results(Map.of("backups", BackupList.format(settings, listing.stanza(), listing.backups())));
     }
 
-    /** "Does pgBackRest return the backups list?"; keeps the list, or why there is none. */
+    /**
+     * "Does pgBackRest return the backups list?"; keeps the list, or why there is none. The list is this
+     * cluster's stanza's, or the one other cluster's the repository holds when it has none of ours
+     * ({@link Repository#listing}).
+     */
     boolean doesPgBackRestReturnTheBackupsList(Repository repository) {
         try {
-            backups = repository.backups();
+            // not in the flowchart: another cluster's stanza is listed when ours is absent, so it can be restored
+            listing = repository.listing();
             return true;
         } catch (Repository.RepositoryException e) {
             LOG.warn("pgBackRest did not return the backups list: {}", e.getMessage());

@@ -1,7 +1,6 @@
 package postgresqlk8s.backups;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +20,7 @@ import postgresqlk8s.pgbackrest.BackupId;
 import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.pgbackrest.PgBackRest;
 import postgresqlk8s.pgbackrest.RestoreTarget;
+import postgresqlk8s.pgbackrest.StanzaName;
 import postgresqlk8s.s3.S3Requirer;
 import postgresqlk8s.workload.DataDirectory;
 import postgresqlk8s.workload.WorkloadCommandException;
@@ -53,6 +53,8 @@ final class RestoreFlow {
     private final Seams seams;
     /** What "Is backup id valid?" found: where to restore to, when it is. */
     private Optional<RestoreTarget> target = Optional.empty();
+    /** The stanza the backup is in, when not this cluster's: another cluster's, listed because ours is absent. */
+    private Optional<StanzaName> source = Optional.empty();
     /** The error of the last step that failed, for the refusal's words. */
     private String failure = "";
 
@@ -84,7 +86,9 @@ final class RestoreFlow {
             // not in the flowchart: the repository could not be read, so the id can be neither valid nor invalid
             return ActionOutcome.fail(Refusal.LIST_FAILED.words(e.getMessage()));
         }
-        return restore(action, target.orElseThrow(), repository.pgbackrest());
+        // not in the flowchart: a backup of another cluster's stanza is restored from that stanza (restore-stanza)
+        PgBackRest from = source.map(repository::pgbackrest).orElse(repository.pgbackrest());
+        return restore(action, target.orElseThrow(), from);
     }
 
     /** The chart's questions before anything is touched, in its order, with the port's checks marked. */
@@ -155,8 +159,9 @@ final class RestoreFlow {
     }
 
     /**
-     * "Is backup id valid?": well formed, and a finished backup of this stanza; no id (a time alone) is
-     * valid. Keeps the restore target when it is.
+     * "Is backup id valid?": well formed, and a finished backup of this stanza (or of the one other
+     * cluster's stanza the repository holds when it has none of ours, {@link Repository#listing}); no id
+     * (a time alone, restored from this cluster's stanza) is valid. Keeps the restore target when it is.
      */
     boolean isBackupIdValid(Request request, Repository repository) throws Repository.RepositoryException {
         if (request.backupId().isEmpty()) {
@@ -167,9 +172,10 @@ final class RestoreFlow {
         if (id.isEmpty()) {
             return false;
         }
-        List<BackupRecord> backups = repository.backups();
-        for (BackupRecord b : backups) {
+        Repository.Listing listing = repository.listing();
+        for (BackupRecord b : listing.backups()) {
             if (!b.failed() && b.id().equals(id.get())) {
+                source = Optional.of(listing.stanza()).filter(s -> !s.equals(repository.pgbackrest().stanza()));
                 Optional<String> timeline = request.restoreToTime().isPresent() && !b.timeline().isEmpty()
                         ? Optional.of(b.timeline()) : Optional.empty();
                 target = Optional.of(new RestoreTarget(Optional.of(b.label()), request.restoreToTime(), timeline));
