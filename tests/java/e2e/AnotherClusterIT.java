@@ -129,6 +129,7 @@ class AnotherClusterIT {
         b.addUnit(1);
         b.settle();
         assertLeaderBlocked("after scaling to 2 units");
+        assertEquals("blocked " + ANOTHER_CLUSTER, shown(b.unit(1)), "the new unit shows the application's block too");
         b.juju.setLeader(b.unit(1));
         b.settle();
         assertEquals(b.unit(1).name(), leaderOfB().name());

@@ -200,6 +200,14 @@ class AnotherClusterTest {
     }
 
     @Test
+    void aNewUnitsFirstPeerJoined_showsTheApplicationsBlock() {
+        State in = BackupWorld.withThreeUnits(blockedLeader().withLeader(false).withUnitStatus(Status.active())
+                .withStored(BackupWorld.said(UnitStatuses.Concern.DATABASE, Status.active())), Map.of());
+        Result r = world.run(TestEvent.relation("joined", in.relationOn(PeerKeys.ENDPOINT)), in);
+        assertEquals(Status.blocked(Messages.ANOTHER_CLUSTER), r.unitStatus());
+    }
+
+    @Test
     void aNewLeader_thatShowedActive_showsTheBlockWhileTheRecordStands() {
         State in = blockedLeader().withUnitStatus(Status.active()).withStored(BackupWorld.said(UnitStatuses.Concern.S3, Status.active()));
         Result r = world.run(TestEvent.hook("leader-elected"), in);

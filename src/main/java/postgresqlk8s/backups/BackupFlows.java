@@ -86,6 +86,10 @@ public final class BackupFlows implements HookObserver {
             new SharedS3Block(facts).follow();
             return HookOutcome.done();
         }
+        if (event.is(PEER_JOINED) || event.is(PEER_DEPARTED)) {
+            // not in the flowchart: a new unit learns of another cluster's repository from its first peer hook
+            new SharedS3Block(facts).follow();
+        }
         if (event.is(PeerTls.CHANGED) || event.is(PEER_JOINED)
                 || event.is(PEER_DEPARTED)) {
             return new TlsServerFlow(facts, s3, seams).handle(event);
