@@ -34,7 +34,7 @@ public final class Lifecycle {
         this.stack = stack;
         this.charmDir = charmDir;
         this.out = out;
-        this.juju = FakeJuju.model(modelDir, LocalStack.APP, LocalStack.MODEL, stack.charmEnv());
+        this.juju = FakeJuju.model(modelDir, LocalStack.APP, stack.model(), stack.charmEnv());
         juju.peers(PEERS, Map.of());
     }
 

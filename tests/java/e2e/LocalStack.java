@@ -35,6 +35,10 @@ public final class LocalStack implements AutoCloseable {
     static final String LAYOUT = "{\"postgresql-version\": \"15\", \"listen\": \"pod-address\"}";
 
     final Path dir;
+    /** The Juju model's name: the Kubernetes namespace. */
+    private final String model;
+    /** False for a second model's stack that uses another stack's S3 server, which that stack stops. */
+    private boolean ownsS3 = true;
     private final Map<String, Pod> pods = new LinkedHashMap<>();
     private MountPoints mountPoints;
     private S3ProxyServer s3;
@@ -42,16 +46,33 @@ public final class LocalStack implements AutoCloseable {
     private Path kubeconfig;
     private boolean closed;
 
-    private LocalStack(Path dir) {
+    private LocalStack(Path dir, String model) {
         this.dir = dir;
+        this.model = model;
     }
 
     /** The stack with one pod per unit, {@code postgresql-k8s-0} up to {@code -(units - 1)}. */
     public static LocalStack start(int units) throws IOException {
+        return start(units, MODEL, null);
+    }
+
+    /**
+     * A second Juju model (its own namespace, Kubernetes API and pods) on the same S3 server as
+     * {@code first}, whose pods must be gone: the pods take the same addresses. Close it before {@code first}.
+     */
+    public static LocalStack startSharingS3(LocalStack first, String model, int units) throws IOException {
+        return start(units, model, first.s3);
+    }
+
+    private static LocalStack start(int units, String model, S3ProxyServer sharedS3) throws IOException {
         // Not under /tmp: every pod mounts a /tmp of its own.
         Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "pgk8s-stack-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        LocalStack stack = new LocalStack(dir);
+        LocalStack stack = new LocalStack(dir, model);
+        if (sharedS3 != null) {
+            stack.s3 = sharedS3;
+            stack.ownsS3 = false;
+        }
         // Ctrl-C or a killed build still stops the pods, their databases and S3Proxy.
         Runtime.getRuntime().addShutdownHook(new Thread(stack::closeQuietly, "local-stack-stop"));
         try {
@@ -72,9 +93,11 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll() throws IOException {
         mountPoints = MountPoints.ensure();
-        s3 = S3ProxyServer.start(dir.resolve("s3proxy"));
+        if (s3 == null) {
+            s3 = S3ProxyServer.start(dir.resolve("s3proxy"));
+        }
         try {
-            api = LocalKubernetesApi.startTls(MODEL);
+            api = LocalKubernetesApi.startTls(model);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while making the API's certificate", e);
@@ -84,7 +107,7 @@ public final class LocalStack implements AutoCloseable {
         Path sa = Files.createDirectories(dir.resolve("serviceaccount"));
         Files.writeString(sa.resolve("token"), api.token());
         api.writeCaPem(sa.resolve("ca.crt"));
-        Files.writeString(sa.resolve("namespace"), MODEL);
+        Files.writeString(sa.resolve("namespace"), model);
         Files.writeString(dir.resolve("workload-layout.json"), LAYOUT);
         writeHosts();
     }
@@ -229,6 +252,10 @@ public final class LocalStack implements AutoCloseable {
                 "S3PROXY_ACCESS_KEY", s3.accessKey(), "S3PROXY_SECRET_KEY", s3.secretKey()));
     }
 
+    public String model() {
+        return model;
+    }
+
     public S3ProxyServer s3() {
         return s3;
     }
@@ -266,7 +293,7 @@ public final class LocalStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (s3 != null) {
+        if (s3 != null && ownsS3) {
             s3.close();
         }
         if (mountPoints != null) {

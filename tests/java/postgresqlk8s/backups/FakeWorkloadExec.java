@@ -18,13 +18,18 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * A scripted workload container. Each command is known by a verb: pgBackRest's command (its first
  * argument that is not an option)
  * ({@code stanza-create}, {@code check}, {@code backup}, {@code info}, {@code server-ping}), {@code pebble
- * <verb>}, or argv[0]. Answers are enqueued per verb; the last one stays; unknown verbs succeed silently
- * ({@code repo-ls} with an empty folder's listing).
+ * <verb>}, or argv[0]'s file name ({@code pg_controldata}). Answers are enqueued per verb; the last one
+ * stays; unknown verbs succeed silently, {@code info} with no answer enqueued reports an empty
+ * repository ({@code []}), as pgBackRest does under a path that holds no stanza, and {@code repo-ls} an
+ * empty folder.
  * Files written with the install/dd/mv sequence are kept by path ({@code rm -f -- paths} removes them).
  */
 final class FakeWorkloadExec implements WorkloadExec {
 
     static final ExecResult OK = new ExecResult(0, "", "", false);
+    /** pgBackRest's repo-ls always answers JSON: an empty folder lists only itself. */
+    static final ExecResult EMPTY_FOLDER = new ExecResult(0, "{\".\":{\"type\":\"path\"}}", "", false);
+    static final ExecResult EMPTY_REPOSITORY = new ExecResult(0, "[]", "", false);
 
     private final Map<String, Deque<ExecResult>> answers = new HashMap<>();
     private final List<Command> commands = new ArrayList<>();
@@ -40,7 +45,7 @@ final class FakeWorkloadExec implements WorkloadExec {
         if (argv.get(0).endsWith("pebble")) {
             return "pebble " + argv.get(1);
         }
-        return argv.get(0);
+        return argv.get(0).substring(argv.get(0).lastIndexOf('/') + 1);
     }
 
     FakeWorkloadExec answer(String verb, ExecResult... results) {
@@ -90,8 +95,7 @@ final class FakeWorkloadExec implements WorkloadExec {
         }
         String verb = verb(command);
         Deque<ExecResult> queue = answers.get(verb);
-        // pgBackRest's repo-ls always answers JSON: an empty folder lists only itself
-        ExecResult result = verb.equals("repo-ls") ? new ExecResult(0, "{\".\":{\"type\":\"path\"}}", "", false) : OK;
+        ExecResult result = verb.equals("info") ? EMPTY_REPOSITORY : verb.equals("repo-ls") ? EMPTY_FOLDER : OK;
         if (queue != null && !queue.isEmpty()) {
             result = queue.size() > 1 ? queue.poll() : queue.peek();
         }

@@ -280,8 +280,8 @@ class S3CredentialsChangedFlowTest {
         Result r = world.run(s3Changed(initialised()), initialised());
         assertEquals(Status.active(), r.unitStatus());
         assertEquals(BackupWorld.STANZA, stanza(r));
-        assertEquals(List.of("install", "dd", "mv", "stanza-create", "check"), primary.exec.verbs(),
-                "the primary's pgBackRest configured, then the stanza made and checked there");
+        assertEquals(List.of("install", "dd", "mv", "info", "stanza-create", "check"), primary.exec.verbs(),
+                "the primary's pgBackRest configured, the repository read, then the stanza made and checked there");
         assertTrue(primary.exec.file("/etc/pgbackrest.conf").contains("repo1-s3-key-secret="));
         assertFalse(world.exec.verbs().contains("stanza-create"), world.exec.verbs().toString());
         assertFalse(world.exec.verbs().contains("check"), world.exec.verbs().toString());

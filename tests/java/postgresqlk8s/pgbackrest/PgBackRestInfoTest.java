@@ -100,6 +100,22 @@ class PgBackRestInfoTest {
     }
 
     @Test
+    void realStackSample_theStanzasDatabaseSystemId_evenBeyondALong() throws Exception {
+        PgBackRestInfo.Stanza stanza = PgBackRestInfo.parse(SAMPLE).stanza(new StanzaName("test")).orElseThrow();
+        assertEquals(Optional.of(new postgresqlk8s.workload.SystemId("7712178773038758747")), stanza.systemId());
+        String big = SAMPLE.replace("7712178773038758747", "18446744073709551615");
+        assertEquals("18446744073709551615", PgBackRestInfo.parse(big).stanzas().get(0).systemId().orElseThrow().value());
+    }
+
+    @Test
+    void aStanzaWithoutDbOrWithATextSystemId_isRefusedSayingWhich() {
+        assertEquals("stanza 0 has no db list", assertThrows(PgBackRestInfo.InfoFormatException.class,
+                () -> PgBackRestInfo.parse(SAMPLE.replaceFirst("\"db\": \\[[^]]*\\],", ""))).getMessage());
+        assertEquals("stanza 0 db 0 has no numeric system-id", assertThrows(PgBackRestInfo.InfoFormatException.class,
+                () -> PgBackRestInfo.parse(SAMPLE.replace("7712178773038758747", "\"7712178773038758747\""))).getMessage());
+    }
+
+    @Test
     void otherStanzas_areNotOurs() throws Exception {
         assertEquals(Optional.empty(), PgBackRestInfo.parse(SAMPLE).stanza(new StanzaName("dev.patroni-postgresql-k8s")));
         assertEquals(List.of(), PgBackRestInfo.parse("[]").stanzas());

@@ -1,5 +1,6 @@
 package postgresqlk8s.backups;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 import jujuops.ActionEvent;
@@ -26,6 +27,7 @@ public final class BackupFlows implements HookObserver {
     public static final String S3_ENDPOINT = "s3-parameters";
     static final HookEvent PEER_JOINED = HookEvent.relationJoined(PeerKeys.ENDPOINT);
     static final HookEvent PEER_DEPARTED = HookEvent.relationDeparted(PeerKeys.ENDPOINT);
+    static final HookEvent PEER_CHANGED = HookEvent.relationChanged(PeerKeys.ENDPOINT);
     static final ActionEvent CREATE_BACKUP = ActionEvent.named("create-backup");
     static final ActionEvent LIST_BACKUPS = ActionEvent.named("list-backups");
     static final ActionEvent RESTORE = ActionEvent.named("restore");
@@ -55,6 +57,9 @@ public final class BackupFlows implements HookObserver {
         framework.observe(PeerTls.CHANGED, "BackupFlows.onCertificates", flows);
         framework.observe(PEER_JOINED, "BackupFlows.onPeers", flows);
         framework.observe(PEER_DEPARTED, "BackupFlows.onPeers", flows);
+        // Every unit shows the leader's record of another cluster's repository, whoever leads.
+        framework.observe(PEER_CHANGED, "BackupFlows.onSharedS3Block", flows);
+        framework.observe(HookEvent.LEADER_ELECTED, "BackupFlows.onSharedS3Block", flows);
     }
 
     @Override
@@ -66,9 +71,24 @@ public final class BackupFlows implements HookObserver {
             return new S3CredentialsGoneFlow(facts, seams.get()).handle(event);
         }
         if (event.is(HookEvent.UPDATE_STATUS)) {
-            HookOutcome restore = new RestoreOutcomeCheck(facts, seams).handle(event);
+            RestoreOutcomeCheck check = new RestoreOutcomeCheck(facts, seams);
+            HookOutcome restore = check.handle(event);
             new ConnectionsHeal(facts, s3, seams).handle(event);
+            if (check.continuesAnotherStanza()) {
+                // not in the flowchart: the restored database owns the other cluster's stanza now; take the
+                // repository over and run the stanza steps for it (deferred with the event if they must wait)
+                framework.emit(jujuops.Event.custom(S3Requirer.CREDENTIALS_CHANGED,
+                        Map.of(S3CredentialsChangedFlow.CLAIM_REPOSITORY, "true")));
+            }
             return restore;
+        }
+        if (event.is(PEER_CHANGED) || event.is(HookEvent.LEADER_ELECTED)) {
+            new SharedS3Block(facts).follow();
+            return HookOutcome.done();
+        }
+        if (event.is(PEER_JOINED) || event.is(PEER_DEPARTED)) {
+            // not in the flowchart: a new unit learns of another cluster's repository from its first peer hook
+            new SharedS3Block(facts).follow();
         }
         if (event.is(PeerTls.CHANGED) || event.is(PEER_JOINED)
                 || event.is(PEER_DEPARTED)) {

@@ -38,7 +38,17 @@ final class ClusterFacts {
         this.seams = seams;
     }
 
+    /**
+     * The stanza this cluster's backups go to: its own ({@code <model>.patroni-<app>}), or the one it
+     * continues since it restored another cluster's backup ({@link PeerKeys#ADOPTED_STANZA}).
+     */
     StanzaName stanzaName() {
+        Optional<String> adopted = appData(PeerKeys.ADOPTED_STANZA);
+        return adopted.isPresent() ? new StanzaName(adopted.get()) : ownStanzaName();
+    }
+
+    /** The stanza named after this model and application. */
+    StanzaName ownStanzaName() {
         return StanzaName.of(framework.model().modelName(), framework.model().appName());
     }
 

@@ -8,7 +8,6 @@ import jujuops.logging.Logs;
 
 import jujuops.Event;
 import jujuops.ActionOutcome;
-import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.pgbackrest.Timeline;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
@@ -21,8 +20,9 @@ final class ListBackupsFlow {
     private final ClusterFacts facts;
     private final S3Requirer s3;
     private final Seams seams;
-    /** What "Does pgBackRest return the backups list?" found: the list, or pgBackRest's error. */
-    private List<BackupRecord> backups = List.of();
+    /** What "Does pgBackRest return the backups list?" found: the list and its stanza, or pgBackRest's error. */
+    private Repository.Listing listing;
+    /** The timelines restores started in that stanza's archive. */
     private List<Timeline> timelines = List.of();
     private String listFailure = "";
 
@@ -49,17 +49,20 @@ final class ListBackupsFlow {
         if (!doesPgBackRestReturnTheBackupsList(repository)) {
             return ActionOutcome.fail(Refusal.LIST_FAILED.words(listFailure));
         }
-        return ActionOutcome.results(Map.of("backups", BackupList.format(settings, facts.stanzaName(), backups, timelines)));
+        return ActionOutcome.results(Map.of("backups", BackupList.format(settings, listing.stanza(), listing.backups(), timelines)));
     }
 
     /**
      * "Does pgBackRest return the backups list?"; keeps the list and the timelines restores started (the
-     * history files in the stanza's archive, as the reference lists them), or why there are none.
+     * history files in the stanza's archive, as the reference lists them), or why there are none. The
+     * list is this cluster's stanza's, or the one other cluster's the repository holds when it has none
+     * of ours ({@link Repository#listing}).
      */
     boolean doesPgBackRestReturnTheBackupsList(Repository repository) {
         try {
-            backups = repository.backups();
-            timelines = repository.timelines(facts.stanzaName());
+            // not in the flowchart: another cluster's stanza is listed when ours is absent, so it can be restored
+            listing = repository.listing();
+            timelines = repository.timelines(listing.stanza());
             return true;
         } catch (Repository.RepositoryException e) {
             LOG.warn("pgBackRest did not return the backups list: {}", e.getMessage());

@@ -37,6 +37,11 @@ final class Repository {
         return pgbackrest;
     }
 
+    /** pgBackRest for another stanza of this repository: the one a restore reads from. */
+    PgBackRest pgbackrest(StanzaName stanza) {
+        return new PgBackRest(seams.exec(), seams.layout(), stanza);
+    }
+
     Redactor redactor() {
         return redactor;
     }
@@ -69,6 +74,59 @@ final class Repository {
 
     /** The stanza as pgBackRest's {@code info} reports it; empty when the repository has no such stanza. */
     Optional<PgBackRestInfo.Stanza> stanza() throws RepositoryException {
+        return stanza(info());
+    }
+
+    private Optional<PgBackRestInfo.Stanza> stanza(PgBackRestInfo info) throws RepositoryException {
+        PgBackRestInfo.Stanza stanza = info.stanza(pgbackrest.stanza()).orElse(null);
+        if (stanza == null) {
+            throwAnyProblem(info);
+            return Optional.empty();
+        }
+        if (stanza.problem().isPresent()) {
+            throw new RepositoryException(redactor.apply(stanza.problem().get()));
+        }
+        return Optional.of(stanza);
+    }
+
+    /** The backups list-backups shows and restore takes, and the stanza they are in. */
+    record Listing(StanzaName stanza, List<BackupRecord> backups) {
+        Listing {
+            backups = List.copyOf(backups);
+        }
+    }
+
+    /**
+     * This cluster's stanza and its backups. When the repository has none of this cluster's but exactly
+     * one other stanza, that one: another cluster's backups, which this cluster may restore (and then
+     * continue). Several other stanzas and none of ours: refused, since no rule would tell which cluster
+     * the operator means.
+     */
+    Listing listing() throws RepositoryException {
+        PgBackRestInfo info = info();
+        Optional<PgBackRestInfo.Stanza> ours = stanza(info);
+        if (ours.isPresent()) {
+            return new Listing(pgbackrest.stanza(), ours.get().backups());
+        }
+        List<PgBackRestInfo.Stanza> others = info.stanzas();
+        if (others.isEmpty()) {
+            return new Listing(pgbackrest.stanza(), List.of());
+        }
+        if (others.size() > 1) {
+            throw new RepositoryException("the repository holds no stanza " + pgbackrest.stanza()
+                    + " but " + others.size() + " of other clusters ("
+                    + String.join(", ", others.stream().map(PgBackRestInfo.Stanza::name).toList())
+                    + "); relate this cluster to a path that holds one");
+        }
+        try {
+            return new Listing(new StanzaName(others.get(0).name()), others.get(0).backups());
+        } catch (IllegalArgumentException e) {
+            throw new RepositoryException("the repository's only stanza has a name pgBackRest cannot be given");
+        }
+    }
+
+    /** Every stanza under the repository's path, as {@code pgbackrest info --output=json} (no stanza) lists them. */
+    PgBackRestInfo info() throws RepositoryException {
         ExecResult result;
         try {
             result = pgbackrest.info();
@@ -78,26 +136,20 @@ final class Repository {
         if (!result.succeeded()) {
             throw new RepositoryException(hint(result));
         }
-        PgBackRestInfo info;
         try {
-            info = PgBackRestInfo.parse(result.stdout());
+            return PgBackRestInfo.parse(result.stdout());
         } catch (PgBackRestInfo.InfoFormatException e) {
             throw new RepositoryException(e.getMessage());
         }
-        PgBackRestInfo.Stanza stanza = info.stanza(pgbackrest.stanza()).orElse(null);
-        if (stanza == null) {
-            // An unreachable repository is reported under a stanza named "[invalid]", not ours.
-            for (PgBackRestInfo.Stanza other : info.stanzas()) {
-                if (other.problem().isPresent()) {
-                    throw new RepositoryException(redactor.apply(other.problem().get()));
-                }
+    }
+
+    /** An unreachable repository is reported under a stanza named "[invalid]", not ours. */
+    private void throwAnyProblem(PgBackRestInfo info) throws RepositoryException {
+        for (PgBackRestInfo.Stanza other : info.stanzas()) {
+            if (other.problem().isPresent()) {
+                throw new RepositoryException(redactor.apply(other.problem().get()));
             }
-            return Optional.empty();
         }
-        if (stanza.problem().isPresent()) {
-            throw new RepositoryException(redactor.apply(stanza.problem().get()));
-        }
-        return Optional.of(stanza);
     }
 
     /**

@@ -59,6 +59,8 @@ final class RestoreFlow {
     private final Seams seams;
     /** What "Is backup id valid?" found: the base backup, the time and the timeline, when it is. */
     private Optional<RestorePlan.Plan> plan = Optional.empty();
+    /** The stanza the backup is in, when not this cluster's: another cluster's, listed because ours is absent. */
+    private Optional<StanzaName> source = Optional.empty();
     /** How long the archive check before a restore may take: the WAL switch, then its archiving. */
     static final java.time.Duration COMMIT_DEADLINE = java.time.Duration.ofSeconds(20);
     /** The error of the last step that failed, for the refusal's words. */
@@ -97,7 +99,9 @@ final class RestoreFlow {
             return ActionOutcome.fail(Refusal.LIST_FAILED.words(e.getMessage()));
         }
         action.log("Restoring " + describe(plan.orElseThrow()));
-        return restore(action, plan.orElseThrow().target(), repository.pgbackrest());
+        // not in the flowchart: a backup of another cluster's stanza is restored from that stanza (restore-stanza)
+        PgBackRest from = source.map(repository::pgbackrest).orElse(repository.pgbackrest());
+        return restore(action, plan.orElseThrow().target(), from);
     }
 
     /** The chart's questions before anything is touched, in its order, with the port's checks marked. */
@@ -171,10 +175,14 @@ final class RestoreFlow {
      * "Is backup id valid?": the backup-id names a finished backup of this stanza (or a timeline that
      * list-backups shows, with a time), and the time and timeline lead to a base backup
      * ({@link RestorePlan}). Keeps the plan when it is, the refusal's words in {@link #failure} when not.
+     * The stanza is this cluster's, or the one other cluster's the repository holds when it has none of
+     * ours ({@link Repository#listing}).
      */
     boolean isBackupIdValid(Request request, Repository repository) throws Repository.RepositoryException {
-        StanzaName stanza = repository.pgbackrest().stanza();
-        backups = repository.backups();
+        Repository.Listing listing = repository.listing();
+        StanzaName stanza = listing.stanza();
+        source = Optional.of(stanza).filter(s -> !s.equals(repository.pgbackrest().stanza()));
+        backups = listing.backups();
         // a backup-id that names a backup needs no timelines; one that may name a timeline, or a time alone, does
         boolean mayNameATimeline = request.backupId().map(id -> !isBackupOf(id)).orElse(true);
         List<Timeline> timelines = mayNameATimeline ? repository.timelines(stanza) : List.of();
@@ -209,7 +217,7 @@ final class RestoreFlow {
         if (p.target().time().isEmpty()) {
             // A backup alone: it is finished, so it can be restored. The history it replaces stays
             // recoverable to its last commit if its WAL is archived first; when that fails, say so and go on.
-            if (isTheRunningTimeline(facts.member().map(MemberStatus::timeline).orElse(-1L))) {
+            if (source.isEmpty() && isTheRunningTimeline(facts.member().map(MemberStatus::timeline).orElse(-1L))) {
                 archiveUpToNow(repository).ifPresent(why -> LOG.warn(
                         "the WAL since the last archived segment was not archived before the restore: {}", why));
             }
@@ -217,7 +225,7 @@ final class RestoreFlow {
         }
         Optional<java.time.Instant> at = p.target().instant();
         java.time.Instant end;
-        if (isTheRunningTimeline(p.timeline())) {
+        if (source.isEmpty() && isTheRunningTimeline(p.timeline())) {
             Optional<String> notArchived = archiveUpToNow(repository);
             if (notArchived.isPresent()) {
                 failure = Refusal.ARCHIVE_NOT_CURRENT.words(notArchived.get());
@@ -228,7 +236,7 @@ final class RestoreFlow {
             if (at.isEmpty()) {
                 return true; // latest on an older timeline: whatever its archive holds
             }
-            Optional<Long> newest = repository.archiveEnd(repository.pgbackrest().stanza(), p.timeline());
+            Optional<Long> newest = repository.archiveEnd(source.orElse(repository.pgbackrest().stanza()), p.timeline());
             end = java.time.Instant.ofEpochSecond(newest.orElse(Long.MIN_VALUE / 2));
         }
         if (at.isPresent() && at.get().isAfter(end)) {
@@ -239,7 +247,7 @@ final class RestoreFlow {
         return true;
     }
 
-    /** This unit's database runs, and on that timeline. */
+    /** This unit's database runs, and on that timeline (of this cluster's stanza: another's numbers name other timelines). */
     private boolean isTheRunningTimeline(long timeline) {
         Optional<MemberStatus> member = facts.member();
         return member.isPresent() && member.get().isRunning() && member.get().timeline() == timeline;

@@ -20,6 +20,11 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
 /**
  * update-status during a restore: the database service gone means the restore failed (Blocked); Patroni
  * running on a newer timeline means it worked (restore keys cleared, Active); anything else, wait.
+ *
+ * <p>A backup restored from another cluster's stanza ({@link PeerKeys#RESTORE_STANZA} not this cluster's)
+ * gives this database that cluster's system identifier, so this cluster continues that stanza from then
+ * on ({@link PeerKeys#ADOPTED_STANZA}, which {@link ClusterFacts#stanzaName()} follows) and
+ * {@link #continuesAnotherStanza()} tells the caller to run the stanza steps again for it.
  */
 final class RestoreOutcomeCheck {
 
@@ -27,6 +32,8 @@ final class RestoreOutcomeCheck {
 
     private final ClusterFacts facts;
     private final java.util.function.Supplier<Seams> seams;
+    /** The restore that succeeded was of another stanza than the one this cluster used until now. */
+    private boolean stanzaChanged;
 
     /** Takes the seams lazily: an update-status with no restore in progress builds no client. */
     RestoreOutcomeCheck(ClusterFacts facts, java.util.function.Supplier<Seams> seams) {
@@ -85,9 +92,23 @@ final class RestoreOutcomeCheck {
         return member.get().timeline() > before;
     }
 
+    /** The restore succeeded from another stanza than this cluster's, which it now continues. */
+    boolean continuesAnotherStanza() {
+        return stanzaChanged;
+    }
+
     private HookOutcome finish() {
-        facts.putAppData(Map.of(PeerKeys.RESTORING_BACKUP, "", PeerKeys.RESTORE_STANZA, "",
+        Map<String, String> keys = new java.util.HashMap<>(Map.of(PeerKeys.RESTORING_BACKUP, "", PeerKeys.RESTORE_STANZA, "",
                 PeerKeys.RESTORE_TO_TIME, "", PeerKeys.RESTORE_TIMELINE, "", PeerKeys.RESTORE_FROM_TIMELINE, ""));
+        Optional<String> from = facts.appData(PeerKeys.RESTORE_STANZA);
+        if (from.isPresent() && !from.get().equals(facts.stanzaName().value())) {
+            // not in the flowchart: the database now has the other stanza's system identifier; continue that stanza
+            LOG.info("restored from stanza {}: this cluster continues it", from.get());
+            keys.put(PeerKeys.ADOPTED_STANZA, from.get().equals(facts.ownStanzaName().value()) ? "" : from.get());
+            keys.put(PeerKeys.STANZA, "");
+            stanzaChanged = true;
+        }
+        facts.putAppData(keys);
         try {
             seams.get().patroniConfig().apply(PatroniConfig.Settings.normal(facts.stanza()));
         } catch (PatroniConfig.ConfigException e) {

@@ -16,13 +16,16 @@ import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.Patroni;
 import postgresqlk8s.patroni.PatroniConfig;
+import postgresqlk8s.pgbackrest.PgBackRestInfo;
 import postgresqlk8s.pgbackrest.StanzaName;
 import postgresqlk8s.pgbackrest.TlsServer;
 import postgresqlk8s.s3.ObjectStoreException;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
 import postgresqlk8s.s3.S3Settings;
+import postgresqlk8s.workload.ControlData;
 import postgresqlk8s.workload.ExecResult;
+import postgresqlk8s.workload.SystemId;
 import postgresqlk8s.workload.WorkloadCommandException;
 import postgresqlk8s.workload.WorkloadUnreachableException;
 
@@ -40,11 +43,24 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  *     switched off), so create-backup's "Has stanza been initialised?" answers no too.</li>
  * <li>Set Active at the end: the chart's boxes lead to return, but the unit left Maintenance
  *     ("initialising stanza", "checking stanza") on its way.</li>
+ * <li>"Could initialise pgBackRest stanza?" guards the repository as the reference does, by three things:
+ *     the model UUID in {@code model-uuid.txt}, the names of the stanzas pgBackRest finds under the path
+ *     (any other than ours is another cluster's; {@code [invalid]} means the repository cannot be read),
+ *     and our stanza's database system identifier against the primary's {@code pg_controldata}. The UUID
+ *     is written only once all three pass. Another cluster's repository blocks the whole application: the
+ *     leader records it in the peer data and every unit shows it ({@link SharedS3Block}).</li>
+ * <li>After this cluster restored another cluster's backup it continues that cluster's stanza
+ *     ({@link ClusterFacts#stanzaName()}); the update-status that saw the restore succeed raises this flow
+ *     with {@link #CLAIM_REPOSITORY}, which writes this model's UUID over the other's before the guard, so
+ *     the guard then passes (the stanza's system identifier is now this database's) and the stanza steps
+ *     run again for it.</li>
  * </ul>
  */
 final class S3CredentialsChangedFlow {
 
     static final String MODEL_UUID_MARKER = "model-uuid.txt";
+    /** Set in the event when a restore made this cluster continue another cluster's stanza: take the repository over. */
+    static final String CLAIM_REPOSITORY = "claim-repository";
     static final int CHECK_ATTEMPTS = 3;
     static final Duration CHECK_PAUSE = Duration.ofSeconds(5);
     private static final Logger LOG = Logs.get(S3CredentialsChangedFlow.class);
@@ -55,6 +71,8 @@ final class S3CredentialsChangedFlow {
     private final Seams seams;
     /** Why "Could initialise pgBackRest stanza?" or "Is WAL archiving to S3 working?" answered no. */
     private String blockedBy = "";
+    /** This run takes the repository over from the cluster whose backup was restored ({@link #CLAIM_REPOSITORY}). */
+    private boolean claim;
 
     S3CredentialsChangedFlow(Framework framework, ClusterFacts facts, S3Requirer s3, Seams seams) {
         this.framework = framework;
@@ -64,6 +82,7 @@ final class S3CredentialsChangedFlow {
     }
 
     public HookOutcome handle(Event event) {
+        claim = event.get(CLAIM_REPOSITORY).isPresent();
         if (!hasClusterInitialised()) {
             LOG.info("cluster not initialised yet; deferring the S3 settings");
             return HookOutcome.defer();
@@ -162,13 +181,27 @@ final class S3CredentialsChangedFlow {
 
     /** The S3 concern blocks the unit with this reason until new settings or the relation's end. */
     private HookOutcome blockUnit(String reason) {
+        if (facts.isLeader()) {
+            // not in the flowchart: another cluster's repository blocks every unit, whoever leads
+            new SharedS3Block(facts).record(reason);
+        }
         facts.statuses().set(UnitStatuses.Concern.S3, Status.blocked(reason));
         return HookOutcome.done();
     }
 
-    /** The S3 concern has nothing against the unit. */
+    /**
+     * The S3 concern has nothing against the unit: on the leader, nothing stands against the repository any
+     * more; a non-leader still shows another cluster's repository while the leader's record says so.
+     */
     private HookOutcome settled() {
         facts.statuses().set(UnitStatuses.Concern.S3, Status.active());
+        SharedS3Block shared = new SharedS3Block(facts);
+        if (facts.isLeader()) {
+            shared.clear();
+        } else {
+            // not in the flowchart: this unit's settings are fine, but the repository is another cluster's
+            shared.follow();
+        }
         return HookOutcome.done();
     }
 
@@ -200,20 +233,29 @@ final class S3CredentialsChangedFlow {
      */
     boolean couldInitialiseStanza(S3Parameters settings, Repository repository, Seams primary)
             throws WorkloadUnreachableException {
+        String marker = settings.key(MODEL_UUID_MARKER);
+        String uuid = framework.model().modelUuid();
+        Optional<String> owner;
         try {
             seams.objectStore().ensureBucket(settings);
-            String marker = settings.key(MODEL_UUID_MARKER);
-            Optional<String> owner = seams.objectStore().get(settings, marker);
-            if (owner.isPresent() && !owner.get().strip().equals(framework.model().modelUuid())) {
-                return blocked(Messages.ANOTHER_CLUSTER);
-            }
-            if (owner.isEmpty()) {
-                seams.objectStore().put(settings, marker, framework.model().modelUuid());
-            }
+            owner = seams.objectStore().get(settings, marker);
         } catch (ObjectStoreException e) {
-            String reason = repository.redactor().apply(e.getMessage());
-            LOG.warn("S3 bucket not usable: {}", reason);
-            return blocked(withHint(Messages.BUCKET_FAILED, reason));
+            return bucketFailed(repository, e);
+        }
+        boolean ours = owner.isPresent() && owner.get().strip().equals(uuid);
+        if (owner.isPresent() && !ours && !claim) {
+            LOG.info("the repository's model-uuid.txt names another model");
+            return blocked(Messages.ANOTHER_CLUSTER);
+        }
+        if (!doesTheRepositoryHoldOnlyOurStanza(repository, primary)) {
+            return false;
+        }
+        if (!ours) {
+            try {
+                seams.objectStore().put(settings, marker, uuid);
+            } catch (ObjectStoreException e) {
+                return bucketFailed(repository, e);
+            }
         }
         ExecResult created = repository.pgbackrest().stanzaCreate();
         if (!created.succeeded()) {
@@ -225,6 +267,52 @@ final class S3CredentialsChangedFlow {
         } catch (PatroniConfig.ConfigException e) {
             forgetStanza(primary);
             return blocked(withHint(Messages.STANZA_FAILED, e.getMessage()));
+        }
+        return true;
+    }
+
+    private boolean bucketFailed(Repository repository, ObjectStoreException e) {
+        String reason = repository.redactor().apply(e.getMessage());
+        LOG.warn("S3 bucket not usable: {}", reason);
+        return blocked(withHint(Messages.BUCKET_FAILED, reason));
+    }
+
+    /**
+     * The rest of the reference's ownership guard (not in the flowchart, which has the model UUID only):
+     * every stanza pgBackRest finds under the path is ours, and ours was made for this database (its
+     * system identifier is the primary's, whose pod makes the stanza). A repository pgBackRest cannot read
+     * ({@code [invalid]}) or whose answer is malformed blocks with the reason, before anything is written.
+     */
+    boolean doesTheRepositoryHoldOnlyOurStanza(Repository repository, Seams primary) throws WorkloadUnreachableException {
+        PgBackRestInfo info;
+        try {
+            info = repository.info();
+        } catch (Repository.RepositoryException e) {
+            return blocked(withHint(Messages.STANZA_FAILED, e.getMessage()));
+        }
+        for (PgBackRestInfo.Stanza stanza : info.stanzas()) {
+            if (stanza.name().equals(PgBackRestInfo.Stanza.INVALID)) {
+                String problem = repository.redactor().apply(stanza.problem().orElse(""));
+                LOG.warn("pgBackRest cannot read the repository: {}", problem);
+                return blocked(withHint(Messages.STANZA_FAILED, problem));
+            }
+            if (!stanza.name().equals(facts.stanzaName().value())) {
+                LOG.info("the repository holds stanza {}, not this cluster's {}", stanza.name(), facts.stanzaName());
+                return blocked(Messages.ANOTHER_CLUSTER);
+            }
+            if (stanza.systemId().isPresent()) {
+                SystemId database;
+                try {
+                    database = new ControlData(primary.exec(), primary.layout()).systemId();
+                } catch (WorkloadCommandException e) {
+                    return blocked(withHint(Messages.STANZA_FAILED, e.getMessage()));
+                }
+                if (!database.equals(stanza.systemId().get())) {
+                    LOG.info("stanza {} was made for database system {}, this database is {}",
+                            stanza.name(), stanza.systemId().get(), database);
+                    return blocked(Messages.ANOTHER_CLUSTER);
+                }
+            }
         }
         return true;
     }

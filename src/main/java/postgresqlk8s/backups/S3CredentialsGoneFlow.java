@@ -38,6 +38,10 @@ final class S3CredentialsGoneFlow {
                 LOG.warn("could not stop archiving WAL to the removed S3 repository: {}", e.getMessage());
             }
         }
+        if (facts.isLeader()) {
+            // not in the flowchart: without the relation no repository stands against the application
+            new SharedS3Block(facts).clear();
+        }
         // No repository, nothing to block on: a block by the S3 settings or repository ends with the relation.
         facts.statuses().set(UnitStatuses.Concern.S3, Status.active());
         return HookOutcome.done();

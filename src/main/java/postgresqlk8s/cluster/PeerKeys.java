@@ -15,6 +15,16 @@ public final class PeerKeys {
     public static final String STANZA = "stanza";
     /** The backup label being restored, while a restore is in progress. */
     public static final String RESTORING_BACKUP = "restoring-backup";
+    /**
+     * The stanza this cluster continues after restoring another cluster's backup: the one the backup was in,
+     * whose system identifier the database now has. Absent: the cluster's own, {@code <model>.patroni-<app>}.
+     */
+    public static final String ADOPTED_STANZA = "adopted-stanza";
+    /**
+     * Why the leader found the S3 repository unusable for the whole application (another cluster's), for
+     * every unit to show whoever leads; absent when nothing stands against it. The reference's key.
+     */
+    public static final String S3_BLOCK_MESSAGE = "s3-initialization-block-message";
     /** The stanza the restore reads from. */
     public static final String RESTORE_STANZA = "restore-stanza";
     /** The point-in-time target of a restore in progress, if any. */

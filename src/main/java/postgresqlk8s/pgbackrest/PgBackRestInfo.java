@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import postgresqlk8s.workload.SystemId;
+
 /**
  * The typed content of {@code pgbackrest info --output=json}. The command exits 0 even when the
  * repository is unreachable, so the status codes ({@code status.code}, {@code repo[].status.code}) are
@@ -26,9 +28,14 @@ public record PgBackRestInfo(List<Stanza> stanzas) {
     /**
      * @param backupRunning a backup of this stanza holds its lock on this host ({@code status.lock.backup.held}:
      *                      pgBackRest looks in this host's lock path, so another unit's backup does not count)
+     * @param systemId      the database system identifier the stanza was made for ({@code db[0].system-id});
+     *                      empty when the stanza records no database (an unreadable repository's {@code [invalid]})
      */
     public record Stanza(String name, int code, String message, List<RepoStatus> repos, List<BackupRecord> backups,
-                         boolean backupRunning) {
+                         boolean backupRunning, Optional<SystemId> systemId) {
+
+        /** The name pgBackRest gives the entry when it could not read the repository at all. */
+        public static final String INVALID = "[invalid]";
 
         /** The first repository problem, if the repository could not be read. */
         public Optional<String> problem() {
@@ -92,7 +99,27 @@ public record PgBackRestInfo(List<Stanza> stanzas) {
         }
         boolean backupRunning = status.path("lock").path("backup").path("held").asBoolean(false);
         return new Stanza(name, integer(status, "code", where), status.path("message").asText(""), repos, backups,
-                backupRunning);
+                backupRunning, systemId(node, where));
+    }
+
+    /** {@code db[0].system-id}: pgBackRest lists the stanza's databases, the current one first. */
+    private static Optional<SystemId> systemId(JsonNode node, String where) throws InfoFormatException {
+        JsonNode dbs = node.get("db");
+        if (dbs == null || !dbs.isArray()) {
+            throw new InfoFormatException(where + " has no db list");
+        }
+        if (dbs.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode id = dbs.get(0).get("system-id");
+        if (id == null || !id.isIntegralNumber() || id.bigIntegerValue().signum() < 0) {
+            throw new InfoFormatException(where + " db 0 has no numeric system-id");
+        }
+        try {
+            return Optional.of(new SystemId(id.bigIntegerValue().toString()));
+        } catch (IllegalArgumentException e) {
+            throw new InfoFormatException(where + " db 0 has no numeric system-id");
+        }
     }
 
     private static BackupRecord backup(JsonNode node, String where) throws InfoFormatException {
