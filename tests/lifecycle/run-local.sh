@@ -4,7 +4,8 @@
 # three units of the packed charm through their dispatch as Juju's agents would: deploy -> relate s3 ->
 # list and back up on a replica and the primary -> restore refused -> relate certificates (TLS servers,
 # a replica's backup while it refuses new logins) -> remove them -> primary moved -> scale down ->
-# restore the replica's backup; it prints what `juju status` and `juju run` show, and stops everything it started.
+# restore the replica's backup -> a restore to a time between two writes, the first backup onto another
+# timeline, latest on it, and a restore the pre-check refuses; it prints what `juju status` and `juju run` show, and stops everything it started.
 # Run as root (pods are mount namespaces; PostgreSQL runs as user postgres).
 set -eu
 cd "$(dirname "$0")/../.."

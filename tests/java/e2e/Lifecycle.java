@@ -226,12 +226,54 @@ public final class Lifecycle {
         out.println(line);
     }
 
+    private int rows() {
+        return Integer.parseInt(stack.sql("select count(*) from orders").check("count").output().strip());
+    }
+
+    private void write(int from, int to, String what) {
+        stack.sql("insert into orders select g, '" + what + "' from generate_series(" + from + ", " + to + ") g").check("insert");
+        say("== " + (to - from + 1) + " rows written (" + rows() + " in all)");
+    }
+
+    /** Restores, waits for update-status to settle it, and says the rows against the ones the run expects. */
+    private void restoreAndCount(int expected, String... params) {
+        action(unit(0), "restore", params);
+        say("== restore settled: " + awaitRestore(90));
+        say("restored rows: " + rows() + " (expected " + expected + ")");
+    }
+
+    /**
+     * Point in time and timelines, on the one unit left: a time between two writes; the first backup,
+     * onto a new timeline; latest on that timeline; and a time before any backup, refused while the
+     * database keeps serving. The expected rows are what this run wrote before each target.
+     */
+    void pointInTime(String firstBackup) throws InterruptedException {
+        int base = rows();
+        write(2001, 2030, "before the target");
+        Thread.sleep(1100);
+        String target = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+        Thread.sleep(1100);
+        say("== the time between the two writes: " + target);
+        write(2031, 2045, "after the target");
+        restoreAndCount(base + 30, "restore-to-time=" + target);
+        say("== back to the first backup (100 rows), which starts another timeline");
+        restoreAndCount(100, "backup-id=" + firstBackup);
+        write(3001, 3010, "on the new timeline");
+        restoreAndCount(110, "restore-to-time=latest");
+        action(unit(0), "list-backups");
+        int before = rows();
+        action(unit(0), "restore", "restore-to-time=2000-01-01 00:00:00");
+        say("== the database still serves: " + rows() + " rows (" + before + " before the refused restore); status: " + status());
+    }
+
     /**
      * The main job for a newcomer, as a Juju user sees it: a three-unit cluster and the s3 relation; a
      * backup on the primary and the refusals a cluster gives; certificates related, a TLS server on each
      * pod, the primary refusing backups and a replica taking one while it refuses new logins; certificates
      * removed again; leadership and the primary on different units; scale-down to one unit, whose restore
-     * waits for leadership, then brings back the replica's backup's rows.
+     * waits for leadership, then brings back the replica's backup's rows; then point-in-time restores and
+     * timelines ({@link #pointInTime}), each followed by {@code restored rows: <n> (expected <m>)}.
      */
     public static void main(String[] args) throws Exception {
         Path charmDir = Path.of(args.length > 0 ? args[0] : "target/charm").toAbsolutePath();
@@ -300,6 +342,7 @@ public final class Lifecycle {
             life.say("== rows after restoring " + fromReplica + ": " + stack.sql("select count(*) from orders").output().strip()
                     + " (the replica's backup held 120)");
             life.showStatus();
+            life.pointInTime(first);
         }
         System.out.println("== stack stopped");
     }
