@@ -293,6 +293,31 @@ class AnotherClusterTest {
                 + FULL_LABEL), command);
     }
 
+    @Test
+    void restore_ofTheOtherClustersBackup_neverArchivesIntoOurAbsentStanza() {
+        world.exec.answer("info", ok(repository(stanza(THEIRS, db(SYSTEM_ID), fullBackup()))));
+        world.run(TestEvent.action("restore", Map.of("backup-id", FULL_ID)), blockedLeader());
+        assertFalse(world.exec.verbs().contains("check"), world.exec.verbs().toString());
+    }
+
+    @Test
+    void restoreToATime_fromTheOtherClustersStanza_checksItsArchive_notOurRunningTimeline() {
+        world.exec.answer("info", ok(repository(stanza(THEIRS, db(SYSTEM_ID), fullBackup()))));
+        // timelines of their archive (none), then its archive ids, WAL folders and newest segment of timeline 1
+        world.exec.answer("repo-ls",
+                ok("{\".\":{\"type\":\"path\"}}"),
+                ok("{\".\":{\"type\":\"path\"},\"14-1\":{\"type\":\"path\"}}"),
+                ok("{\".\":{\"type\":\"path\"},\"0000000100000000\":{\"type\":\"path\"}}"),
+                ok("{\".\":{\"type\":\"path\"},\"000000010000000000000005-0123456789abcdef0123456789abcdef01234567.zst\""
+                        + ":{\"type\":\"file\",\"size\":9,\"time\":" + BackupWorld.NOW.getEpochSecond() + "}}"));
+        Result r = world.run(TestEvent.action("restore", Map.of("restore-to-time", "2026-01-01 00:00:00")), blockedLeader());
+        assertEquals(Map.of("restore-status", "restore started"), r.actionResults(), r.actionFailure().toString());
+        assertFalse(world.exec.verbs().contains("check"), world.exec.verbs().toString());
+        assertTrue(world.exec.commands().stream().anyMatch(c -> c.argv().equals(java.util.List.of("pgbackrest", "repo-ls",
+                "archive/" + THEIRS + "/14-1/0000000100000000", "--output=json"))), world.exec.commands().toString());
+        assertEquals(THEIRS, peerAppData(r).get(PeerKeys.RESTORE_STANZA));
+    }
+
     // After the restore: this cluster continues the other's stanza.
 
     /** update-status after the restore action of the other cluster's backup, the database running on timeline 2. */
