@@ -421,17 +421,21 @@ class ClusterLifecycleIT {
 
     @Test
     @Order(17)
-    void scaleUp_afterTheRestore_theNewReplicaFollowsTheRestoredTimeline() throws IOException {
+    void scaleUp_afterTheRestore_toThreeUnits_theNewReplicasFollowTheRestoredTimeline() throws IOException {
         life.addUnit(1);
+        life.addUnit(2);
         life.settle();
         life.showStatus();
-        assertEquals("active", unit(1).status().kind(), unit(1).status().toString());
-        assertEquals(Optional.of("replica"), role(1));
-        assertTrue(Processes.await(60, () -> "1".equals(stack.pod(0).sql(
-                "select count(*) from pg_stat_replication where state = 'streaming'").output().strip())));
         String primaryTimeline = stack.pod(0).sql("select timeline_id from pg_control_checkpoint()").check("tl").output().strip();
-        assertTrue(Processes.await(60, () -> primaryTimeline.equals(
-                stack.pod(1).sql("select received_tli from pg_stat_wal_receiver").output().strip())));
-        assertEquals("120", stack.pod(1).sql("select count(*) from orders").check("replica rows").output().strip());
+        assertTrue(Processes.await(90, () -> "2".equals(stack.pod(0).sql(
+                "select count(*) from pg_stat_replication where state = 'streaming'").output().strip())));
+        for (int n = 1; n <= 2; n++) {
+            int pod = n;
+            assertEquals("active", unit(n).status().kind(), unit(n).status().toString());
+            assertEquals(Optional.of("replica"), role(n));
+            assertTrue(Processes.await(60, () -> primaryTimeline.equals(
+                    stack.pod(pod).sql("select received_tli from pg_stat_wal_receiver").output().strip())), "replica " + n);
+            assertEquals("120", stack.pod(n).sql("select count(*) from orders").check("replica rows").output().strip());
+        }
     }
 }
