@@ -53,11 +53,11 @@ class BackupLifecycleIT {
     }
 
     private int rows() {
-        return Integer.parseInt(stack.sql("select count(*) from orders").check("count").output().strip());
+        return stack.rows("orders");
     }
 
     private long timeline() {
-        return Long.parseLong(stack.sql("select timeline_id from pg_control_checkpoint()").check("timeline").output().strip());
+        return stack.timeline();
     }
 
     @Test

@@ -227,7 +227,7 @@ public final class Lifecycle {
     }
 
     private int rows() {
-        return Integer.parseInt(stack.sql("select count(*) from orders").check("count").output().strip());
+        return stack.rows("orders");
     }
 
     private void write(int from, int to, String what) {

@@ -260,6 +260,16 @@ public final class LocalStack implements AutoCloseable {
         return s3;
     }
 
+    /** The rows of a table on the primary. */
+    public int rows(String table) {
+        return Integer.parseInt(sql("select count(*) from " + table).check("count").output().strip());
+    }
+
+    /** The primary's timeline, from its last checkpoint. */
+    public long timeline() {
+        return Long.parseLong(sql("select timeline_id from pg_control_checkpoint()").check("timeline").output().strip());
+    }
+
     /** Runs SQL as postgres on the primary (the leader lock's holder, else unit 0); psql's unaligned output. */
     public Processes.Result sql(String statement) {
         Pod primary = leaderPod().map(pods::get).orElse(pod(0));

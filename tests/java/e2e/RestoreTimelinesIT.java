@@ -62,14 +62,6 @@ class RestoreTimelinesIT {
         }
     }
 
-    private int rows() {
-        return Integer.parseInt(stack.sql("select count(*) from orders").check("count").output().strip());
-    }
-
-    private long timeline() {
-        return Long.parseLong(stack.sql("select timeline_id from pg_control_checkpoint()").check("timeline").output().strip());
-    }
-
     private void insert(int from, int to) {
         stack.sql("insert into orders select g, 'x' from generate_series(" + from + ", " + to + ") g").check("insert");
     }
@@ -94,7 +86,7 @@ class RestoreTimelinesIT {
         life.action("restore", params);
         assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure());
         assertEquals("active ", life.awaitRestore(90));
-        assertEquals(expectedRows, rows(), String.join(" ", params));
+        assertEquals(expectedRows, stack.rows("orders"), String.join(" ", params));
     }
 
     @Test
@@ -108,7 +100,7 @@ class RestoreTimelinesIT {
         midTimelineOne = between();
         insert(176, 185);
         restored(175, "restore-to-time=" + midTimelineOne);
-        assertEquals(2, timeline());
+        assertEquals(2, stack.timeline());
     }
 
     @Test
@@ -119,7 +111,7 @@ class RestoreTimelinesIT {
         onTimelineTwo = between();
         insert(196, 200);
         restored(150, "backup-id=" + ids.get(1));
-        assertEquals(3, timeline());
+        assertEquals(3, stack.timeline());
     }
 
     @Test
@@ -127,7 +119,7 @@ class RestoreTimelinesIT {
     void latest_onTimelineThree_keepsEveryCommittedRow_fromBackupB_notFromTheSiblingTimelinesBackup() {
         insert(151, 180);
         restored(180, "restore-to-time=latest");
-        assertEquals(4, timeline());
+        assertEquals(4, stack.timeline());
         assertTrue(life.lastActionResult("restore-status").equals("restore started"));
     }
 
@@ -136,7 +128,7 @@ class RestoreTimelinesIT {
     void aTimeOnTimelineTwo_whichTheDatabaseNoLongerRuns_restoresItsRows() {
         // timeline 2's last rows were archived before backup B's restore replaced it
         restored(195, "restore-to-time=" + onTimelineTwo);
-        assertEquals(5, timeline());
+        assertEquals(5, stack.timeline());
     }
 
     @Test
@@ -156,8 +148,8 @@ class RestoreTimelinesIT {
     @Test
     @Order(6)
     void restoresThatCannotSucceed_areRefused_andTheDatabaseKeepsServingItsRows() {
-        int before = rows();
-        long timelineBefore = timeline();
+        int before = stack.rows("orders");
+        long timelineBefore = stack.timeline();
         life.action("restore", "restore-to-time=2000-01-01 00:00:00");
         assertEquals("Can't find the nearest timeline before timestamp 2000-01-01 00:00:00 to restore", life.lastActionFailure());
         life.action("restore", "restore-to-time=2999-01-01 00:00:00+00");
@@ -168,7 +160,7 @@ class RestoreTimelinesIT {
         life.action("restore", "restore-to-time=2023-01-01 00:00:00+99");
         assertEquals("Bad restore-to-time format", life.lastActionFailure());
         assertEquals("active ", life.status());
-        assertEquals(before, rows());
-        assertEquals(timelineBefore, timeline());
+        assertEquals(before, stack.rows("orders"));
+        assertEquals(timelineBefore, stack.timeline());
     }
 }

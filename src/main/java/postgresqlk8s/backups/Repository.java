@@ -127,15 +127,7 @@ final class Repository {
 
     /** Every stanza under the repository's path, as {@code pgbackrest info --output=json} (no stanza) lists them. */
     PgBackRestInfo info() throws RepositoryException {
-        ExecResult result;
-        try {
-            result = pgbackrest.info();
-        } catch (WorkloadUnreachableException e) {
-            throw new RepositoryException(e.getMessage());
-        }
-        if (!result.succeeded()) {
-            throw new RepositoryException(hint(result));
-        }
+        ExecResult result = exec(pgbackrest::info);
         try {
             return PgBackRestInfo.parse(result.stdout());
         } catch (PgBackRestInfo.InfoFormatException e) {
