@@ -41,6 +41,8 @@ public final class LocalStack implements AutoCloseable {
     private LocalKubernetesApi api;
     private Path kubeconfig;
     private boolean closed;
+    /** S3Proxy's JVM is stopped by {@link #freezeS3()} and not yet thawed. */
+    private boolean s3Frozen;
 
     private LocalStack(Path dir) {
         this.dir = dir;
@@ -229,6 +231,32 @@ public final class LocalStack implements AutoCloseable {
                 "S3PROXY_ACCESS_KEY", s3.accessKey(), "S3PROXY_SECRET_KEY", s3.secretKey()));
     }
 
+    /**
+     * S3 stops answering without going away: the server's JVM is stopped with SIGSTOP, so the kernel
+     * still accepts connections on its port but nothing reads or answers them. {@link #thawS3()} lets
+     * it run again; use {@link #withS3Frozen} so that every way out thaws it.
+     */
+    public synchronized void freezeS3() {
+        s3Frozen = true;
+        Processes.run(10, "kill", "-STOP", Long.toString(s3.pid())).check("freeze S3Proxy (pid " + s3.pid() + ")");
+    }
+
+    /** S3Proxy runs again after {@link #freezeS3()}; harmless when it runs already. */
+    public synchronized void thawS3() {
+        Processes.run(10, "kill", "-CONT", Long.toString(s3.pid())).check("thaw S3Proxy (pid " + s3.pid() + ")");
+        s3Frozen = false;
+    }
+
+    /** Runs {@code during} with S3 frozen, and thaws S3 however it ends. */
+    public <T> T withS3Frozen(java.util.function.Supplier<T> during) {
+        freezeS3();
+        try {
+            return during.get();
+        } finally {
+            thawS3();
+        }
+    }
+
     public S3ProxyServer s3() {
         return s3;
     }
@@ -237,6 +265,14 @@ public final class LocalStack implements AutoCloseable {
     public Processes.Result sql(String statement) {
         Pod primary = leaderPod().map(pods::get).orElse(pod(0));
         return primary.sql(statement);
+    }
+
+    /** A frozen S3Proxy cannot act on its TERM; thawing one that runs changes nothing. */
+    private void thawQuietly() {
+        if (s3Frozen) {
+            Processes.run(10, "kill", "-CONT", Long.toString(s3.pid()));
+            s3Frozen = false;
+        }
     }
 
     private void closeQuietly() {
@@ -267,6 +303,7 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         if (s3 != null) {
+            thawQuietly();
             s3.close();
         }
         if (mountPoints != null) {
