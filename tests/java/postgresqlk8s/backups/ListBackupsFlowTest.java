@@ -101,7 +101,7 @@ class ListBackupsFlowTest {
         world.exec.answer("info", ok(info()));
         listBackups(withStanza());
         Command info = world.exec.commands().get(0);
-        assertEquals(List.of("pgbackrest", "info", "--output=json"), info.argv());
+        assertEquals(List.of("pgbackrest", "info", "--output=json", "--io-timeout=3"), info.argv());
         assertEquals(Command.POSTGRES, info.user());
         assertEquals(1, world.exec.commands().size());
     }
