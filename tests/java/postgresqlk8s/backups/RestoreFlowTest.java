@@ -39,6 +39,8 @@ class RestoreFlowTest {
     private static final List<String> PEBBLE_STOP = List.of("/charm/bin/pebble", "stop", "postgresql");
     private static final List<String> PEBBLE_START = List.of("/charm/bin/pebble", "start", "postgresql");
     private static final List<String> EMPTY_DATA_DIR = List.of("find", "/var/lib/postgresql/data/pgdata", "-mindepth", "1", "-delete");
+    /** What an earlier failed bootstrap left, so that update-status sees only this restore's. */
+    private static final List<String> REMOVE_FAILED_BOOTSTRAP = List.of("rm", "-rf", "--", "/var/lib/postgresql/data/pgdata.failed");
 
     private final BackupWorld world = new BackupWorld();
 
@@ -303,8 +305,8 @@ class RestoreFlowTest {
         assertEquals(Map.of("restore-status", "restore started"), r.actionResults());
         assertEquals(Optional.empty(), r.actionFailure());
         assertEquals(List.of(Status.maintenance("restoring backup")), r.statusHistory());
-        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json"), PEBBLE_STOP, EMPTY_DATA_DIR,
-                PEBBLE_START), argvs());
+        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json", "--io-timeout=3"), PEBBLE_STOP, EMPTY_DATA_DIR,
+                REMOVE_FAILED_BOOTSTRAP, PEBBLE_START), argvs());
         assertEquals(1, world.clusterState.deletions);
         assertEquals(FULL, peerAppData(r).get(PeerKeys.RESTORING_BACKUP));
         assertEquals(BackupWorld.STANZA, peerAppData(r).get(PeerKeys.RESTORE_STANZA));
@@ -314,7 +316,7 @@ class RestoreFlowTest {
                 + "--set=20230101-090000F --type=immediate --target-action=promote restore"), restoreCommand());
         assertEquals(Optional.of(new StanzaName(BackupWorld.STANZA)), world.patroniConfig.last().archiveStanza());
         assertTrue(world.patroniConfig.last().acceptConnections());
-        assertEquals(List.of(List.of("true", "info", "pebble stop", "find")), verbsAtApply,
+        assertEquals(List.of(List.of("true", "info", "pebble stop", "find", "rm")), verbsAtApply,
                 "configured after the data directory was emptied, before the start");
     }
 
@@ -350,7 +352,7 @@ class RestoreFlowTest {
         Result r = restoreBackup(withStanza());
         assertEquals(Optional.of("Failed to remove previous cluster information with error: "
                 + "endpoints \"patroni-postgresql-k8s\" is forbidden"), r.actionFailure());
-        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json"), PEBBLE_STOP, PEBBLE_START), argvs());
+        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json", "--io-timeout=3"), PEBBLE_STOP, PEBBLE_START), argvs());
         assertEquals(List.of(), world.patroniConfig.applied);
         assertFalse(peerAppData(r).containsKey(PeerKeys.RESTORING_BACKUP));
         assertEquals(Status.active(), r.unitStatus());
