@@ -216,7 +216,8 @@ class S3CredentialsChangedFlowTest {
 
     @Test
     void isWalArchivingToS3Working_yes_afterPatroniAppliesArchiveCommand_isActive() {
-        world.exec.answer("check", failed(87, "ERROR: [087]: archive_command 'true' must contain pgbackrest"), BackupWorld.ok(""));
+        world.exec.answer("check", failed(68, "WARN: option 'backup-standby' is enabled but standby is not properly configured\n"
+                + "ERROR: [068]: archive_command '/bin/true' must contain pgbackrest"), BackupWorld.ok(""));
         Result r = world.run(s3Changed(initialised()), initialised());
         assertEquals(Status.active(), r.unitStatus());
         assertEquals(2, world.exec.verbs().stream().filter("check"::equals).count());

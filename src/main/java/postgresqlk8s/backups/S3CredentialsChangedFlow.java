@@ -49,8 +49,11 @@ final class S3CredentialsChangedFlow {
     static final Duration CHECK_PAUSE = Duration.ofSeconds(5);
     /** pgBackRest's ArchiveTimeoutError: a WAL segment did not reach the repository within archive-timeout. */
     static final String ARCHIVE_TIMEOUT = "082";
-    /** pgBackRest's ArchiveCommandInvalidError: archive_command is not pgBackRest's archive-push. */
-    static final String ARCHIVE_COMMAND_INVALID = "087";
+    /**
+     * pgBackRest's ArchiveCommandInvalidError: archive_command is not pgBackRest's archive-push (2.45 on the
+     * real stack: "ERROR: [068]: archive_command '/bin/true' must contain pgbackrest").
+     */
+    static final String ARCHIVE_COMMAND_INVALID = "068";
     private static final Logger LOG = Logs.get(S3CredentialsChangedFlow.class);
 
     private final Framework framework;
@@ -265,7 +268,7 @@ final class S3CredentialsChangedFlow {
 
     /**
      * The check failed as it does while Patroni has not applied the new archive_command yet: the old
-     * command is not pgBackRest's ({@code [087]}), or the segment the check switched to went elsewhere and
+     * command is not pgBackRest's ({@code [068]}), or the segment the check switched to went elsewhere and
      * never reached the repository ({@code [082]}).
      */
     static boolean isArchivingStillSettling(ExecResult check) {
