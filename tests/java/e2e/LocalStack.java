@@ -222,6 +222,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** S3 goes away: the server stops (connections are refused). */
     public void stopS3() throws IOException {
+        thawQuietly(); // a frozen JVM would take its TERM only when thawed
         s3.close();
     }
 
