@@ -45,6 +45,8 @@ public final class LocalStack implements AutoCloseable {
     private LocalKubernetesApi api;
     private Path kubeconfig;
     private boolean closed;
+    /** S3Proxy's JVM is stopped by {@link #freezeS3()} and not yet thawed. */
+    private boolean s3Frozen;
 
     private LocalStack(Path dir, String model) {
         this.dir = dir;
@@ -243,6 +245,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** S3 goes away: the server stops (connections are refused). */
     public void stopS3() throws IOException {
+        thawQuietly(); // a frozen JVM would take its TERM only when thawed
         s3.close();
     }
 
@@ -254,6 +257,32 @@ public final class LocalStack implements AutoCloseable {
 
     public String model() {
         return model;
+    }
+
+    /**
+     * S3 stops answering without going away: the server's JVM is stopped with SIGSTOP, so the kernel
+     * still accepts connections on its port but nothing reads or answers them. {@link #thawS3()} lets
+     * it run again; use {@link #withS3Frozen} so that every way out thaws it.
+     */
+    public synchronized void freezeS3() {
+        s3Frozen = true;
+        Processes.run(10, "kill", "-STOP", Long.toString(s3.pid())).check("freeze S3Proxy (pid " + s3.pid() + ")");
+    }
+
+    /** S3Proxy runs again after {@link #freezeS3()}; harmless when it runs already. */
+    public synchronized void thawS3() {
+        Processes.run(10, "kill", "-CONT", Long.toString(s3.pid())).check("thaw S3Proxy (pid " + s3.pid() + ")");
+        s3Frozen = false;
+    }
+
+    /** Runs {@code during} with S3 frozen, and thaws S3 however it ends. */
+    public <T> T withS3Frozen(java.util.function.Supplier<T> during) {
+        freezeS3();
+        try {
+            return during.get();
+        } finally {
+            thawS3();
+        }
     }
 
     public S3ProxyServer s3() {
@@ -274,6 +303,14 @@ public final class LocalStack implements AutoCloseable {
     public Processes.Result sql(String statement) {
         Pod primary = leaderPod().map(pods::get).orElse(pod(0));
         return primary.sql(statement);
+    }
+
+    /** A frozen S3Proxy cannot act on its TERM; thawing one that runs changes nothing. */
+    private void thawQuietly() {
+        if (s3Frozen) {
+            Processes.run(10, "kill", "-CONT", Long.toString(s3.pid()));
+            s3Frozen = false;
+        }
     }
 
     private void closeQuietly() {
@@ -302,6 +339,9 @@ public final class LocalStack implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (s3 != null && s3Frozen) {
+            thawQuietly();
         }
         if (s3 != null && ownsS3) {
             s3.close();

@@ -314,7 +314,7 @@ class AnotherClusterTest {
         assertEquals(Map.of("restore-status", "restore started"), r.actionResults(), r.actionFailure().toString());
         assertFalse(world.exec.verbs().contains("check"), world.exec.verbs().toString());
         assertTrue(world.exec.commands().stream().anyMatch(c -> c.argv().equals(java.util.List.of("pgbackrest", "repo-ls",
-                "archive/" + THEIRS + "/14-1/0000000100000000", "--output=json"))), world.exec.commands().toString());
+                "archive/" + THEIRS + "/14-1/0000000100000000", "--output=json", "--io-timeout=3"))), world.exec.commands().toString());
         assertEquals(THEIRS, peerAppData(r).get(PeerKeys.RESTORE_STANZA));
     }
 
@@ -346,7 +346,8 @@ class AnotherClusterTest {
         assertEquals(OUR_UUID, world.s3.objects.get(MARKER), "this model owns the repository now");
         assertTrue(world.exec.file("/etc/pgbackrest.conf").contains("[" + THEIRS + "]\n"));
         assertTrue(world.exec.commands().stream().anyMatch(c -> c.argv().equals(
-                List.of("pgbackrest", "--stanza=" + THEIRS, "stanza-create"))), world.exec.verbs().toString());
+                List.of("pgbackrest", "--stanza=" + THEIRS, "--io-timeout=3", "--db-timeout=15", "--protocol-timeout=20", "stanza-create"))),
+                world.exec.verbs().toString());
         assertEquals(Optional.of(new postgresqlk8s.pgbackrest.StanzaName(THEIRS)), world.patroniConfig.last().archiveStanza());
     }
 

@@ -101,10 +101,10 @@ class ListBackupsFlowTest {
         world.exec.answer("info", ok(info()));
         listBackups(withStanza());
         Command info = world.exec.commands().get(0);
-        assertEquals(List.of("pgbackrest", "info", "--output=json"), info.argv());
+        assertEquals(List.of("pgbackrest", "info", "--output=json", "--io-timeout=3"), info.argv());
         assertEquals(Command.POSTGRES, info.user());
         Command ls = world.exec.commands().get(1);
-        assertEquals(List.of("pgbackrest", "repo-ls", "archive/dev.patroni-postgresql-k8s", "--output=json", "--recurse",
+        assertEquals(List.of("pgbackrest", "repo-ls", "archive/dev.patroni-postgresql-k8s", "--output=json", "--io-timeout=3", "--recurse",
                 "--filter=\\.history$"), ls.argv());
         assertEquals(Command.POSTGRES, ls.user());
         assertEquals(2, world.exec.commands().size());

@@ -39,10 +39,13 @@ class RestoreFlowTest {
     /** The archiving of the WAL up to now before a restore: a commit, then pgBackRest's check. */
     private static final List<String> WAL_COMMIT = List.of("/usr/lib/postgresql/14/bin/psql", "-h", "/tmp", "-p", "5432",
             "-d", "postgres", "-X", "-A", "-t", "-c", "select txid_current()");
-    private static final List<String> WAL_CHECK = List.of("pgbackrest", "--stanza=dev.patroni-postgresql-k8s", "check");
+    private static final List<String> WAL_CHECK = List.of("pgbackrest", "--stanza=dev.patroni-postgresql-k8s", "--io-timeout=3",
+            "--db-timeout=15", "--protocol-timeout=20", "check");
     private static final List<String> PEBBLE_STOP = List.of("/charm/bin/pebble", "stop", "postgresql");
     private static final List<String> PEBBLE_START = List.of("/charm/bin/pebble", "start", "postgresql");
     private static final List<String> EMPTY_DATA_DIR = List.of("find", "/var/lib/postgresql/data/pgdata", "-mindepth", "1", "-delete");
+    /** What an earlier failed bootstrap left, so that update-status sees only this restore's. */
+    private static final List<String> REMOVE_FAILED_BOOTSTRAP = List.of("rm", "-rf", "--", "/var/lib/postgresql/data/pgdata.failed");
 
     private final BackupWorld world = new BackupWorld();
 
@@ -307,8 +310,8 @@ class RestoreFlowTest {
         assertEquals(Map.of("restore-status", "restore started"), r.actionResults());
         assertEquals(Optional.empty(), r.actionFailure());
         assertEquals(List.of(Status.maintenance("restoring backup")), r.statusHistory());
-        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json"), WAL_COMMIT, WAL_CHECK,
-                PEBBLE_STOP, EMPTY_DATA_DIR, PEBBLE_START), argvs());
+        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json", "--io-timeout=3"), WAL_COMMIT, WAL_CHECK,
+                PEBBLE_STOP, EMPTY_DATA_DIR, REMOVE_FAILED_BOOTSTRAP, PEBBLE_START), argvs());
         assertEquals(1, world.clusterState.deletions);
         assertEquals(FULL, peerAppData(r).get(PeerKeys.RESTORING_BACKUP));
         assertEquals(BackupWorld.STANZA, peerAppData(r).get(PeerKeys.RESTORE_STANZA));
@@ -318,7 +321,7 @@ class RestoreFlowTest {
                 + "--set=20230101-090000F --type=immediate --target-action=promote restore"), restoreCommand());
         assertEquals(Optional.of(new StanzaName(BackupWorld.STANZA)), world.patroniConfig.last().archiveStanza());
         assertTrue(world.patroniConfig.last().acceptConnections());
-        assertEquals(List.of(List.of("true", "info", "psql", "check", "pebble stop", "find")), verbsAtApply,
+        assertEquals(List.of(List.of("true", "info", "psql", "check", "pebble stop", "find", "rm")), verbsAtApply,
                 "configured after the data directory was emptied, before the start");
     }
 
@@ -354,7 +357,7 @@ class RestoreFlowTest {
         Result r = restoreBackup(withStanza());
         assertEquals(Optional.of("Failed to remove previous cluster information with error: "
                 + "endpoints \"patroni-postgresql-k8s\" is forbidden"), r.actionFailure());
-        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json"), WAL_COMMIT, WAL_CHECK,
+        assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json", "--io-timeout=3"), WAL_COMMIT, WAL_CHECK,
                 PEBBLE_STOP, PEBBLE_START), argvs());
         assertEquals(List.of(), world.patroniConfig.applied);
         assertFalse(peerAppData(r).containsKey(PeerKeys.RESTORING_BACKUP));

@@ -29,6 +29,8 @@ class RestoreOutcomeCheckTest {
     /** As Pebble prints {@code pebble services postgresql}. */
     private static final String INACTIVE = "Service     Startup  Current  Since\npostgresql  enabled  inactive -\n";
     private static final String ACTIVE = "Service     Startup  Current  Since\npostgresql  enabled  active   today at 10:00 UTC\n";
+    /** Where Patroni moves the data directory when a bootstrap fails. */
+    private static final String FAILED_DIR = "/var/lib/postgresql/data/pgdata.failed";
     private static final List<String> RESTORE_KEYS = List.of(PeerKeys.RESTORING_BACKUP, PeerKeys.RESTORE_STANZA,
             PeerKeys.RESTORE_TO_TIME, PeerKeys.RESTORE_FROM_TIMELINE);
 
@@ -130,6 +132,39 @@ class RestoreOutcomeCheckTest {
         world.patroni.member = new MemberStatus("master", "starting", 2);
         Result r = updateStatus(restoring());
         assertStillRestoring(r);
+    }
+
+    @Test
+    void hasBootstrapFailed_yes_whilePebbleRestartsPatroni_blocks_andStopsTheService() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.exec.answer("find", ok(FAILED_DIR + "\n"));
+        world.patroni.member = null;
+        Result r = updateStatus(restoring());
+        assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
+        assertEquals(List.of(List.of("/charm/bin/pebble", "services", "postgresql"),
+                        List.of("find", "/var/lib/postgresql/data", "-maxdepth", "1", "-name", "pgdata.failed"),
+                        List.of("/charm/bin/pebble", "stop", "postgresql")),
+                world.exec.commands().stream().map(c -> c.argv()).toList());
+        RESTORE_KEYS.forEach(k -> assertTrue(peerAppData(r).containsKey(k), k + " stays, so that another restore may follow"));
+        assertEquals(List.of(), world.patroniConfig.applied, "the bootstrap method stays for a retry");
+    }
+
+    @Test
+    void hasBootstrapFailed_cannotTell_staysRestoring() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.exec.fail("find", 1, "find: '/var/lib/postgresql/data': Permission denied");
+        world.patroni.member = null;
+        Result r = updateStatus(restoring());
+        assertStillRestoring(r);
+    }
+
+    @Test
+    void hasRestoredClusterStarted_yes_afterAnEarlierAttemptFailed_isActive() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.exec.answer("find", ok(FAILED_DIR + "\n"));
+        world.patroni.member = FakePatroni.primary(2);
+        Result r = updateStatus(restoring());
+        assertEquals(Status.active(), r.unitStatus());
     }
 
     @Test

@@ -152,10 +152,11 @@ class S3CredentialsChangedFlowTest {
     }
 
     @Test
-    void couldInitialiseStanza_no_bucketUnusable_blocks() {
+    void couldInitialiseStanza_no_bucketUnusable_blocksWithTheReferenceWordsAlone_andLogsTheReason() {
         world.s3.bucketFails = true;
         Result r = world.run(s3Changed(initialised()), initialised());
-        assertEquals(Status.blocked(Messages.BUCKET_FAILED + ": HeadBucket pg-backups: 403 Forbidden"), r.unitStatus());
+        assertEquals(Status.blocked("failed to access/create the bucket, check your S3 settings"), r.unitStatus());
+        assertTrue(r.logs().stream().anyMatch(l -> l.contains("HeadBucket pg-backups: 403 Forbidden")), r.logs().toString());
         assertFalse(world.exec.verbs().contains("stanza-create"));
         assertEquals("", stanza(r));
     }
@@ -200,6 +201,26 @@ class S3CredentialsChangedFlowTest {
         assertEquals(2, world.pauses.size());
         assertEquals("", stanza(r));
         assertEquals(Optional.empty(), world.patroniConfig.last().archiveStanza(), "archiving switched off again");
+    }
+
+    @Test
+    void isWalArchivingToS3Working_no_theRepositoryDoesNotAnswer_failsOnceWithoutRetrying() {
+        world.exec.fail("check", 42, "P00  ERROR: [042]: timeout after 3000ms waiting for read from '127.0.0.1:9000'");
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertEquals(Status.blocked(Messages.STANZA_FAILED + ": ERROR: [042]: timeout after 3000ms waiting for read from '127.0.0.1:9000'"),
+                r.unitStatus());
+        assertEquals(1, world.exec.verbs().stream().filter("check"::equals).count());
+        assertEquals(0, world.pauses.size());
+        assertEquals("", stanza(r));
+    }
+
+    @Test
+    void isWalArchivingToS3Working_yes_afterPatroniAppliesArchiveCommand_isActive() {
+        world.exec.answer("check", failed(68, "WARN: option 'backup-standby' is enabled but standby is not properly configured\n"
+                + "ERROR: [068]: archive_command '/bin/true' must contain pgbackrest"), BackupWorld.ok(""));
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertEquals(Status.active(), r.unitStatus());
+        assertEquals(2, world.exec.verbs().stream().filter("check"::equals).count());
     }
 
     @Test

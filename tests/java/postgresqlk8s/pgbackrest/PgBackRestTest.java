@@ -35,13 +35,15 @@ class PgBackRestTest {
     @Test
     void stanzaCreate() throws Exception {
         pgbackrest.stanzaCreate();
-        assertEquals(List.of("pgbackrest", "--stanza=dev.patroni-postgresql-k8s", "stanza-create"), only().argv());
+        assertEquals(List.of("pgbackrest", "--stanza=dev.patroni-postgresql-k8s", "--io-timeout=3", "--db-timeout=15",
+                "--protocol-timeout=20", "stanza-create"), only().argv());
     }
 
     @Test
     void check() throws Exception {
         pgbackrest.check();
-        assertEquals(List.of("pgbackrest", "--stanza=dev.patroni-postgresql-k8s", "check"), only().argv());
+        assertEquals(List.of("pgbackrest", "--stanza=dev.patroni-postgresql-k8s", "--io-timeout=3", "--db-timeout=15",
+                "--protocol-timeout=20", "check"), only().argv());
     }
 
     @Test
@@ -60,9 +62,10 @@ class PgBackRestTest {
     }
 
     @Test
-    void info() throws Exception {
+    void info_boundsTheWaitForARepositoryThatDoesNotAnswer() throws Exception {
         pgbackrest.info();
-        assertEquals(List.of("pgbackrest", "info", "--output=json"), only().argv());
+        assertEquals(List.of("pgbackrest", "info", "--output=json", "--io-timeout=3"), only().argv());
+        assertEquals(Duration.ofSeconds(30), only().deadline());
     }
 
     @Test
@@ -90,7 +93,7 @@ class PgBackRestTest {
     @Test
     void commands_readTheConfigAtItsDefaultPath_soNoneNamesIt() throws Exception {
         pgbackrest.info();
-        assertEquals(List.of("pgbackrest", "info", "--output=json"), only().argv());
+        assertFalse(only().argv().stream().anyMatch(a -> a.startsWith("--config")), only().argv().toString());
         assertFalse(pgbackrest.restoreCommand(RestoreTarget.backup(new BackupLabel("20230101-090000F"))).contains("--config"));
     }
 }

@@ -54,7 +54,7 @@ class AwsObjectStoreTest {
     @BeforeEach
     void start() throws IOException {
         server = ScriptedS3.start(tls.context());
-        store = new AwsObjectStore(FAST);
+        store = new AwsObjectStore(FAST, FAST);
     }
 
     @AfterEach
@@ -223,6 +223,36 @@ class AwsObjectStoreTest {
         assertEquals("cannot write s3://bucket/k at " + server.url()
                 + ": HTTP 403 InvalidAccessKeyId (Key *** with secret *** is unknown)", e.getMessage());
         assertNull(e.getCause());
+    }
+
+    // ---- a server that does not answer -----------------------------------------------------------
+
+    /**
+     * A frozen server (its port accepts connections, nothing reads them) fails each interactive call
+     * within the interactive bound, not the client's 20 s socket timeout: the issue's 20 s bound for
+     * what a hook waits on, with the real bounds' margin (12 s) shown here at 1 s / 2 s.
+     */
+    @Test
+    void aServerThatDoesNotAnswer_failsTheBucketCheck_theMarkerReadAndWrite_withinTheInteractiveBound() throws IOException {
+        AwsClients.Limits quick = new AwsClients.Limits(
+                Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(2), 3);
+        try (java.net.ServerSocket frozen = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             AwsObjectStore bounded = new AwsObjectStore(AwsClients.Limits.DEFAULT, quick)) {
+            S3Parameters silent = new S3Parameters("bucket", ACCESS, SECRET,
+                    new S3Endpoint("127.0.0.1", frozen.getLocalPort(), S3Endpoint.UriStyle.PATH), "us-east-1", "/",
+                    Optional.empty(), Optional.empty(), List.of(tls.caPem()));
+            List<org.junit.jupiter.api.function.Executable> calls = List.of(
+                    () -> bounded.ensureBucket(silent),
+                    () -> bounded.get(silent, "model-uuid.txt"),
+                    () -> bounded.put(silent, "model-uuid.txt", "00000000-0000-4000-8000-000000000000"));
+            for (org.junit.jupiter.api.function.Executable call : calls) {
+                long start = System.nanoTime();
+                ObjectStoreException e = assertThrows(ObjectStoreException.class, call);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+                assertTrue(millis < 20_000, millis + " ms: " + e.getMessage());
+            }
+        }
     }
 
     @Test

@@ -13,13 +13,26 @@ import postgresqlk8s.cluster.PeerKeys;
 import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.PatroniConfig;
+import postgresqlk8s.workload.DataDirectory;
 import postgresqlk8s.workload.WorkloadCommandException;
 import postgresqlk8s.workload.WorkloadService;
 import postgresqlk8s.workload.WorkloadUnreachableException;
 
 /**
  * update-status during a restore: the database service gone means the restore failed (Blocked); Patroni
- * running on a newer timeline means it worked (restore keys cleared, Active); anything else, wait.
+ * running on a newer timeline means it worked (restore keys cleared, Active); a bootstrap that failed
+ * while the service runs means it failed too; anything else, wait.
+ *
+ * <p>What Patroni 3.0 does when the bootstrap's pgBackRest restore fails (the restore command exits
+ * non-zero, or PostgreSQL stops in recovery, e.g. "recovery ended before configured recovery target was
+ * reached" when WAL is missing): it removes the initialize key, moves the data directory aside to
+ * {@code <data dir>.failed} and exits ("Failed to bootstrap cluster"). The service is then inactive, until
+ * Pebble, which restarts a service that exits, starts Patroni again: the initialize key is gone, so it
+ * bootstraps from the backup again, fails again, and so on without end. Between restarts the service
+ * looks active, so the moved-aside directory is the trace that stays; the restore flow removes it before
+ * it starts, and this check stops the service when it finds it, which ends the loop. Each attempt is
+ * bounded by pgBackRest's and PostgreSQL's own timeouts, so the check answers within one attempt and an
+ * update-status.
  *
  * <p>A backup restored from another cluster's stanza ({@link PeerKeys#RESTORE_STANZA} not this cluster's)
  * gives this database that cluster's system identifier, so this cluster continues that stanza from then
@@ -54,11 +67,41 @@ final class RestoreOutcomeCheck {
             facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.blocked(Messages.RESTORE_FAILED));
             return HookOutcome.done();
         }
-        if (!hasRestoredClusterStarted()) {
-            facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
-            return HookOutcome.done();
+        if (hasRestoredClusterStarted()) {
+            return finish();
         }
-        return finish();
+        if (hasBootstrapFailed()) {
+            return failed();
+        }
+        facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
+        return HookOutcome.done();
+    }
+
+    /** Patroni moved the data directory aside since the restore began: a bootstrap from the backup failed. */
+    boolean hasBootstrapFailed() {
+        try {
+            return dataDirectory().hasFailedBootstrap();
+        } catch (WorkloadUnreachableException | WorkloadCommandException e) {
+            LOG.warn("cannot tell whether the bootstrap failed: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Blocked; the database service is stopped, so that Pebble does not start the failing bootstrap again. */
+    private HookOutcome failed() {
+        LOG.error("restore failed: Patroni could not bootstrap the cluster from the backup (the data directory was moved to {})",
+                dataDirectory().failedBootstrap());
+        try {
+            new WorkloadService(seams.get().exec(), seams.get().layout().pebble()).stop(WorkloadService.POSTGRESQL);
+        } catch (WorkloadUnreachableException | WorkloadCommandException e) {
+            LOG.warn("could not stop the database service after the failed restore: {}", e.getMessage());
+        }
+        facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.blocked(Messages.RESTORE_FAILED));
+        return HookOutcome.done();
+    }
+
+    private DataDirectory dataDirectory() {
+        return new DataDirectory(seams.get().exec(), seams.get().layout().dataDir());
     }
 
     boolean isRestoreInProgress() {

@@ -63,6 +63,13 @@ final class S3CredentialsChangedFlow {
     static final String CLAIM_REPOSITORY = "claim-repository";
     static final int CHECK_ATTEMPTS = 3;
     static final Duration CHECK_PAUSE = Duration.ofSeconds(5);
+    /** pgBackRest's ArchiveTimeoutError: a WAL segment did not reach the repository within archive-timeout. */
+    static final String ARCHIVE_TIMEOUT = "082";
+    /**
+     * pgBackRest's ArchiveCommandInvalidError: archive_command is not pgBackRest's archive-push (2.45 on the
+     * real stack: "ERROR: [068]: archive_command '/bin/true' must contain pgbackrest").
+     */
+    static final String ARCHIVE_COMMAND_INVALID = "068";
     private static final Logger LOG = Logs.get(S3CredentialsChangedFlow.class);
 
     private final Framework framework;
@@ -272,9 +279,9 @@ final class S3CredentialsChangedFlow {
     }
 
     private boolean bucketFailed(Repository repository, ObjectStoreException e) {
-        String reason = repository.redactor().apply(e.getMessage());
-        LOG.warn("S3 bucket not usable: {}", reason);
-        return blocked(withHint(Messages.BUCKET_FAILED, reason));
+        // the reference's words carry no hint here; the reason goes to the log only, secrets masked
+        LOG.warn("S3 bucket not usable: {}", repository.redactor().apply(e.getMessage()));
+        return blocked(Messages.BUCKET_FAILED);
     }
 
     /**
@@ -326,8 +333,9 @@ final class S3CredentialsChangedFlow {
     }
 
     /**
-     * "Is WAL archiving to S3 working?": pgBackRest's check, retried while Patroni applies archive_command.
-     * When not, {@link #blockedBy} says why.
+     * "Is WAL archiving to S3 working?": pgBackRest's check, retried while Patroni applies archive_command
+     * (the two errors that settling gives), not when the repository failed it: a repository that does not
+     * answer fails it once, within the I/O timeout's bound. When not, {@link #blockedBy} says why.
      */
     boolean isWalArchivingToS3Working(Repository repository) throws WorkloadUnreachableException {
         ExecResult check = null;
@@ -336,11 +344,24 @@ final class S3CredentialsChangedFlow {
             if (check.succeeded()) {
                 return true;
             }
+            if (!isArchivingStillSettling(check)) {
+                break;
+            }
             if (attempt < CHECK_ATTEMPTS) {
                 seams.pause().pause(CHECK_PAUSE);
             }
         }
         return blocked(withHint(Messages.STANZA_FAILED, repository.hint(check)));
+    }
+
+    /**
+     * The check failed as it does while Patroni has not applied the new archive_command yet: the old
+     * command is not pgBackRest's ({@code [068]}), or the segment the check switched to went elsewhere and
+     * never reached the repository ({@code [082]}).
+     */
+    static boolean isArchivingStillSettling(ExecResult check) {
+        String output = check.stderr() + "\n" + check.stdout();
+        return output.contains("[" + ARCHIVE_COMMAND_INVALID + "]") || output.contains("[" + ARCHIVE_TIMEOUT + "]");
     }
 
     /** A "no" to one of the stanza questions, with the Blocked message it leads to. */

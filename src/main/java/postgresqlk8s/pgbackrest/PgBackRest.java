@@ -20,6 +20,21 @@ public final class PgBackRest {
     public static final Duration SHORT = Duration.ofMinutes(5);
     public static final Duration BACKUP = Duration.ofHours(6);
     static final int PING_IO_TIMEOUT_SECONDS = 5;
+    /**
+     * The I/O timeout of the commands a user or a hook waits on ({@code info}, {@code stanza-create},
+     * {@code check}); backups, restores and WAL archiving keep pgBackRest's 60 s. pgBackRest retries a
+     * repository read that fails until this timeout, and a repository that does not answer costs each
+     * of the (up to four) info files it reads one timeout: measured with 2.45, {@code info} gives up after
+     * 4 x 60 = 241 s by default and after 12.4 s at 3 s, whether the port refuses connections or the
+     * server accepts them and never answers.
+     */
+    static final int INTERACTIVE_IO_TIMEOUT_SECONDS = 3;
+    /** Queries of stanza-create and check (pgBackRest's default is 30 minutes); below the protocol timeout. */
+    static final int INTERACTIVE_DB_TIMEOUT_SECONDS = 15;
+    /** Waiting on a pgBackRest process (a peer's TLS server in check); must exceed the db timeout. */
+    static final int INTERACTIVE_PROTOCOL_TIMEOUT_SECONDS = 20;
+    /** info ends within 4 io timeouts; the deadline only backs that up. */
+    static final Duration INFO = Duration.ofSeconds(30);
 
     private final WorkloadExec exec;
     private final WorkloadLayout layout;
@@ -36,12 +51,16 @@ public final class PgBackRest {
     }
 
     public ExecResult stanzaCreate() throws WorkloadUnreachableException {
-        return run(SHORT, "--stanza=" + stanza, "stanza-create");
+        return run(SHORT, "--stanza=" + stanza, ioTimeout(), dbTimeout(), protocolTimeout(), "stanza-create");
     }
 
-    /** Proves WAL archiving to the repository works (pushes a segment and waits for it). */
+    /**
+     * Proves WAL archiving to the repository works (pushes a segment and waits for it). A repository that
+     * does not answer fails it within the I/O timeout's bound; the wait for the segment is pgBackRest's
+     * archive-timeout (60 s), which measures the archiver, not S3's answer, and stays.
+     */
     public ExecResult check() throws WorkloadUnreachableException {
-        return run(SHORT, "--stanza=" + stanza, "check");
+        return run(SHORT, "--stanza=" + stanza, ioTimeout(), dbTimeout(), protocolTimeout(), "check");
     }
 
     /**
@@ -58,26 +77,39 @@ public final class PgBackRest {
     }
 
     public ExecResult info() throws WorkloadUnreachableException {
-        return run(SHORT, "info", "--output=json");
+        return run(INFO, "info", "--output=json", ioTimeout());
+    }
+
+    private static String ioTimeout() {
+        return "--io-timeout=" + INTERACTIVE_IO_TIMEOUT_SECONDS;
+    }
+
+    private static String dbTimeout() {
+        return "--db-timeout=" + INTERACTIVE_DB_TIMEOUT_SECONDS;
+    }
+
+    private static String protocolTimeout() {
+        return "--protocol-timeout=" + INTERACTIVE_PROTOCOL_TIMEOUT_SECONDS;
     }
 
     /**
-     * Lists a folder of the repository, e.g. {@code archive/<stanza>}, as JSON ({@link ArchiveListing}).
+     * Lists a folder of the repository, e.g. {@code archive/<stanza>}, as JSON ({@link ArchiveListing});
+     * interactive, so bounded as {@code info} is.
      *
      * @param filter a regular expression the listed paths must match, or empty for all
      */
     public ExecResult repoLs(String path, boolean recurse, Optional<String> filter) throws WorkloadUnreachableException {
-        List<String> args = new ArrayList<>(List.of("repo-ls", path, "--output=json"));
+        List<String> args = new ArrayList<>(List.of("repo-ls", path, "--output=json", ioTimeout()));
         if (recurse) {
             args.add("--recurse");
         }
         filter.ifPresent(f -> args.add("--filter=" + f));
-        return run(SHORT, args.toArray(new String[0]));
+        return run(INFO, args.toArray(new String[0]));
     }
 
     /** A small file of the repository as text, e.g. a timeline's history file. */
     public ExecResult repoGet(String path) throws WorkloadUnreachableException {
-        return run(SHORT, "repo-get", path);
+        return run(INFO, "repo-get", path, ioTimeout());
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.net.ssl.TrustManager;
 
@@ -12,6 +13,7 @@ import jujuops.logging.Logs;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -32,11 +34,24 @@ final class AwsClients implements AutoCloseable {
         /** For a hook: a dead endpoint costs seconds, a slow one at most a minute per call. */
         static final Limits DEFAULT = new Limits(
                 Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(25), Duration.ofSeconds(60), 3);
+        /**
+         * For the calls a user or a hook waits on (bucket checks, the ownership marker, the probe before
+         * a backup): a server that does not answer, refused or frozen, fails the call within 12 s, well
+         * inside the 20 s an interactive command may take. Applied per request ({@link #perCall}), so only
+         * the attempt and call bounds count; the client keeps {@link #DEFAULT}'s connect and socket bounds.
+         */
+        static final Limits INTERACTIVE = new Limits(
+                Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(12), 3);
 
         Limits {
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be at least 1");
             }
+        }
+
+        /** These limits' attempt and call bounds as one request's override of the client's. */
+        Consumer<AwsRequestOverrideConfiguration.Builder> perCall() {
+            return o -> o.apiCallAttemptTimeout(attempt).apiCallTimeout(call);
         }
     }
 

@@ -26,22 +26,31 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
 
     private static final Logger LOG = Logs.get(AwsObjectStore.class);
 
+    /** Larger objects (backup logs) are transfers and keep the client's longer bounds. */
+    static final int SMALL_OBJECT_BYTES = 64 * 1024;
+
     private final AwsClients clients;
+    private final AwsClients.Limits interactive;
     private final ConnectionAhead ahead = new ConnectionAhead();
 
     public AwsObjectStore() {
-        this(AwsClients.Limits.DEFAULT);
+        this(AwsClients.Limits.DEFAULT, AwsClients.Limits.INTERACTIVE);
     }
 
-    AwsObjectStore(AwsClients.Limits limits) {
+    /**
+     * @param limits      the client's, for transfers
+     * @param interactive per call, for the calls a hook waits on: bucket checks, reads, small writes
+     */
+    AwsObjectStore(AwsClients.Limits limits, AwsClients.Limits interactive) {
         this.clients = new AwsClients(limits);
+        this.interactive = interactive;
     }
 
     @Override
     public void ensureBucket(S3Parameters s3) throws ObjectStoreException {
         boolean exists = call("check bucket " + s3.bucket(), s3, c -> {
             try {
-                c.headBucket(b -> b.bucket(s3.bucket()));
+                c.headBucket(b -> b.bucket(s3.bucket()).overrideConfiguration(interactive.perCall()));
                 return true;
             } catch (AwsServiceException e) {
                 if (e.statusCode() == 404) {
@@ -55,7 +64,7 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
             return;
         }
         call("create bucket " + s3.bucket(), s3, c -> {
-            BucketCreation.create(c, s3);
+            BucketCreation.create(c, s3, interactive.perCall());
             return null;
         });
     }
@@ -69,8 +78,12 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
                 // Upper case as Jetty (S3Proxy) rewrites it before checking the signature, which covers it.
                 .contentType("text/plain; charset=UTF-8");
         s3.storageClass().ifPresent(request::storageClass);
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= SMALL_OBJECT_BYTES) {
+            request.overrideConfiguration(interactive.perCall());
+        }
         call("write s3://" + s3.bucket() + "/" + k, s3,
-                c -> c.putObject(request.build(), RequestBody.fromString(content, StandardCharsets.UTF_8)));
+                c -> c.putObject(request.build(), RequestBody.fromBytes(bytes)));
     }
 
     @Override
@@ -78,7 +91,8 @@ public final class AwsObjectStore implements ObjectStore, AutoCloseable {
         String k = normaliseKey(key);
         return call("read s3://" + s3.bucket() + "/" + k, s3, c -> {
             try {
-                return Optional.of(c.getObjectAsBytes(b -> b.bucket(s3.bucket()).key(k)).asUtf8String());
+                return Optional.of(c.getObjectAsBytes(b -> b.bucket(s3.bucket()).key(k)
+                        .overrideConfiguration(interactive.perCall())).asUtf8String());
             } catch (NoSuchKeyException e) {
                 return Optional.empty();
             } catch (AwsServiceException e) {

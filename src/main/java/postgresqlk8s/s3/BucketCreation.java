@@ -1,8 +1,11 @@
 package postgresqlk8s.s3;
 
+import java.util.function.Consumer;
+
 import org.slf4j.Logger;
 import jujuops.logging.Logs;
 
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -26,10 +29,14 @@ final class BucketCreation {
 
     private BucketCreation() {}
 
-    /** Creates the bucket; one we already own is fine. SDK failures propagate. */
-    static void create(S3Client c, S3Parameters s3) {
+    /**
+     * Creates the bucket; one we already own is fine. SDK failures propagate.
+     *
+     * @param perCall the bounds of each request (interactive: a hook waits on it)
+     */
+    static void create(S3Client c, S3Parameters s3, Consumer<AwsRequestOverrideConfiguration.Builder> perCall) {
         try {
-            c.createBucket(b -> b.bucket(s3.bucket()));
+            c.createBucket(b -> b.bucket(s3.bucket()).overrideConfiguration(perCall));
         } catch (AwsServiceException e) {
             String code = AwsFailures.errorCode(e);
             if ("BucketAlreadyOwnedByYou".equals(code)) {
@@ -40,8 +47,10 @@ final class BucketCreation {
             }
             LOG.info("the S3 server refused location constraint {}; creating bucket {} without one",
                     s3.region(), s3.bucket());
-            c.createBucket(b -> b.bucket(s3.bucket())
-                    .overrideConfiguration(o -> o.putExecutionAttribute(WITHOUT_LOCATION_CONSTRAINT, Boolean.TRUE)));
+            c.createBucket(b -> b.bucket(s3.bucket()).overrideConfiguration(o -> {
+                perCall.accept(o);
+                o.putExecutionAttribute(WITHOUT_LOCATION_CONSTRAINT, Boolean.TRUE);
+            }));
         }
         LOG.info("created bucket {} (region {})", s3.bucket(), s3.region());
     }

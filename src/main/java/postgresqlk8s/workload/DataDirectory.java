@@ -5,6 +5,9 @@ import java.time.Duration;
 /** The PostgreSQL data directory in the workload container. */
 public final class DataDirectory {
 
+    /** Patroni's name for a data directory it moved aside (Patroni 3.0's {@code move_data_directory}). */
+    static final String FAILED_SUFFIX = ".failed";
+
     private final WorkloadExec exec;
     private final String path;
 
@@ -18,8 +21,9 @@ public final class DataDirectory {
     }
 
     /**
-     * Removes everything inside the data directory, keeping the directory with its owner and mode. A
-     * directory that is not there (Patroni moves it aside after a failed bootstrap) counts as empty.
+     * Removes everything inside the data directory, keeping the directory with its owner and mode, and
+     * what a failed bootstrap left ({@link #failedBootstrap()}), so that only a bootstrap after this one
+     * can leave it again. A directory that is not there (Patroni moved it aside) counts as empty.
      */
     public void empty() throws WorkloadUnreachableException, WorkloadCommandException {
         ExecResult r = exec.run(Command.asRoot(Duration.ofMinutes(10), "find", path, "-mindepth", "1", "-delete"));
@@ -27,5 +31,31 @@ public final class DataDirectory {
             String err = r.stderr().strip();
             throw new WorkloadCommandException(err.isEmpty() ? "find " + path + " -delete exited " + r.exitCode() : err);
         }
+        ExecResult aside = exec.run(Command.asRoot(Duration.ofMinutes(10), "rm", "-rf", "--", failedBootstrap()));
+        if (!aside.succeeded()) {
+            String err = aside.stderr().strip();
+            throw new WorkloadCommandException(err.isEmpty() ? "rm -rf " + failedBootstrap() + " exited " + aside.exitCode() : err);
+        }
+    }
+
+    /**
+     * Where Patroni moves the data directory when a bootstrap fails ({@code <data dir>.failed}), just
+     * before it exits with "Failed to bootstrap cluster".
+     */
+    public String failedBootstrap() {
+        return path + FAILED_SUFFIX;
+    }
+
+    /** Whether a bootstrap failed since the data directory was last emptied: its moved-aside directory is there. */
+    public boolean hasFailedBootstrap() throws WorkloadUnreachableException, WorkloadCommandException {
+        int slash = path.lastIndexOf('/');
+        String parent = slash > 0 ? path.substring(0, slash) : "/";
+        String name = failedBootstrap().substring(slash + 1);
+        ExecResult r = exec.run(Command.asRoot(Duration.ofSeconds(30), "find", parent, "-maxdepth", "1", "-name", name));
+        if (!r.succeeded()) {
+            String err = r.stderr().strip();
+            throw new WorkloadCommandException(err.isEmpty() ? "find " + parent + " exited " + r.exitCode() : err);
+        }
+        return !r.stdout().isBlank();
     }
 }
