@@ -166,10 +166,11 @@ class BackupFailuresIT {
      * S3 goes away mid-restore. The action's last S3 read is its backup list, before it stops the database.
      * Stopping S3 after the action answers races a restore of a few seconds, and so does starting to stop
      * it when the action stops the database (S3Proxy's JVM takes seconds to end: the bootstrap read the
-     * backup list first and then hung in its file transfers, see docs/when-s3-does-not-answer.md). So S3 is
-     * frozen the moment the action stops the database (SIGSTOP takes effect at once) and stopped once the
-     * action has answered: the bootstrap's pgBackRest restore finds no S3 from its first request, every
-     * time. Then S3 returns and another restore succeeds.
+     * backup list first and then hung in its file transfers, see docs/when-s3-does-not-answer.md), and so
+     * does stopping a frozen S3 (it answers while its JVM winds down). So S3 is frozen the moment the action
+     * stops the database (SIGSTOP takes effect at once) and stays frozen until the restore is found failed:
+     * the bootstrap's pgBackRest restore gets no answer from its first request, every time. Then S3 is
+     * stopped and started again, and another restore succeeds.
      */
     @Test
     @Order(5)
@@ -185,18 +186,18 @@ class BackupFailuresIT {
             stack.freezeS3();
             life.say("== S3 frozen");
             assertTrue(agent.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the restore action ended");
-            stack.stopS3();
-            life.say("== S3 stopped");
+            life.say(java.nio.file.Files.readString(log).strip());
+            assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure());
+            // pgBackRest's restore keeps its 60 s I/O timeout: it gives up on S3 after a few minutes
+            assertEquals("blocked Failed to restore backup", life.awaitRestore(150));
         } finally {
             agent.descendants().forEach(ProcessHandle::destroyForcibly);
             if (agent.isAlive()) {
                 agent.destroyForcibly();
             }
+            stack.stopS3(); // thawed first; a frozen S3 is never left behind
+            life.say("== S3 stopped");
         }
-        life.say(java.nio.file.Files.readString(log).strip());
-        assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure());
-        // pgBackRest's restore keeps its 60 s I/O timeout: it gives up on S3 after a few minutes
-        assertEquals("blocked Failed to restore backup", life.awaitRestore(150));
 
         stack.startS3Again();
         life.juju.setRemoteAppData(Lifecycle.S3_RELATION, stack.integratorData(Lifecycle.BUCKET));
