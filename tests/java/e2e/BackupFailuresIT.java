@@ -164,13 +164,12 @@ class BackupFailuresIT {
 
     /**
      * S3 goes away mid-restore. The action's last S3 read is its backup list, before it stops the database.
-     * Stopping S3 after the action answers races a restore of a few seconds, and so does starting to stop
-     * it when the action stops the database (S3Proxy's JVM takes seconds to end: the bootstrap read the
-     * backup list first and then hung in its file transfers, see docs/when-s3-does-not-answer.md), and so
-     * does stopping a frozen S3 (it answers while its JVM winds down). So S3 is frozen the moment the action
-     * stops the database (SIGSTOP takes effect at once) and stays frozen until the restore is found failed:
-     * the bootstrap's pgBackRest restore gets no answer from its first request, every time. Then S3 is
-     * stopped and started again, and another restore succeeds.
+     * Stopping S3 after the action answers races a restore of a few seconds, and so does a TERM when the
+     * action stops the database (S3Proxy answers for the seconds its JVM winds down; the bootstrap then read
+     * the backup list and hung in its file transfers, see docs/when-s3-does-not-answer.md). So S3Proxy gets
+     * SIGKILL the moment the action stops the database: its port refuses connections from then on, and the
+     * bootstrap's pgBackRest restore, which starts after the action answers, finds no S3 every time. Then S3
+     * is started again and another restore succeeds.
      */
     @Test
     @Order(5)
@@ -182,22 +181,20 @@ class BackupFailuresIT {
         Process agent = life.unit(0).startAction(log, "restore", "backup-id=" + id);
         try {
             assertTrue(Processes.await(60, () -> databaseStops() > stopsBefore), "the restore stopped the database");
-            assertTrue(agent.isAlive(), "the action was still running when S3 froze");
-            stack.freezeS3();
-            life.say("== S3 frozen");
+            assertTrue(agent.isAlive(), "the action was still running when S3 went away");
+            stack.killS3();
+            life.say("== S3 killed (SIGKILL): connections refused from now on");
             assertTrue(agent.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the restore action ended");
-            life.say(java.nio.file.Files.readString(log).strip());
-            assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure());
-            // pgBackRest's restore keeps its 60 s I/O timeout: it gives up on S3 after a few minutes
-            assertEquals("blocked Failed to restore backup", life.awaitRestore(150));
         } finally {
             agent.descendants().forEach(ProcessHandle::destroyForcibly);
             if (agent.isAlive()) {
                 agent.destroyForcibly();
             }
-            stack.stopS3(); // thawed first; a frozen S3 is never left behind
-            life.say("== S3 stopped");
         }
+        life.say(java.nio.file.Files.readString(log).strip());
+        assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure());
+        // pgBackRest's restore keeps its 60 s I/O timeout: it gives up on S3 after a few minutes
+        assertEquals("blocked Failed to restore backup", life.awaitRestore(150));
 
         stack.startS3Again();
         life.juju.setRemoteAppData(Lifecycle.S3_RELATION, stack.integratorData(Lifecycle.BUCKET));
