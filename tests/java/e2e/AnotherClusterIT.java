@@ -55,11 +55,14 @@ class AnotherClusterIT {
     @AfterAll
     void down() throws IOException {
         System.out.println(transcript.toString(StandardCharsets.UTF_8));
-        if (stackB != null) {
-            stackB.close();
-        }
-        if (stackA != null) {
-            stackA.close();
+        try {
+            if (stackB != null) {
+                stackB.close();
+            }
+        } finally {
+            if (stackA != null) {
+                stackA.close(); // A's S3 server too, which B used: after B, however B's close ended
+            }
         }
     }
 
