@@ -23,9 +23,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * What goes wrong, on the same real stack: a wrong secret key, S3 going away during backups, S3 frozen
  * under list-backups, a point-in-time restore whose WAL has a gap (Failed to restore backup, then a
- * restore that works), and a restore of a backup that does not exist. The database keeps serving
- * through all of it. (S3 gone in the middle of a restore is not here: pgBackRest's restore then waits
- * up to its protocol timeout; see docs/when-s3-does-not-answer.md.)
+ * restore that works), S3 killed in the middle of a restore (the same), and a restore of a backup that
+ * does not exist. The database keeps serving through all of it, or serves again after the restore that
+ * follows a failed one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -168,12 +168,52 @@ class BackupFailuresIT {
     /**
      * S3 goes away mid-restore. The action's last S3 read is its backup list, before it stops the database.
      * Stopping S3 after the action answers races a restore of a few seconds, and so does a TERM when the
-     * action stops the database (S3Proxy answers for the seconds its JVM winds down; the bootstrap then read
-     * the backup list and hung in its file transfers, see docs/when-s3-does-not-answer.md). So S3Proxy gets
+     * action stops the database (S3Proxy answers for the seconds its JVM winds down). So S3Proxy gets
      * SIGKILL the moment the action stops the database: its port refuses connections from then on, and the
-     * bootstrap's pgBackRest restore, which starts after the action answers, finds no S3 every time. Then S3
-     * is started again and another restore succeeds.
+     * bootstrap's pgBackRest restore, which starts after the action answers, finds no S3. pgBackRest would
+     * retry for minutes (its 60 s I/O timeout, eight times); update-status finds the data directory
+     * unchanged for two minutes while the repository does not answer, and says the restore failed
+     * (RestoreStall). Then S3 is started again and another restore succeeds.
      */
+    @Test
+    @Order(5)
+    void s3GoneMidRestore_isFailedToRestoreBackup_thenS3ReturnsAndAnotherRestoreSucceeds() throws IOException, InterruptedException {
+        String id = backupOfTheFirstRows();
+        long stopsBefore = databaseStops();
+        Path log = stack.dir.resolve("restore-s3-gone.out");
+        life.say("$ juju run " + LocalStack.UNIT + " restore backup-id=" + id + "   (S3 killed once the database is stopped)");
+        Process agent = life.unit(0).startAction(log, "restore", "backup-id=" + id);
+        try {
+            assertTrue(Processes.await(60, () -> databaseStops() > stopsBefore), "the restore stopped the database");
+            assertTrue(agent.isAlive(), "the action was still running when S3 went away");
+            stack.killS3();
+            life.say("== S3 killed (SIGKILL): connections refused from now on");
+            assertTrue(agent.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the restore action ended");
+        } finally {
+            agent.descendants().forEach(ProcessHandle::destroyForcibly);
+            if (agent.isAlive()) {
+                agent.destroyForcibly();
+            }
+        }
+        life.say(java.nio.file.Files.readString(log).strip());
+        assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure());
+        long stopsAfterTheAction = databaseStops();
+        assertEquals("blocked Failed to restore backup", life.awaitRestore(150));
+        String why = life.juju.jujuLog().toString();
+        assertTrue(why.contains("restore failed: no progress for") && why.contains("the repository does not answer"),
+                "the charm's own verdict, not pgBackRest's give-up: " + why);
+        assertTrue(databaseStops() > stopsAfterTheAction, "the stalled restore was stopped");
+
+        stack.startS3Again();
+        life.juju.setRemoteAppData(Lifecycle.S3_RELATION, stack.integratorData(Lifecycle.BUCKET));
+        life.relationHook("s3-parameters-relation-changed", Lifecycle.S3_RELATION);
+        life.action("restore", "backup-id=" + id);
+        assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure());
+        assertEquals("active ", life.awaitRestore(60));
+        assertDatabaseServes();
+        assertEquals(42, stack.rows("orders"), "the backup's rows");
+    }
+
     /** The newest backup, taken now if the table holds only the first 42 rows. */
     private String backupOfTheFirstRows() {
         assertDatabaseServes();

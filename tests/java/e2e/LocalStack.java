@@ -249,6 +249,17 @@ public final class LocalStack implements AutoCloseable {
         s3.close();
     }
 
+    /**
+     * S3 goes away at once: the server's JVM gets SIGKILL (which also ends a frozen one), so its port
+     * refuses connections from this moment, where {@link #stopS3()} leaves it answering for the seconds
+     * its JVM takes to wind down.
+     */
+    public synchronized void killS3() throws IOException {
+        Processes.run(10, "kill", "-KILL", Long.toString(s3.pid())).check("kill S3Proxy (pid " + s3.pid() + ")");
+        s3Frozen = false;
+        s3.close(); // stop.sh finds it gone and forgets its PID
+    }
+
     /** S3 comes back on the same port with the same keys and data, and a new certificate. */
     public void startS3Again() throws IOException {
         s3 = S3ProxyServer.start(dir.resolve("s3proxy"), Map.of("S3PROXY_PORT", Integer.toString(s3.port()),

@@ -201,4 +201,115 @@ class RestoreOutcomeCheckTest {
         Result r = updateStatus(restoring().withUnitStatus(Status.blocked("Failed to restore backup")).withStored(BackupWorld.said(UnitStatuses.Concern.RESTORE, Status.blocked("Failed to restore backup"))));
         assertEquals(Status.active(), r.unitStatus());
     }
+
+    /** The leader restoring, its data directory seen at this size this many seconds before now. */
+    private static State restoringWithSizeSeen(long bytes, long secondsAgo) {
+        State in = restoring();
+        Map<String, String> stored = new java.util.HashMap<>(in.stored());
+        stored.put(RestoreStall.KEY, bytes + " " + BackupWorld.NOW.minusSeconds(secondsAgo).getEpochSecond());
+        return in.withStored(stored);
+    }
+
+    private void restoreRunningWithSize(long bytes) {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.exec.answer("du", ok(bytes + "\t/var/lib/postgresql/data/pgdata\n"));
+        world.patroni.member = null;
+    }
+
+    @Test
+    void hasRestoreStalled_firstLook_recordsTheSize_asksNoRepository() {
+        restoreRunningWithSize(52_428_800);
+        Result r = updateStatus(restoring());
+        assertStillRestoring(r);
+        assertEquals("52428800 " + BackupWorld.NOW.getEpochSecond(), r.state().stored().get(RestoreStall.KEY));
+        assertFalse(world.exec.verbs().contains("repo-ls"));
+        assertTrue(world.exec.commands().stream().anyMatch(c -> c.argv().equals(List.of("du", "-s", "-b", "/var/lib/postgresql/data/pgdata"))));
+    }
+
+    @Test
+    void hasRestoreStalled_grew_isProgress_theWatchStartsAgain() {
+        restoreRunningWithSize(60_000_000);
+        Result r = updateStatus(restoringWithSizeSeen(52_428_800, 600));
+        assertStillRestoring(r);
+        assertEquals("60000000 " + BackupWorld.NOW.getEpochSecond(), r.state().stored().get(RestoreStall.KEY));
+        assertFalse(world.exec.verbs().contains("repo-ls"));
+    }
+
+    @Test
+    void hasRestoreStalled_sameSizeForLessThanThePatience_asksNoRepository() {
+        restoreRunningWithSize(52_428_800);
+        Result r = updateStatus(restoringWithSizeSeen(52_428_800, RestoreStall.PATIENCE.toSeconds() - 1));
+        assertStillRestoring(r);
+        assertFalse(world.exec.verbs().contains("repo-ls"));
+    }
+
+    @Test
+    void hasRestoreStalled_sameSizeLong_butTheRepositoryAnswers_leavesItToPgBackRest() {
+        restoreRunningWithSize(52_428_800);
+        Result r = updateStatus(restoringWithSizeSeen(52_428_800, 900));
+        assertStillRestoring(r);
+        assertTrue(world.exec.commands().stream().anyMatch(c -> c.argv().containsAll(
+                List.of("pgbackrest", "repo-ls", "backup/" + BackupWorld.STANZA, "--io-timeout=3"))), world.exec.commands().toString());
+        assertFalse(world.exec.verbs().contains("pebble stop"));
+        assertEquals(0, r.exitCode());
+    }
+
+    @Test
+    void hasRestoreStalled_yes_sameSizeLong_andTheRepositoryDoesNotAnswer_blocks_andStopsTheService() {
+        restoreRunningWithSize(52_428_800);
+        world.exec.fail("repo-ls", 39, "ERROR: [039]: HTTP request failed with 503 (Service Unavailable)");
+        Result r = updateStatus(restoringWithSizeSeen(52_428_800, RestoreStall.PATIENCE.toSeconds()));
+        assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
+        assertEquals(List.of("pebble services", "find", "du", "repo-ls", "pebble stop"), world.exec.verbs());
+        RESTORE_KEYS.forEach(k -> assertTrue(peerAppData(r).containsKey(k), k + " stays, so that another restore may follow"));
+        assertFalse(r.state().stored().containsKey(RestoreStall.KEY), "the watch ends with the restore");
+        assertTrue(r.logs().stream().anyMatch(l -> l.contains("no progress for 120 s") && l.contains("[039]")), r.logs().toString());
+    }
+
+    @Test
+    void hasRestoreStalled_yes_readsTheStanzaTheRestoreReadsFrom() {
+        restoreRunningWithSize(52_428_800);
+        world.exec.fail("repo-ls", 49, "ERROR: [049]: unable to get address for 's3.example': [-2] Name or service not known");
+        State in = BackupWorld.withPeerData(withStanza(), Map.of(
+                PeerKeys.CLUSTER_INITIALISED, "True",
+                PeerKeys.STANZA, BackupWorld.STANZA,
+                PeerKeys.RESTORING_BACKUP, "20230101-090000F",
+                PeerKeys.RESTORE_STANZA, "other-model.patroni-postgresql-k8s"), Map.of())
+                .withStored(Map.of(RestoreStall.KEY, "52428800 " + BackupWorld.NOW.minusSeconds(900).getEpochSecond()));
+        Result r = updateStatus(in);
+        assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
+        assertTrue(world.exec.commands().stream().anyMatch(c -> c.argv().contains("backup/other-model.patroni-postgresql-k8s")),
+                world.exec.commands().toString());
+    }
+
+    @Test
+    void hasRestoreStalled_cannotTell_duPrintsNothing_staysRestoring_keepsTheWatch() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.exec.fail("du", 1, "du: cannot access '/var/lib/postgresql/data/pgdata': No such file or directory");
+        world.patroni.member = null;
+        Result r = updateStatus(restoringWithSizeSeen(52_428_800, 900));
+        assertStillRestoring(r);
+        assertFalse(world.exec.verbs().contains("repo-ls"));
+        assertEquals("52428800 " + BackupWorld.NOW.minusSeconds(900).getEpochSecond(), r.state().stored().get(RestoreStall.KEY));
+    }
+
+    @Test
+    void hasRestoreStalled_duExitsNonZeroWithATotal_countsTheTotal() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.exec.answer("du", new postgresqlk8s.workload.ExecResult(1, "52428800\t/var/lib/postgresql/data/pgdata\n",
+                "du: cannot access '/var/lib/postgresql/data/pgdata/base/5/16384': No such file or directory", false));
+        world.patroni.member = null;
+        Result r = updateStatus(restoringWithSizeSeen(52_428_800, 900));
+        assertTrue(world.exec.verbs().contains("repo-ls"), "the same size, long: the repository is asked");
+        assertStillRestoring(r);
+    }
+
+    @Test
+    void hasRestoredClusterStarted_yes_endsTheWatch() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.patroni.member = FakePatroni.primary(2);
+        Result r = updateStatus(restoringWithSizeSeen(52_428_800, 900));
+        assertEquals(Status.active(), r.unitStatus());
+        assertFalse(r.state().stored().containsKey(RestoreStall.KEY));
+    }
 }

@@ -17,6 +17,11 @@ public final class StoredState {
 
     private final Map<String, String> values;
 
+    /** An empty memory, for a charm's unit tests of the classes that keep state in it. */
+    public StoredState() {
+        this(Map.of());
+    }
+
     StoredState(Map<String, String> initial) {
         this.values = new LinkedHashMap<>(initial);
     }

@@ -71,7 +71,7 @@ public final class BackupFlows implements HookObserver {
             return new S3CredentialsGoneFlow(facts, seams.get()).handle(event);
         }
         if (event.is(HookEvent.UPDATE_STATUS)) {
-            RestoreOutcomeCheck check = new RestoreOutcomeCheck(facts, seams);
+            RestoreOutcomeCheck check = new RestoreOutcomeCheck(facts, s3, seams);
             HookOutcome restore = check.handle(event);
             new ConnectionsHeal(facts, s3, seams).handle(event);
             if (check.continuesAnotherStanza()) {

@@ -69,6 +69,11 @@ final class ClusterFacts {
         return new UnitStatuses(framework.stored());
     }
 
+    /** This unit's own state across dispatches (not shared with its peers). */
+    jujuops.StoredState stored() {
+        return framework.stored();
+    }
+
     Status unitStatus() {
         return framework.model().unitStatus();
     }

@@ -145,6 +145,19 @@ final class Repository {
     }
 
     /**
+     * Whether the repository answers pgBackRest now: a listing of the stanza's backup folder, bounded as
+     * every interactive call is. Empty when it answers, else why not (secrets masked).
+     */
+    Optional<String> unanswered(StanzaName stanza) {
+        try {
+            listing("backup/" + stanza, false, Optional.empty());
+            return Optional.empty();
+        } catch (RepositoryException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /**
      * The timelines that promotions started in a stanza's archive (one history file each), oldest first.
      * An archive that does not exist yet lists nothing.
      */

@@ -282,6 +282,7 @@ final class RestoreFlow {
 
     private ActionOutcome restore(ActionContext action, RestoreTarget target, PgBackRest pgbackrest) {
         facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
+        new RestoreStall(facts.stored()).forget(); // an earlier restore's watch says nothing of this one
         framework.model().setUnitStatus(Status.maintenance(Messages.RESTORING_BACKUP)); // shown while the action runs
         long timelineBefore = facts.member().map(m -> m.timeline()).orElse(0L);
         WorkloadService services = new WorkloadService(seams.exec(), seams.layout().pebble());

@@ -13,6 +13,8 @@ import postgresqlk8s.cluster.PeerKeys;
 import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.PatroniConfig;
+import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.s3.S3Requirer;
 import postgresqlk8s.workload.DataDirectory;
 import postgresqlk8s.workload.WorkloadCommandException;
 import postgresqlk8s.workload.WorkloadService;
@@ -34,6 +36,11 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * bounded by pgBackRest's and PostgreSQL's own timeouts, so the check answers within one attempt and an
  * update-status.
  *
+ * <p>Those timeouts are long when S3 goes away in the middle of the restore (minutes, up to pgBackRest's
+ * 30-minute protocol timeout), so the check also takes a restore as failed when its data directory has
+ * not changed size for a while and the repository does not answer ({@link RestoreStall}); stopping the
+ * service ends the restore.
+ *
  * <p>A backup restored from another cluster's stanza ({@link PeerKeys#RESTORE_STANZA} not this cluster's)
  * gives this database that cluster's system identifier, so this cluster continues that stanza from then
  * on ({@link PeerKeys#ADOPTED_STANZA}, which {@link ClusterFacts#stanzaName()} follows) and
@@ -44,13 +51,15 @@ final class RestoreOutcomeCheck {
     private static final Logger LOG = Logs.get(RestoreOutcomeCheck.class);
 
     private final ClusterFacts facts;
+    private final S3Requirer s3;
     private final java.util.function.Supplier<Seams> seams;
     /** The restore that succeeded was of another stanza than the one this cluster used until now. */
     private boolean stanzaChanged;
 
     /** Takes the seams lazily: an update-status with no restore in progress builds no client. */
-    RestoreOutcomeCheck(ClusterFacts facts, java.util.function.Supplier<Seams> seams) {
+    RestoreOutcomeCheck(ClusterFacts facts, S3Requirer s3, java.util.function.Supplier<Seams> seams) {
         this.facts = facts;
+        this.s3 = s3;
         this.seams = seams;
     }
 
@@ -64,6 +73,7 @@ final class RestoreOutcomeCheck {
         }
         if (!running.get()) {
             LOG.error("restore failed: the database service is not running");
+            stall().forget();
             facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.blocked(Messages.RESTORE_FAILED));
             return HookOutcome.done();
         }
@@ -71,7 +81,12 @@ final class RestoreOutcomeCheck {
             return finish();
         }
         if (hasBootstrapFailed()) {
-            return failed();
+            return failed("Patroni could not bootstrap the cluster from the backup (the data directory was moved to "
+                    + dataDirectory().failedBootstrap() + ")");
+        }
+        Optional<String> stalled = hasRestoreStalled();
+        if (stalled.isPresent()) {
+            return failed(stalled.get());
         }
         facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
         return HookOutcome.done();
@@ -87,10 +102,49 @@ final class RestoreOutcomeCheck {
         }
     }
 
-    /** Blocked; the database service is stopped, so that Pebble does not start the failing bootstrap again. */
-    private HookOutcome failed() {
-        LOG.error("restore failed: Patroni could not bootstrap the cluster from the backup (the data directory was moved to {})",
-                dataDirectory().failedBootstrap());
+    /**
+     * Not in the flowchart: why the restore is taken as failed though it still runs, or empty. Its data
+     * directory has stayed the same size for {@link RestoreStall#PATIENCE} and the repository does not
+     * answer now; while the repository answers, the restore is left to pgBackRest however slow it is.
+     */
+    Optional<String> hasRestoreStalled() {
+        long bytes;
+        try {
+            bytes = dataDirectory().size();
+        } catch (WorkloadUnreachableException | WorkloadCommandException e) {
+            LOG.warn("cannot tell whether the restore makes progress: {}", e.getMessage());
+            return Optional.empty();
+        }
+        java.time.Duration unchanged = stall().unchangedFor(bytes, seams.get().clock().instant());
+        if (!stall().exhausted(unchanged)) {
+            LOG.info("restoring: the data directory holds {} bytes, unchanged for {} s", bytes, unchanged.toSeconds());
+            return Optional.empty();
+        }
+        S3Gate settings = new S3Gate(s3);
+        if (!settings.isComplete()) {
+            return Optional.of("no progress for " + unchanged.toSeconds() + " s, and no usable S3 settings to read the backup with");
+        }
+        StanzaName stanza = facts.appData(PeerKeys.RESTORE_STANZA).map(StanzaName::new).orElse(facts.stanzaName());
+        Optional<String> unanswered = new Repository(seams.get(), stanza, settings.parameters()).unanswered(stanza);
+        if (unanswered.isEmpty()) {
+            LOG.info("restoring: no progress for {} s, but the repository answers; leaving the restore to pgBackRest", unchanged.toSeconds());
+            return Optional.empty();
+        }
+        return Optional.of("no progress for " + unchanged.toSeconds() + " s, and the repository does not answer: " + unanswered.get());
+    }
+
+    private RestoreStall stall() {
+        return new RestoreStall(facts.stored());
+    }
+
+    /**
+     * Blocked; the database service is stopped, which ends a restore still running (Pebble stops a
+     * service's whole process group: Patroni and the pgBackRest it runs) and keeps Pebble from starting a
+     * failing bootstrap again.
+     */
+    private HookOutcome failed(String why) {
+        LOG.error("restore failed: {}", why);
+        stall().forget();
         try {
             new WorkloadService(seams.get().exec(), seams.get().layout().pebble()).stop(WorkloadService.POSTGRESQL);
         } catch (WorkloadUnreachableException | WorkloadCommandException e) {
@@ -152,6 +206,7 @@ final class RestoreOutcomeCheck {
             stanzaChanged = true;
         }
         facts.putAppData(keys);
+        stall().forget();
         try {
             seams.get().patroniConfig().apply(PatroniConfig.Settings.normal(facts.stanza()));
         } catch (PatroniConfig.ConfigException e) {

@@ -58,4 +58,21 @@ public final class DataDirectory {
         }
         return !r.stdout().isBlank();
     }
+
+    /**
+     * The bytes of the files under the data directory ({@code du}'s apparent size). A file that vanishes
+     * while {@code du} walks the tree (a restore or PostgreSQL at work) makes it exit non-zero with the
+     * total still printed, which counts.
+     */
+    public long size() throws WorkloadUnreachableException, WorkloadCommandException {
+        ExecResult r = exec.run(Command.asRoot(Duration.ofSeconds(30), "du", "-s", "-b", path));
+        String[] lines = r.stdout().strip().split("\n");
+        String total = lines[lines.length - 1].split("\\s+")[0];
+        try {
+            return Long.parseLong(total);
+        } catch (NumberFormatException e) {
+            String err = r.stderr().strip();
+            throw new WorkloadCommandException("du " + path + " printed no size" + (err.isEmpty() ? "" : ": " + err));
+        }
+    }
 }
