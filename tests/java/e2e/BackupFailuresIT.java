@@ -199,9 +199,10 @@ class BackupFailuresIT {
         assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure());
         long stopsAfterTheAction = databaseStops();
         assertEquals("blocked Failed to restore backup", life.awaitRestore(150));
-        String why = life.juju.jujuLog().toString();
+        String why = life.juju.jujuLog().stream().filter(l -> l.contains("restore failed: ")).reduce((a, b) -> b).orElse("");
         assertTrue(why.contains("restore failed: no progress for") && why.contains("the repository does not answer"),
-                "the charm's own verdict, not pgBackRest's give-up: " + why);
+                "the charm's own verdict, not pgBackRest's give-up: " + life.juju.jujuLog());
+        life.say("== juju debug-log: " + why);
         assertTrue(databaseStops() > stopsAfterTheAction, "the stalled restore was stopped");
 
         stack.startS3Again();
