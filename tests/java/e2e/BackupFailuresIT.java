@@ -179,12 +179,12 @@ class BackupFailuresIT {
     @Order(5)
     void s3GoneMidRestore_isFailedToRestoreBackup_thenS3ReturnsAndAnotherRestoreSucceeds() throws IOException, InterruptedException {
         String id = backupOfTheFirstRows();
-        long stopsBefore = databaseStops();
+        long stopsBefore = stack.databaseStops();
         Path log = stack.dir.resolve("restore-s3-gone.out");
         life.say("$ juju run " + LocalStack.UNIT + " restore backup-id=" + id + "   (S3 killed once the database is stopped)");
         Process agent = life.unit(0).startAction(log, "restore", "backup-id=" + id);
         try {
-            assertTrue(Processes.await(60, () -> databaseStops() > stopsBefore), "the restore stopped the database");
+            assertTrue(Processes.await(60, () -> stack.databaseStops() > stopsBefore), "the restore stopped the database");
             assertTrue(agent.isAlive(), "the action was still running when S3 went away");
             stack.killS3();
             life.say("== S3 killed (SIGKILL): connections refused from now on");
@@ -197,13 +197,13 @@ class BackupFailuresIT {
         }
         life.say(java.nio.file.Files.readString(log).strip());
         assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure());
-        long stopsAfterTheAction = databaseStops();
+        long stopsAfterTheAction = stack.databaseStops();
         assertEquals("blocked Failed to restore backup", life.awaitRestore(150));
         String why = life.juju.jujuLog().stream().filter(l -> l.contains("restore failed: ")).reduce((a, b) -> b).orElse("");
         assertTrue(why.contains("restore failed: no progress for") && why.contains("the repository does not answer"),
                 "the charm's own verdict, not pgBackRest's give-up: " + life.juju.jujuLog());
         life.say("== juju debug-log: " + why);
-        assertTrue(databaseStops() > stopsAfterTheAction, "the stalled restore was stopped");
+        assertTrue(stack.databaseStops() > stopsAfterTheAction, "the stalled restore was stopped");
 
         stack.startS3Again();
         life.juju.setRemoteAppData(Lifecycle.S3_RELATION, stack.integratorData(Lifecycle.BUCKET));
@@ -245,18 +245,11 @@ class BackupFailuresIT {
     @Test
     @Order(6)
     void restoreOfAnIdThatDoesNotExist_fails_andTheDatabaseKeepsServing() {
-        long stopsBefore = databaseStops();
+        long stopsBefore = stack.databaseStops();
         life.action("restore", "backup-id=2001-01-01T00:00:00Z");
         assertEquals("Invalid backup-id: 2001-01-01T00:00:00Z", life.lastActionFailure());
         assertEquals("active ", life.status());
         assertDatabaseServes();
-        assertEquals(stopsBefore, databaseStops(), "the database was not stopped");
-    }
-
-    /** Pebble stops of the database the charm ran (each argv ends with it, after the exec's timeout wrapper). */
-    private long databaseStops() {
-        List<String> stop = List.of("/charm/bin/pebble", "stop", "postgresql");
-        return stack.kubernetesExecs().stream()
-                .filter(argv -> argv.size() >= 3 && argv.subList(argv.size() - 3, argv.size()).equals(stop)).count();
+        assertEquals(stopsBefore, stack.databaseStops(), "the database was not stopped");
     }
 }

@@ -214,6 +214,21 @@ public final class Lifecycle {
         return status();
     }
 
+    /** update-status on every unit, round after round, until unit 0 is Active; its status then. */
+    String awaitActive(int maxHooks) {
+        for (int i = 0; i < maxHooks; i++) {
+            for (Unit u : juju.units()) {
+                u.queue("update-status");
+            }
+            juju.settle(50);
+            if (juju.state().at("/unit-status/status").asText().equals("active")) {
+                break;
+            }
+            Processes.await(2, () -> false);
+        }
+        return status();
+    }
+
     String lastActionResult(String key) {
         return juju.state().at("/last-action/results").path(key).asText();
     }

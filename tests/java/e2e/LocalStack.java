@@ -260,7 +260,7 @@ public final class LocalStack implements AutoCloseable {
         s3.close(); // stop.sh finds it gone and forgets its PID
     }
 
-    /** S3 comes back on the same port with the same keys and data, and a new certificate. */
+    /** S3 comes back on the same port with the same keys, data and certificate, as an S3 endpoint does after an outage. */
     public void startS3Again() throws IOException {
         s3 = S3ProxyServer.start(dir.resolve("s3proxy"), Map.of("S3PROXY_PORT", Integer.toString(s3.port()),
                 "S3PROXY_ACCESS_KEY", s3.accessKey(), "S3PROXY_SECRET_KEY", s3.secretKey()));
@@ -294,6 +294,13 @@ public final class LocalStack implements AutoCloseable {
         } finally {
             thawS3();
         }
+    }
+
+    /** Pebble stops of the database the charm ran (each argv ends with it, after the exec's timeout wrapper). */
+    public long databaseStops() {
+        List<String> stop = List.of("/charm/bin/pebble", "stop", "postgresql");
+        return kubernetesExecs().stream()
+                .filter(argv -> argv.size() >= 3 && argv.subList(argv.size() - 3, argv.size()).equals(stop)).count();
     }
 
     public S3ProxyServer s3() {

@@ -94,16 +94,21 @@ fi
 # --- TLS: a self-signed certificate; DNS:127.0.0.1 is for pgBackRest, which ignores IP SANs ---
 keystore=$state/keystore.p12
 capem=$state/s3proxy-ca.pem
-storepass=$(random_hex 12)
 passfile=$state/keystore.pass # keytool reads it from a file (0600 by the umask): no password in argv
-printf '%s\n' "$storepass" > "$passfile"
-rm -f "$keystore" "$capem"
-"${bin}keytool" -genkeypair -noprompt -alias s3proxy -keyalg RSA -keysize 2048 -validity 3650 \
-  -dname "CN=127.0.0.1" -ext "SAN=DNS:localhost,DNS:127.0.0.1,IP:127.0.0.1" \
-  -keystore "$keystore" -storetype PKCS12 -storepass:file "$passfile" -keypass:file "$passfile" \
-  >"$state/keytool.log" 2>&1 || { cat "$state/keytool.log" >&2; fail "keytool -genkeypair failed"; }
-"${bin}keytool" -exportcert -rfc -alias s3proxy -keystore "$keystore" -storepass:file "$passfile" -file "$capem" \
-  >>"$state/keytool.log" 2>&1 || { cat "$state/keytool.log" >&2; fail "keytool -exportcert failed"; }
+if [ -s "$keystore" ] && [ -s "$capem" ] && [ -s "$passfile" ]; then
+  # a restart of the same server keeps its certificate, as an S3 endpoint coming back does
+  storepass=$(cat "$passfile")
+else
+  storepass=$(random_hex 12)
+  printf '%s\n' "$storepass" > "$passfile"
+  rm -f "$keystore" "$capem"
+  "${bin}keytool" -genkeypair -noprompt -alias s3proxy -keyalg RSA -keysize 2048 -validity 3650 \
+    -dname "CN=127.0.0.1" -ext "SAN=DNS:localhost,DNS:127.0.0.1,IP:127.0.0.1" \
+    -keystore "$keystore" -storetype PKCS12 -storepass:file "$passfile" -keypass:file "$passfile" \
+    >"$state/keytool.log" 2>&1 || { cat "$state/keytool.log" >&2; fail "keytool -genkeypair failed"; }
+  "${bin}keytool" -exportcert -rfc -alias s3proxy -keystore "$keystore" -storepass:file "$passfile" -file "$capem" \
+    >>"$state/keytool.log" 2>&1 || { cat "$state/keytool.log" >&2; fail "keytool -exportcert failed"; }
+fi
 
 access=${S3PROXY_ACCESS_KEY:-ak$(random_hex 10)}
 secret=${S3PROXY_SECRET_KEY:-sk$(random_hex 20)}

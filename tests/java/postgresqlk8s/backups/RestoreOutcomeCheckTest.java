@@ -312,4 +312,66 @@ class RestoreOutcomeCheckTest {
         assertEquals(Status.active(), r.unitStatus());
         assertFalse(r.state().stored().containsKey(RestoreStall.KEY));
     }
+
+    /** The restore was stopped for want of S3: Blocked, the service down, the unit waiting to resume it. */
+    private static State stoppedForWantOfS3() {
+        State in = restoring().withUnitStatus(Status.blocked("Failed to restore backup"));
+        Map<String, String> stored = new java.util.HashMap<>(BackupWorld.said(UnitStatuses.Concern.RESTORE, Status.blocked("Failed to restore backup")));
+        stored.put(RestoreStall.RESUME, "true");
+        return in.withStored(stored);
+    }
+
+    @Test
+    void hasRestoreStalled_yes_forWantOfS3_isToResume() {
+        restoreRunningWithSize(52_428_800);
+        world.exec.fail("repo-ls", 49, "ERROR: [049]: unable to connect to '127.0.0.1:9000': [111] Connection refused");
+        Result r = updateStatus(restoringWithSizeSeen(52_428_800, 900));
+        assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
+        assertEquals("true", r.state().stored().get(RestoreStall.RESUME));
+    }
+
+    @Test
+    void hasRestoreStalled_yes_withoutS3Settings_isNotToResume() {
+        restoreRunningWithSize(52_428_800);
+        State in = restoringWithSizeSeen(52_428_800, 900);
+        in = in.withoutRelation(in.relationOn("s3-parameters").id());
+        Result r = updateStatus(in);
+        assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
+        assertFalse(r.state().stored().containsKey(RestoreStall.RESUME));
+        assertFalse(world.exec.verbs().contains("repo-ls"), "no settings: nothing to ask");
+    }
+
+    @Test
+    void resumeIfS3Answers_stillSilent_staysBlocked_startsNothing() {
+        world.exec.answer("pebble services", ok(INACTIVE));
+        world.exec.fail("repo-ls", 49, "ERROR: [049]: unable to connect to '127.0.0.1:9000': [111] Connection refused");
+        Result r = updateStatus(stoppedForWantOfS3());
+        assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
+        assertEquals(List.of("pebble services", "repo-ls"), world.exec.verbs());
+        assertEquals(0, world.clusterState.deletions);
+        assertEquals("true", r.state().stored().get(RestoreStall.RESUME), "still to resume");
+        assertEquals(0, r.exitCode());
+    }
+
+    @Test
+    void resumeIfS3Answers_answers_clearsPatronisState_emptiesTheDataDirectory_startsTheService() {
+        world.exec.answer("pebble services", ok(INACTIVE));
+        Result r = updateStatus(stoppedForWantOfS3());
+        assertEquals(Status.maintenance("restoring backup"), r.unitStatus());
+        assertEquals(1, world.clusterState.deletions);
+        assertEquals(List.of("pebble services", "repo-ls", "find", "rm", "pebble start"), world.exec.verbs());
+        assertFalse(r.state().stored().containsKey(RestoreStall.RESUME));
+        RESTORE_KEYS.forEach(k -> assertTrue(peerAppData(r).containsKey(k), k + " stays: the same restore goes on"));
+        assertEquals(List.of(), world.patroniConfig.applied, "the restore stays Patroni's bootstrap method");
+    }
+
+    @Test
+    void resumeIfS3Answers_cannotStart_staysToResume() {
+        world.exec.answer("pebble services", ok(INACTIVE));
+        world.exec.fail("pebble start", 1, "error: cannot start service: exited quickly");
+        Result r = updateStatus(stoppedForWantOfS3());
+        assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
+        assertEquals("true", r.state().stored().get(RestoreStall.RESUME));
+        assertEquals(0, r.exitCode());
+    }
 }

@@ -55,6 +55,8 @@ final class RestoreOutcomeCheck {
     private final java.util.function.Supplier<Seams> seams;
     /** The restore that succeeded was of another stanza than the one this cluster used until now. */
     private boolean stanzaChanged;
+    /** {@link #hasRestoreStalled()} found the repository not answering (not merely no settings). */
+    private boolean stalledForS3;
 
     /** Takes the seams lazily: an update-status with no restore in progress builds no client. */
     RestoreOutcomeCheck(ClusterFacts facts, S3Requirer s3, java.util.function.Supplier<Seams> seams) {
@@ -72,6 +74,9 @@ final class RestoreOutcomeCheck {
             return HookOutcome.done();
         }
         if (!running.get()) {
+            if (stall().isToResumeWhenS3Answers()) {
+                return resumeIfS3Answers();
+            }
             LOG.error("restore failed: the database service is not running");
             stall().forget();
             facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.blocked(Messages.RESTORE_FAILED));
@@ -86,7 +91,11 @@ final class RestoreOutcomeCheck {
         }
         Optional<String> stalled = hasRestoreStalled();
         if (stalled.isPresent()) {
-            return failed(stalled.get());
+            HookOutcome outcome = failed(stalled.get());
+            if (stalledForS3) {
+                stall().resumeWhenS3Answers();
+            }
+            return outcome;
         }
         facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
         return HookOutcome.done();
@@ -130,7 +139,41 @@ final class RestoreOutcomeCheck {
             LOG.info("restoring: no progress for {} s, but the repository answers; leaving the restore to pgBackRest", unchanged.toSeconds());
             return Optional.empty();
         }
+        stalledForS3 = true;
         return Optional.of("no progress for " + unchanged.toSeconds() + " s, and the repository does not answer: " + unanswered.get());
+    }
+
+    /**
+     * Not in the flowchart: a restore stopped because the repository did not answer resumes once it
+     * answers again, as the operator asked for it and nothing of the old cluster is left to keep: Patroni's
+     * cluster state goes (a bootstrap cut short leaves its initialize key), the data directory is emptied,
+     * and the service starts, with the restore still configured as its bootstrap. One bounded listing a
+     * hook while the repository stays silent; until then the unit stays Blocked.
+     */
+    private HookOutcome resumeIfS3Answers() {
+        S3Gate settings = new S3Gate(s3);
+        StanzaName stanza = facts.appData(PeerKeys.RESTORE_STANZA).map(StanzaName::new).orElse(facts.stanzaName());
+        Optional<String> unanswered = settings.isComplete()
+                ? new Repository(seams.get(), stanza, settings.parameters()).unanswered(stanza)
+                : Optional.of("no usable S3 settings");
+        if (unanswered.isPresent()) {
+            LOG.info("the restore waits for the repository: {}", unanswered.get());
+            facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.blocked(Messages.RESTORE_FAILED));
+            return HookOutcome.done();
+        }
+        LOG.info("the repository answers again: resuming the restore of {}", facts.appData(PeerKeys.RESTORING_BACKUP).orElse("latest"));
+        try {
+            seams.get().clusterState().deleteClusterState();
+            dataDirectory().empty();
+            new WorkloadService(seams.get().exec(), seams.get().layout().pebble()).start(WorkloadService.POSTGRESQL);
+        } catch (postgresqlk8s.kubernetes.ClusterStateStore.ClusterStateException | WorkloadUnreachableException
+                | WorkloadCommandException e) {
+            LOG.warn("could not resume the restore yet: {}", e.getMessage());
+            return HookOutcome.done();
+        }
+        stall().forget();
+        facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
+        return HookOutcome.done();
     }
 
     private RestoreStall stall() {

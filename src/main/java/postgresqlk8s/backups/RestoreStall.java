@@ -33,6 +33,8 @@ final class RestoreStall {
     static final Duration PATIENCE = Duration.ofMinutes(2);
     /** Unit state: {@code <bytes> <epoch second the size was first seen>}. */
     static final String KEY = "restore.progress";
+    /** Unit state: the restore was stopped because the repository did not answer; present means "resume it when it does". */
+    static final String RESUME = "restore.resume-when-s3-answers";
 
     private final StoredState stored;
 
@@ -61,6 +63,17 @@ final class RestoreStall {
     /** The restore is over (or starts anew): nothing to remember. */
     void forget() {
         stored.remove(KEY);
+        stored.remove(RESUME);
+    }
+
+    /** The restore was stopped for want of S3: it is to resume once the repository answers. */
+    void resumeWhenS3Answers() {
+        stored.remove(KEY);
+        stored.put(RESUME, "true");
+    }
+
+    boolean isToResumeWhenS3Answers() {
+        return stored.get(RESUME).isPresent();
     }
 
     private Optional<Seen> seen() {

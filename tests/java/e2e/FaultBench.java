@@ -1,0 +1,102 @@
+package e2e;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The stack the faults run on, and the checks every fault's line makes the same way: a one-unit cluster
+ * related to S3, a table with rows, and a first backup.
+ */
+public final class FaultBench implements AutoCloseable {
+
+    final LocalStack stack;
+    final Lifecycle life;
+
+    private FaultBench(LocalStack stack, Lifecycle life) {
+        this.stack = stack;
+        this.life = life;
+    }
+
+    static FaultBench start(Path charmDir, PrintStream out) throws IOException {
+        LocalStack stack = LocalStack.start(1);
+        try {
+            Lifecycle life = new Lifecycle(stack, stack.dir.resolve("model"), charmDir, out);
+            life.say("== stack up in " + stack.dir);
+            life.deploy();
+            life.relateS3();
+            stack.sql("create table orders(id int primary key)").check("create table");
+            stack.sql("insert into orders select generate_series(1, 42)").check("insert");
+            life.action("create-backup");
+            if (!life.lastActionFailure().isEmpty()) {
+                throw new IOException("the bench's first backup failed: " + life.lastActionFailure());
+            }
+            return new FaultBench(stack, life);
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** Injects one fault and checks what every line checks; a scenario that throws is a line that does not hold. */
+    FaultRunner.Line inject(FaultRunner.Fault fault) {
+        Set<String> before = Set.copyOf(listedBackups());
+        FaultRunner.Outcome outcome;
+        try {
+            outcome = fault.scenario().run(this);
+        } catch (Exception | AssertionError e) {
+            life.say("!! the scenario broke off: " + e);
+            outcome = new FaultRunner.Outcome("scenario broke off: " + e.getMessage(), FaultRunner.Healing.NO, "");
+        }
+        boolean serving = serving();
+        List<String> after = listedBackups();
+        List<String> lost = new ArrayList<>(before);
+        lost.removeAll(after);
+        String why = !lost.isEmpty() ? "not listed any more: " + String.join(", ", lost) : verifyProblem();
+        return new FaultRunner.Line(fault.name(), outcome.endState(), serving, outcome.servesAfter(), why.isEmpty(), why,
+                outcome.healed(), fault.expected());
+    }
+
+    /** The primary answers a query. */
+    boolean serving() {
+        return stack.sql("select count(*) from orders").exitCode() == 0;
+    }
+
+    /** The backup ids list-backups shows now (none when it fails). */
+    List<String> listedBackups() {
+        life.action("list-backups");
+        if (!life.lastActionFailure().isEmpty()) {
+            return List.of();
+        }
+        return new ArrayList<>(BackupIds.fromList(life.juju).keySet());
+    }
+
+    /** What {@code pgbackrest verify} finds wrong in the repository: empty when nothing. */
+    String verifyProblem() {
+        String stanza = stack.model() + ".patroni-" + LocalStack.APP;
+        Processes.Result r = stack.pod(0).run(300, "runuser", "-u", "postgres", "--", "pgbackrest", "--stanza=" + stanza,
+                "--log-level-console=info", "verify");
+        if (r.exitCode() != 0) {
+            return "pgbackrest verify exited " + r.exitCode() + ": " + lastLines(r.output(), 3);
+        }
+        for (String line : r.output().split("\n")) {
+            if (line.contains("ERROR") || line.contains("WARN") || line.matches(".*\\b(invalid|missing)\\b.*[1-9].*")) {
+                return "pgbackrest verify: " + line.strip();
+            }
+        }
+        return "";
+    }
+
+    private static String lastLines(String text, int n) {
+        String[] lines = text.strip().split("\n");
+        return String.join(" / ", List.of(lines).subList(Math.max(0, lines.length - n), lines.length));
+    }
+
+    @Override
+    public void close() throws IOException {
+        stack.close();
+    }
+}

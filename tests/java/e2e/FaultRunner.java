@@ -1,0 +1,136 @@
+package e2e;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The fault matrix ({@code tests/faults/run}): each fault of {@link Faults} injected through the real
+ * parts of the local stack (S3Proxy stopped, frozen or killed by PID, ...), the charm driven only through
+ * its dispatch, and the end state checked the same way for every fault: the database serves (a query on
+ * the primary), and the backups are intact (every backup listed before the fault is still listed by
+ * list-backups, and {@code pgbackrest verify} finds no error). One line per fault, and the same table in
+ * {@code docs/reliability.md}.
+ *
+ * <p>The faults run in order on one stack, each leaving it as a user would find it after the fault's
+ * documented step (S3 back, a new restore), so that the next one starts from a healthy cluster.
+ */
+public final class FaultRunner {
+
+    /** Whether the unit came back to health by itself once the fault's reason went away. */
+    public enum Healing {
+        YES("yes"), NO("no"), NOT_APPLICABLE("n.a.");
+
+        final String text;
+
+        Healing(String text) {
+            this.text = text;
+        }
+    }
+
+    /**
+     * What a fault's scenario says of itself: the end state a user sees (a status or an action's result),
+     * whether it healed without the operator, and the step after which the database serves again when
+     * the fault stops it on purpose (empty when it never stops).
+     */
+    public record Outcome(String endState, Healing healed, String servesAfter) {
+        public static Outcome of(String endState, Healing healed) {
+            return new Outcome(endState, healed, "");
+        }
+    }
+
+    /** One fault's line of the table. */
+    public record Line(String fault, String endState, boolean serving, String servesAfter, boolean intact, String intactWhy,
+            Healing healed, Healing expected) {
+
+        public String text() {
+            return "fault: " + fault + " | end state: " + endState + " | database serving: " + servingText()
+                    + " | backups intact: " + (intact ? "yes" : "no (" + intactWhy + ")") + " | healed without operator: " + healed.text;
+        }
+
+        String servingText() {
+            String yes = servesAfter.isEmpty() ? "yes" : "yes, after " + servesAfter;
+            return serving ? yes : "no";
+        }
+
+        /** Everything the issue asks of the line holds. */
+        public boolean holds() {
+            return serving && intact && healed == expected;
+        }
+    }
+
+    /** A fault: its name in the table, the healing it must show, and how to inject it and wait for its end. */
+    public record Fault(String name, Healing expected, Scenario scenario) {
+    }
+
+    @FunctionalInterface
+    public interface Scenario {
+        Outcome run(FaultBench bench) throws Exception;
+    }
+
+    private FaultRunner() {
+    }
+
+    /** Runs the faults whose names {@code only} accepts, printing as it goes; stops the stack on every way out. */
+    public static List<Line> run(Path charmDir, PrintStream out, Predicate<String> only) throws IOException {
+        List<Line> lines = new ArrayList<>();
+        try (FaultBench bench = FaultBench.start(charmDir, out)) {
+            for (Fault fault : Faults.all()) {
+                if (!only.test(fault.name())) {
+                    continue;
+                }
+                out.println("== fault: " + fault.name());
+                Line line = bench.inject(fault);
+                out.println(line.text());
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    /** The table as docs/reliability.md keeps it. */
+    public static String report(List<Line> lines) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Reliability: the fault matrix\n\n");
+        md.append("Written by `tests/faults/run` (and by the test command, `FaultMatrixIT`) on the local stack: PostgreSQL 15,\n");
+        md.append("Patroni, pgBackRest and S3Proxy in a pod driven through the charm's `dispatch`, as in the README's main job.\n");
+        md.append("Each fault is injected through the real parts (S3Proxy stopped, frozen with SIGSTOP or killed by PID, ...),\n");
+        md.append("then the runner checks that the database serves (a query on the primary) and that the backups are intact\n");
+        md.append("(every backup listed before the fault is listed after it, and `pgbackrest verify` finds no error).\n");
+        md.append("\"Healed without operator\" is \"yes\" when the unit came back to health by itself once the fault's reason\n");
+        md.append("went away, \"n.a.\" when the operator's own step is the fix (wrong settings corrected).\n\n");
+        md.append("| fault | end state | database serving | backups intact | healed without operator |\n");
+        md.append("|---|---|---|---|---|\n");
+        for (Line l : lines) {
+            md.append("| ").append(cell(l.fault())).append(" | ").append(cell(l.endState())).append(" | ").append(cell(l.servingText()))
+                    .append(" | ").append(l.intact() ? "yes" : "no (" + cell(l.intactWhy()) + ")").append(" | ").append(l.healed().text)
+                    .append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String cell(String s) {
+        return s.replace("|", "\\|").replace("\n", " ");
+    }
+
+    /**
+     * {@code tests/faults/run [charm dir] [fault name ...]}: every fault (or those named), the table on
+     * stdout and in docs/reliability.md; exits 1 when a line does not hold.
+     */
+    public static void main(String[] args) throws Exception {
+        Path charmDir = Path.of(args.length > 0 ? args[0] : "target/charm").toAbsolutePath();
+        List<String> named = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
+        List<Line> lines = run(charmDir, System.out, name -> named.isEmpty() || named.contains(name));
+        System.out.println();
+        lines.forEach(l -> System.out.println(l.text()));
+        if (named.isEmpty()) {
+            Files.writeString(Path.of("docs/reliability.md"), report(lines));
+            System.out.println("(written to docs/reliability.md)");
+        }
+        System.exit(lines.stream().allMatch(Line::holds) ? 0 : 1);
+    }
+}

@@ -1,0 +1,181 @@
+package e2e;
+
+import static e2e.FaultRunner.Healing.NOT_APPLICABLE;
+import static e2e.FaultRunner.Healing.YES;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import e2e.FaultRunner.Fault;
+import e2e.FaultRunner.Healing;
+import e2e.FaultRunner.Outcome;
+
+/**
+ * The faults of the matrix, in the order they run on one bench. Each injects its fault through the real
+ * parts, drives the charm only as Juju would (hooks, update-status, actions), checks what a user must see
+ * on the way ({@link #expect}: a scenario that finds otherwise breaks off, and its line does not hold), and
+ * leaves the cluster as the fault's documented step leaves it.
+ */
+final class Faults {
+
+    /** The bound for an interactive command when S3 does not answer. */
+    static final long LIST_BOUND_MILLIS = 20_000;
+    static final String BUCKET_BLOCK = "blocked failed to access/create the bucket, check your S3 settings";
+
+    private Faults() {
+    }
+
+    static List<Fault> all() {
+        return List.of(
+                new Fault("wrong secret key in the relation, then corrected there", NOT_APPLICABLE, Faults::wrongSecretKey),
+                new Fault("S3 stopped during s3-credentials-changed, then back", YES, Faults::s3StoppedDuringCredentialsChanged),
+                new Fault("S3 stopped when create-backup runs, then back", YES, Faults::s3StoppedForCreateBackup),
+                new Fault("S3 stopped during list-backups, then back", YES, b -> listBackupsWithoutS3(b, false)),
+                new Fault("S3 frozen (SIGSTOP) during list-backups, then thawed", YES, b -> listBackupsWithoutS3(b, true)),
+                new Fault("S3 killed (SIGKILL) during a restore, then back", YES, Faults::s3KilledDuringRestore));
+    }
+
+    /** A step of the scenario that must hold; when not, the scenario breaks off with this. */
+    static void expect(boolean holds, String what) {
+        if (!holds) {
+            throw new IllegalStateException(what);
+        }
+    }
+
+    /** The operator's own mistake: blocked with the reference's words and the reason in the log, no key in it. */
+    static Outcome wrongSecretKey(FaultBench b) throws IOException {
+        Lifecycle life = b.life;
+        Map<String, String> wrong = new LinkedHashMap<>(b.stack.integratorData(Lifecycle.BUCKET));
+        wrong.put("secret-key", "not-the-secret-key-at-all");
+        life.say("$ juju config s3-integrator ... (a wrong secret key)");
+        life.juju.setRemoteAppData(Lifecycle.S3_RELATION, wrong);
+        life.relationHook("s3-parameters-relation-changed", Lifecycle.S3_RELATION);
+        String blocked = life.status();
+        expect(blocked.equals(BUCKET_BLOCK), "wrong key: " + blocked);
+        expect(life.juju.jujuLog().toString().contains("403"), "the log says why (403)");
+        expect(!life.juju.jujuLog().toString().contains("not-the-secret-key-at-all"), "no key in the log");
+        life.say("$ juju config s3-integrator ... (the right secret key)");
+        life.juju.setRemoteAppData(Lifecycle.S3_RELATION, b.stack.integratorData(Lifecycle.BUCKET));
+        life.relationHook("s3-parameters-relation-changed", Lifecycle.S3_RELATION);
+        expect(life.status().equals("active "), "corrected: " + life.status());
+        return Outcome.of(blocked + "; active once corrected", NOT_APPLICABLE);
+    }
+
+    /** S3 gone while the settings are applied: blocked, then Active again on update-status once S3 answers. */
+    static Outcome s3StoppedDuringCredentialsChanged(FaultBench b) throws IOException {
+        Lifecycle life = b.life;
+        b.stack.stopS3();
+        life.say("== S3 stopped");
+        life.relationHook("s3-parameters-relation-changed", Lifecycle.S3_RELATION);
+        String blocked = life.status();
+        expect(blocked.startsWith("blocked "), "S3 stopped: " + blocked);
+        b.stack.startS3Again();
+        life.say("== S3 back");
+        life.hook("update-status");
+        return healedWhenActive(life, blocked, "update-status");
+    }
+
+    /** create-backup without S3: refused with the reference's words, and the next one works once S3 answers. */
+    static Outcome s3StoppedForCreateBackup(FaultBench b) throws IOException {
+        Lifecycle life = b.life;
+        b.stack.stopS3();
+        life.say("== S3 stopped");
+        life.action("create-backup");
+        String failure = life.lastActionFailure();
+        expect(failure.equals("Failed to upload metadata to provided S3"), "create-backup without S3: " + failure);
+        expect(life.status().equals("active "), "the unit after it: " + life.status());
+        b.stack.startS3Again();
+        life.say("== S3 back");
+        life.action("create-backup");
+        String result = life.lastActionResult("backup-status");
+        return new Outcome("create-backup failed: " + failure + "; the next one: " + result,
+                result.equals("backup created") ? Healing.YES : Healing.NO, "");
+    }
+
+    /** list-backups gives up within the bound and says why; works again once S3 answers. */
+    static Outcome listBackupsWithoutS3(FaultBench b, boolean frozen) throws IOException {
+        Lifecycle life = b.life;
+        String failure;
+        long millis;
+        if (frozen) {
+            long[] took = new long[1];
+            failure = b.stack.withS3Frozen(() -> {
+                life.say("== S3 frozen");
+                took[0] = timedListBackups(life);
+                return life.lastActionFailure();
+            });
+            millis = took[0];
+        } else {
+            b.stack.stopS3();
+            life.say("== S3 stopped");
+            millis = timedListBackups(life);
+            failure = life.lastActionFailure();
+            b.stack.startS3Again();
+        }
+        life.say("== S3 back");
+        String prefix = "Failed to list PostgreSQL backups with error: ";
+        expect(failure.startsWith(prefix) && failure.length() > prefix.length(), "list-backups without S3: " + failure);
+        expect(millis < LIST_BOUND_MILLIS, "list-backups gave up after " + millis + " ms");
+        life.action("list-backups");
+        boolean works = life.lastActionFailure().isEmpty();
+        return new Outcome("list-backups failed after " + (millis / 100) / 10.0 + " s: " + failure.substring(prefix.length())
+                + (works ? "; works again" : "; still failing: " + life.lastActionFailure()), works ? Healing.YES : Healing.NO, "");
+    }
+
+    private static long timedListBackups(Lifecycle life) {
+        long start = System.nanoTime();
+        life.action("list-backups");
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /**
+     * S3 killed the moment the restore stopped the database, so the bootstrap's pgBackRest restore finds
+     * no S3: update-status calls the restore failed once the data directory stood still for two minutes
+     * while the repository does not answer; once S3 answers again, the restore resumes by itself.
+     */
+    static Outcome s3KilledDuringRestore(FaultBench b) throws IOException, InterruptedException {
+        Lifecycle life = b.life;
+        life.action("list-backups");
+        List<String> ids = new java.util.ArrayList<>(BackupIds.fromList(life.juju).keySet());
+        String id = ids.get(ids.size() - 1);
+        int rows = b.stack.rows("orders");
+        long stopsBefore = b.stack.databaseStops();
+        Path log = b.stack.dir.resolve("restore-s3-killed.out");
+        life.say("$ juju run " + LocalStack.UNIT + " restore backup-id=" + id + "   (S3 killed once the database is stopped)");
+        Process agent = life.unit(0).startAction(log, "restore", "backup-id=" + id);
+        try {
+            expect(Processes.await(60, () -> b.stack.databaseStops() > stopsBefore), "the restore stopped the database");
+            b.stack.killS3();
+            life.say("== S3 killed (SIGKILL)");
+            expect(agent.waitFor(120, TimeUnit.SECONDS), "the restore action ended");
+        } finally {
+            agent.descendants().forEach(ProcessHandle::destroyForcibly);
+            if (agent.isAlive()) {
+                agent.destroyForcibly();
+            }
+        }
+        life.say(Files.readString(log).strip());
+        expect(life.lastActionResult("restore-status").equals("restore started"), "restore: " + life.lastActionFailure());
+        String failed = life.awaitRestore(150);
+        expect(failed.equals("blocked Failed to restore backup"), "with S3 gone: " + failed);
+        String why = life.juju.jujuLog().stream().filter(l -> l.contains("restore failed: ")).reduce((x, y) -> y).orElse("");
+        life.say("== juju debug-log: " + why);
+        b.stack.startS3Again();
+        life.say("== S3 back");
+        String end = life.awaitActive(90);
+        boolean healed = end.equals("active ") && b.serving() && b.stack.rows("orders") == rows;
+        return new Outcome(failed + "; " + end.strip() + " after S3 came back (" + b.stack.rows("orders") + " of " + rows + " rows)",
+                healed ? Healing.YES : Healing.NO, "the restore resumes");
+    }
+
+    /** Unit 0's update-status after the fault's reason went away: Active is healed without the operator. */
+    private static Outcome healedWhenActive(Lifecycle life, String during, String by) {
+        String after = life.status();
+        return Outcome.of(during + "; " + after.strip() + " after " + by, after.equals("active ") ? Healing.YES : Healing.NO);
+    }
+}
