@@ -163,6 +163,12 @@ public final class BackupScenarios {
         s.add(new Scenario("update-status: restore succeeded", w -> { w.exec.answer("pebble services", ok(ACTIVE));
             w.patroni.member = FakePatroni.primary(2); }, restoring, updateStatus));
         s.add(new Scenario("update-status: nothing to do", w -> { }, withStanza(), updateStatus));
+        State bucketBlocked = initialised().withUnitStatus(Status.blocked(Messages.BUCKET_FAILED))
+                .withStored(BackupWorld.said(UnitStatuses.Concern.S3, Status.blocked(Messages.BUCKET_FAILED)));
+        s.add(new Scenario("update-status: S3 block re-checked, bucket still refused, S3 error echoes the keys",
+                w -> { w.s3.bucketFails = true; w.s3.errorDetail = S3_ERROR_BODY; }, bucketBlocked, updateStatus));
+        s.add(new Scenario("update-status: S3 block re-checked, stanza-create echoes the keys",
+                w -> w.exec.answer("stanza-create", ECHOING_FAILURE), bucketBlocked, updateStatus));
 
         // s3 relation broken, certificates
         s.add(new Scenario("s3 credentials gone", w -> { },

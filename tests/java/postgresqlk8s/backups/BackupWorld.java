@@ -47,6 +47,8 @@ final class BackupWorld {
     final FakeUnitPod pod = new FakeUnitPod();
     final FakePatroniConfig patroniConfig = new FakePatroniConfig();
     final List<Duration> pauses = new ArrayList<>();
+    /** What the seams' clock says; a test moves it between runs. */
+    Instant now = NOW;
     int seamsBuilt;
 
     {
@@ -74,7 +76,7 @@ final class BackupWorld {
     Seams seams() {
         seamsBuilt++;
         return new Seams(exec, s3, patroni, clusterState, pod, patroniConfig,
-                Clock.fixed(NOW, ZoneOffset.UTC), pauses::add, WorkloadLayout.PRODUCTION, p -> otherPod(p).seams());
+                Clock.fixed(now, ZoneOffset.UTC), pauses::add, WorkloadLayout.PRODUCTION, p -> otherPod(p).seams());
     }
 
     Context context() {

@@ -36,6 +36,8 @@ public final class BackupFlows implements HookObserver {
     private final Supplier<Seams> seams;
     private final S3Requirer s3;
     private final ClusterFacts facts;
+    /** The s3-credentials-changed flow ran in this dispatch (one instance lives for one dispatch). */
+    private boolean s3FlowRan;
 
     private BackupFlows(Framework framework, Supplier<Seams> seams, S3Requirer s3) {
         this.framework = framework;
@@ -65,6 +67,9 @@ public final class BackupFlows implements HookObserver {
     @Override
     public HookOutcome handle(Event event) {
         if (event.is(S3Requirer.CREDENTIALS_CHANGED)) {
+            s3FlowRan = true;
+            // new settings (or a repository taken over): a block they leave is re-checked at the next update-status
+            new S3BlockRecheck(framework, facts, s3, seams).reset();
             return new S3CredentialsChangedFlow(framework, facts, s3, seams.get()).handle(event);
         }
         if (event.is(S3Requirer.CREDENTIALS_GONE)) {
@@ -79,6 +84,11 @@ public final class BackupFlows implements HookObserver {
                 // repository over and run the stanza steps for it (deferred with the event if they must wait)
                 framework.emit(jujuops.Event.custom(S3Requirer.CREDENTIALS_CHANGED,
                         Map.of(S3CredentialsChangedFlow.CLAIM_REPOSITORY, "true")));
+            }
+            if (!s3FlowRan) {
+                // not in the flowchart: a block by S3 not answering heals when it answers again (bounded, with
+                // back-off); skipped when the flow already ran in this dispatch, so S3 is asked once a hook
+                new S3BlockRecheck(framework, facts, s3, seams).handle(event);
             }
             return restore;
         }

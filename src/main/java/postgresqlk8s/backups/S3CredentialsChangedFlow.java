@@ -54,6 +54,8 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  *     with {@link #CLAIM_REPOSITORY}, which writes this model's UUID over the other's before the guard, so
  *     the guard then passes (the stanza's system identifier is now this database's) and the stanza steps
  *     run again for it.</li>
+ * <li>A block because S3 or the stanza could not be reached does not wait for new settings: update-status
+ *     runs this flow again, with back-off ({@link S3BlockRecheck}).</li>
  * </ul>
  */
 final class S3CredentialsChangedFlow {
@@ -186,7 +188,10 @@ final class S3CredentialsChangedFlow {
         return settled();
     }
 
-    /** The S3 concern blocks the unit with this reason until new settings or the relation's end. */
+    /**
+     * The S3 concern blocks the unit with this reason until new settings, the relation's end, or, when S3
+     * did not answer, an update-status that finds it answering again ({@link S3BlockRecheck}).
+     */
     private HookOutcome blockUnit(String reason) {
         if (facts.isLeader()) {
             // not in the flowchart: another cluster's repository blocks every unit, whoever leads
