@@ -30,7 +30,14 @@ final class Faults {
     private Faults() {
     }
 
+    /** Every fault, in the order they run: each group's own file keeps its faults and their helpers. */
     static List<Fault> all() {
+        List<Fault> all = new java.util.ArrayList<>(s3());
+        return all;
+    }
+
+    /** S3 stopped, frozen or killed around each thing the charm does with it; the bench has one unit. */
+    static List<Fault> s3() {
         return List.of(
                 new Fault("wrong secret key in the relation, then corrected there", NOT_APPLICABLE, Faults::wrongSecretKey),
                 new Fault("S3 stopped during s3-credentials-changed, then back", YES, Faults::s3StoppedDuringCredentialsChanged),
