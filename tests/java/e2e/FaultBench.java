@@ -55,7 +55,7 @@ public final class FaultBench implements AutoCloseable {
         List<String> after = listedBackups();
         List<String> lost = new ArrayList<>(before);
         lost.removeAll(after);
-        String why = !lost.isEmpty() ? "not listed any more: " + String.join(", ", lost) : verifyProblem();
+        String why = !lost.isEmpty() ? "not listed any more: " + String.join(", ", lost) : stack.repositoryProblem();
         return new FaultRunner.Line(fault.name(), outcome.endState(), serving, outcome.servesAfter(), why.isEmpty(), why,
                 outcome.healed(), fault.expected());
     }
@@ -72,27 +72,6 @@ public final class FaultBench implements AutoCloseable {
             return List.of();
         }
         return new ArrayList<>(BackupIds.fromList(life.juju).keySet());
-    }
-
-    /** What {@code pgbackrest verify} finds wrong in the repository: empty when nothing. */
-    String verifyProblem() {
-        String stanza = stack.model() + ".patroni-" + LocalStack.APP;
-        Processes.Result r = stack.pod(0).run(300, "runuser", "-u", "postgres", "--", "pgbackrest", "--stanza=" + stanza,
-                "--log-level-console=info", "verify");
-        if (r.exitCode() != 0) {
-            return "pgbackrest verify exited " + r.exitCode() + ": " + lastLines(r.output(), 3);
-        }
-        for (String line : r.output().split("\n")) {
-            if (line.contains("ERROR") || line.contains("WARN") || line.matches(".*\\b(invalid|missing)\\b.*[1-9].*")) {
-                return "pgbackrest verify: " + line.strip();
-            }
-        }
-        return "";
-    }
-
-    private static String lastLines(String text, int n) {
-        String[] lines = text.strip().split("\n");
-        return String.join(" / ", List.of(lines).subList(Math.max(0, lines.length - n), lines.length));
     }
 
     @Override

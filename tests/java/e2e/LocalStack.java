@@ -296,6 +296,27 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * What {@code pgbackrest verify} (run in unit 0's pod, as the charm's pgBackRest is configured) finds
+     * wrong in this cluster's stanza: empty when nothing, else its first error or its summary's bad counts.
+     */
+    public String repositoryProblem() {
+        String stanza = model + ".patroni-" + APP;
+        Processes.Result r = pod(0).run(300, "runuser", "-u", "postgres", "--", "pgbackrest", "--stanza=" + stanza,
+                "--log-level-console=info", "verify");
+        String[] lines = r.output().strip().split("\n");
+        for (String line : lines) {
+            if (line.contains("ERROR") || line.contains("WARN")
+                    || line.matches(".*\\b(invalid|missing|checksum invalid|size invalid)\\b.*: [1-9].*")) {
+                return "pgbackrest verify: " + line.strip();
+            }
+        }
+        if (r.exitCode() != 0) {
+            return "pgbackrest verify exited " + r.exitCode() + ": " + lines[lines.length - 1].strip();
+        }
+        return "";
+    }
+
     /** Pebble stops of the database the charm ran (each argv ends with it, after the exec's timeout wrapper). */
     public long databaseStops() {
         List<String> stop = List.of("/charm/bin/pebble", "stop", "postgresql");
