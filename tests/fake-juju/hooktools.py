@@ -8,6 +8,7 @@ argv (and stdin) to <dir>/calls.jsonl.
 
 <dir>/state.json, one application's units:
   model, model-uuid, app, app-status, config, fail {TOOL: error message},
+  garble {TOOL: n} (the tool's next n answers are not JSON, exit 0: a broken agent's output),
   secrets, next-secret, storage (see secrettools.py),
   next-action,
   units {APP/N: {leader, life: alive|dying, charm-dir, unit-status, status-history, juju-log,
@@ -279,7 +280,12 @@ def run_as_tool(name, argv):
         try:
             if me not in state["units"]:
                 raise ToolError("unit %s is not in the model" % me)
-            out = tool(name, argv, stdin, state, me)
+            if state.get("garble", {}).get(name, 0) > 0:
+                state["garble"][name] -= 1
+                locked.write = True
+                out = '{"garbled'
+            else:
+                out = tool(name, argv, stdin, state, me)
         except ToolError as e:
             sys.stderr.write("ERROR %s\n" % e)
             locked.write = False  # a refused call changes nothing

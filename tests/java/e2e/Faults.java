@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import e2e.FaultRunner.Fault;
 import e2e.FaultRunner.Healing;
 import e2e.FaultRunner.Outcome;
+import fakejuju.FakeJuju;
 
 /**
  * The faults of the matrix, in the order they run on one bench. Each injects its fault through the real
@@ -33,6 +34,7 @@ final class Faults {
     /** Every fault, in the order they run: each group's own file keeps its faults and their helpers. */
     static List<Fault> all() {
         List<Fault> all = new java.util.ArrayList<>(s3());
+        all.addAll(juju());
         return all;
     }
 
@@ -45,6 +47,13 @@ final class Faults {
                 new Fault("S3 stopped during list-backups, then back", YES, b -> listBackupsWithoutS3(b, false)),
                 new Fault("S3 frozen (SIGSTOP) during list-backups, then thawed", YES, b -> listBackupsWithoutS3(b, true)),
                 new Fault("S3 killed (SIGKILL) during a restore, then back", YES, Faults::s3KilledDuringRestore));
+    }
+
+    /** Juju's hook tools answering what the framework cannot read (the fake agent garbles the next answer). */
+    static List<Fault> juju() {
+        return List.of(
+                new Fault("Juju's relation-get answering garbage during s3-parameters-relation-changed", YES, Faults::garbledRelationGet),
+                new Fault("Juju's action-get answering garbage for create-backup", YES, Faults::garbledActionGet));
     }
 
     /** A step of the scenario that must hold; when not, the scenario breaks off with this. */
@@ -178,6 +187,40 @@ final class Faults {
         boolean healed = end.equals("active ") && b.serving() && b.stack.rows("orders") == rows;
         return new Outcome(failed + "; " + end.strip() + " after S3 came back (" + b.stack.rows("orders") + " of " + rows + " rows)",
                 healed ? Healing.YES : Healing.NO, "the restore resumes");
+    }
+
+    /**
+     * The hook that meets an unreadable answer exits 0, says so in the log, and keeps the work it could
+     * not do for the next dispatch (no unit in error state, no endless retry by Juju); update-status, the
+     * next dispatch, does it.
+     */
+    static Outcome garbledRelationGet(FaultBench b) {
+        Lifecycle life = b.life;
+        life.juju.editModel(state -> state.putObject("garble").put("relation-get", 1));
+        life.say("== the agent's next relation-get answers garbage");
+        FakeJuju.Run run = life.relationHook("s3-parameters-relation-changed", Lifecycle.S3_RELATION);
+        String logged = life.juju.jujuLog().stream().filter(l -> l.contains("answer could not be read")).reduce((x, y) -> y).orElse("");
+        life.say("== juju debug-log: " + logged);
+        expect(run.exitCode() == 0, "the hook exited " + run.exitCode() + " (Juju would retry it without end): " + run.stderr());
+        expect(!logged.isEmpty(), "the log says a hook tool's answer could not be read");
+        String during = life.status();
+        life.hook("update-status");
+        return healedWhenActive(life, "hook exit 0, logged, deferred; " + during.strip(), "the next update-status");
+    }
+
+    /** The action that meets an unreadable answer fails with the reason; the next one works. */
+    static Outcome garbledActionGet(FaultBench b) {
+        Lifecycle life = b.life;
+        life.juju.editModel(state -> state.putObject("garble").put("action-get", 1));
+        life.say("== the agent's next action-get answers garbage");
+        FakeJuju.Run run = life.action("create-backup");
+        String failure = life.lastActionFailure();
+        expect(run.exitCode() == 0, "the dispatch exited " + run.exitCode() + ": " + run.stderr());
+        expect(failure.contains("answered something unreadable"), "the action says why: " + failure);
+        life.action("create-backup");
+        String next = life.lastActionResult("backup-status");
+        return new Outcome("create-backup failed: " + failure + "; the next one: " + next,
+                next.equals("backup created") ? Healing.YES : Healing.NO, "");
     }
 
     /** Unit 0's update-status after the fault's reason went away: Active is healed without the operator. */

@@ -11,6 +11,7 @@ import jujuops.logging.Logs;
 
 import jujuops.hooktools.HookTools;
 import jujuops.model.ActionContext;
+import jujuops.model.HookToolOutputError;
 import jujuops.model.Model;
 import jujuops.model.Status;
 import jujuops.store.DeferredEvent;
@@ -141,7 +142,15 @@ public final class Framework {
     public void emit(Event event) {
         if (event.isAction()) {
             for (ActionRegistration r : actionObservers.getOrDefault(event.name(), List.of())) {
-                apply(event, r.key(), requireOutcome(r.observer().handle(event), r.key(), event));
+                ActionOutcome outcome;
+                try {
+                    outcome = r.observer().handle(event);
+                } catch (HookToolOutputError e) {
+                    LOG.error("{} stopped: a hook tool's answer could not be read ({}); the action fails", r.key(), e.getMessage());
+                    outcome = ActionOutcome.fail("Juju's hook tools answered something unreadable (" + e.getMessage()
+                            + "); the action stopped there, see juju debug-log");
+                }
+                apply(event, r.key(), requireOutcome(outcome, r.key(), event));
             }
             return;
         }
@@ -182,6 +191,15 @@ public final class Framework {
 
     /** The collect-status phase: the unit's collectors, then, on the leader, the application's. */
     void collectStatus() {
+        try {
+            collectStatusOnce();
+        } catch (HookToolOutputError e) {
+            // the statuses stay as Juju shows them; the next dispatch collects them again
+            LOG.error("collect-status stopped: a hook tool's answer could not be read ({})", e.getMessage());
+        }
+    }
+
+    private void collectStatusOnce() {
         Optional<Status> unit = collect(unitCollectors);
         if (unit.isPresent() && !isShown(unit.get())) {
             model.setUnitStatus(unit.get());
@@ -235,7 +253,16 @@ public final class Framework {
 
     /** Runs one hook observer and applies its outcome; true when it deferred. */
     private boolean deliver(Event event, HookRegistration r) {
-        HookOutcome outcome = requireOutcome(r.observer().handle(event), r.key(), event);
+        HookOutcome outcome;
+        try {
+            outcome = r.observer().handle(event);
+        } catch (HookToolOutputError e) {
+            // bad input from the environment, not a bug: the observer runs again at the next dispatch
+            LOG.error("{} stopped: a hook tool's answer could not be read ({}); {} is deferred to the next dispatch",
+                    r.key(), e.getMessage(), event.name());
+            outcome = HookOutcome.defer();
+        }
+        outcome = requireOutcome(outcome, r.key(), event);
         apply(event, r.key(), outcome);
         return outcome.deferred();
     }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import jujuops.hooktools.CommandRunner;
 import jujuops.hooktools.ProcessHookTools;
+import jujuops.model.HookToolOutputError;
 import jujuops.model.Status;
 import jujuops.store.DeferredEvent;
 import jujuops.store.FileUnitStateStore;
@@ -281,6 +282,74 @@ class DispatcherTest {
         assertTrue(result.logs().stream().anyMatch(l ->
                 l.startsWith("ERROR Dispatcher: uncaught IllegalStateException while handling config-changed")),
                 result.logs()::toString);
+    }
+
+    // ---- a hook tool's unreadable answer is bad input, not a bug ---------------------------------------
+
+    @Test
+    void hookToolAnswerUnreadable_defersThatObserver_theOthersRun_andTheDispatchSucceeds() {
+        Context ctx = new Context(fw -> {
+            fw.observe(HookEvent.CONFIG_CHANGED, "Charm.reads", event -> {
+                trace(fw, "reads");
+                throw new HookToolOutputError("relation-get output is not a JSON map of strings: expected a JSON object, got a string");
+            });
+            fw.observe(HookEvent.CONFIG_CHANGED, "Charm.after", tracing(fw, "after", HookOutcome.done()));
+        }, TestCharm.DIR, UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.hook("config-changed"), State.empty());
+
+        assertEquals(0, result.exitCode());
+        assertEquals("reads,after", traceOf(result));
+        assertEquals(List.of("config-changed Charm.reads"),
+                result.state().deferred().stream().map(d -> d.eventName() + " " + d.observer()).toList());
+        assertTrue(result.logs().stream().anyMatch(l -> l.startsWith("ERROR Framework: Charm.reads stopped: a hook tool's answer "
+                + "could not be read (relation-get output is not a JSON map of strings") && l.endsWith("config-changed is deferred to the next dispatch")),
+                result.logs()::toString);
+    }
+
+    @Test
+    void hookToolAnswerUnreadable_theDeferredObserverRunsAgainNextDispatch_andIsDoneWhenTheAnswerReads() {
+        boolean[] garbled = {true};
+        Context ctx = new Context(fw -> fw.observe(HookEvent.CONFIG_CHANGED, "Charm.reads", event -> {
+            trace(fw, "reads");
+            if (garbled[0]) {
+                throw new HookToolOutputError("config-get output is not a JSON object: expected a JSON object, got a number");
+            }
+            return HookOutcome.done();
+        }), TestCharm.DIR, UNIT, "dev");
+        Result first = ctx.run(TestEvent.hook("config-changed"), State.empty());
+        garbled[0] = false;
+
+        Result second = ctx.run(TestEvent.hook("update-status"), first.state());
+
+        assertEquals(0, second.exitCode());
+        assertEquals("reads,reads", traceOf(second), "re-emitted at the start of the next dispatch");
+        assertEquals(List.of(), second.state().deferred());
+    }
+
+    @Test
+    void hookToolAnswerUnreadable_inAnAction_failsItWithTheReason_andTheDispatchSucceeds() {
+        Context ctx = new Context(fw -> fw.observe(CREATE_BACKUP, "Charm.onCreateBackup", event -> {
+            throw new HookToolOutputError("action-get output is not a JSON object: expected a JSON object, got an array");
+        }), TestCharm.DIR, UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.action("create-backup"), State.empty());
+
+        assertEquals(0, result.exitCode());
+        assertEquals(Optional.of("Juju's hook tools answered something unreadable (action-get output is not a JSON object: "
+                + "expected a JSON object, got an array); the action stopped there, see juju debug-log"), result.actionFailure());
+    }
+
+    @Test
+    void hookToolFailing_isStillAFailedDispatch() {
+        Context ctx = new Context(fw -> fw.observe(HookEvent.CONFIG_CHANGED, "Charm.writes", event -> {
+            throw new jujuops.model.ModelError("relation-set failed (exit 1): ERROR permission denied");
+        }), TestCharm.DIR, UNIT, "dev");
+
+        Result result = ctx.run(TestEvent.hook("config-changed"), State.empty());
+
+        assertEquals(1, result.exitCode(), "Juju refusing an operation is the charm's bug (or Juju's), and Juju retries the hook");
+        assertEquals(List.of(), result.state().deferred());
     }
 
     @Test

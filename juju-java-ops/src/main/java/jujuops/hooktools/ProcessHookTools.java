@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import jujuops.json.Json;
 import jujuops.json.JsonException;
+import jujuops.model.HookToolOutputError;
 import jujuops.model.ModelError;
 import jujuops.model.RelationNotFoundError;
 import jujuops.model.SecretContent;
@@ -36,7 +37,7 @@ public final class ProcessHookTools implements HookTools {
     public boolean isLeader() {
         Object value = parse("is-leader", run(null, "is-leader", "--format=json"));
         if (!(value instanceof Boolean)) {
-            throw new ModelError("is-leader answered " + Json.kind(value) + ", expected true or false");
+            throw new HookToolOutputError("is-leader answered " + Json.kind(value) + ", expected true or false");
         }
         return (Boolean) value;
     }
@@ -47,14 +48,14 @@ public final class ProcessHookTools implements HookTools {
         try {
             doc = Json.parseObject(run(null, "goal-state", "--format=json"));
         } catch (JsonException e) {
-            throw new ModelError("goal-state output is not a JSON object: " + e.getMessage());
+            throw new HookToolOutputError("goal-state output is not a JSON object: " + e.getMessage());
         }
         Object units = doc.get("units");
         if (units == null) {
             return 0;
         }
         if (!(units instanceof Map)) {
-            throw new ModelError("goal-state units is " + Json.kind(units) + ", expected an object");
+            throw new HookToolOutputError("goal-state units is " + Json.kind(units) + ", expected an object");
         }
         int count = 0;
         for (Object unit : ((Map<?, ?>) units).values()) {
@@ -72,7 +73,7 @@ public final class ProcessHookTools implements HookTools {
         try {
             return Json.parseObject(out);
         } catch (JsonException e) {
-            throw new ModelError("config-get output is not a JSON object: " + e.getMessage());
+            throw new HookToolOutputError("config-get output is not a JSON object: " + e.getMessage());
         }
     }
 
@@ -82,7 +83,7 @@ public final class ProcessHookTools implements HookTools {
         try {
             return Json.parseStringList(out);
         } catch (JsonException e) {
-            throw new ModelError("relation-ids output is not a JSON list: " + e.getMessage());
+            throw new HookToolOutputError("relation-ids output is not a JSON list: " + e.getMessage());
         }
     }
 
@@ -92,7 +93,7 @@ public final class ProcessHookTools implements HookTools {
         try {
             return Json.parseStringList(out);
         } catch (JsonException e) {
-            throw new ModelError("relation-list output is not a JSON list: " + e.getMessage());
+            throw new HookToolOutputError("relation-list output is not a JSON list: " + e.getMessage());
         }
     }
 
@@ -100,7 +101,7 @@ public final class ProcessHookTools implements HookTools {
     public String relationRemoteApp(String relationId) {
         Object value = parse("relation-list", run(null, "relation-list", "--format=json", "-r", relationId, "--app"));
         if (!(value instanceof String) || ((String) value).isEmpty()) {
-            throw new ModelError("relation-list --app answered " + Json.kind(value) + ", expected an application name");
+            throw new HookToolOutputError("relation-list --app answered " + Json.kind(value) + ", expected an application name");
         }
         return (String) value;
     }
@@ -117,7 +118,7 @@ public final class ProcessHookTools implements HookTools {
         try {
             return Json.parseStringMap(out);
         } catch (JsonException e) {
-            throw new ModelError("relation-get output is not a JSON map of strings: " + e.getMessage());
+            throw new HookToolOutputError("relation-get output is not a JSON map of strings: " + e.getMessage());
         }
     }
 
@@ -148,7 +149,7 @@ public final class ProcessHookTools implements HookTools {
         try {
             doc = Json.parseObject(out);
         } catch (JsonException e) {
-            throw new ModelError("status-get output is not a JSON object: " + e.getMessage());
+            throw new HookToolOutputError("status-get output is not a JSON object: " + e.getMessage());
         }
         Object appDoc = doc.get("application-status");
         if (app && appDoc instanceof Map) {
@@ -164,7 +165,7 @@ public final class ProcessHookTools implements HookTools {
         try {
             return Json.parseObject(out);
         } catch (JsonException e) {
-            throw new ModelError("action-get output is not a JSON object: " + e.getMessage());
+            throw new HookToolOutputError("action-get output is not a JSON object: " + e.getMessage());
         }
     }
 
@@ -206,7 +207,7 @@ public final class ProcessHookTools implements HookTools {
             return Json.parseStringMap(out);
         } catch (JsonException e) {
             // The message names the position only; secret content never reaches it.
-            throw new ModelError("secret-get output is not a JSON map of strings: " + e.getMessage());
+            throw new HookToolOutputError("secret-get output is not a JSON map of strings: " + e.getMessage());
         }
     }
 
@@ -263,7 +264,7 @@ public final class ProcessHookTools implements HookTools {
         try {
             return Json.parse(out.trim());
         } catch (JsonException e) {
-            throw new ModelError(tool + " output is not JSON: " + e.getMessage());
+            throw new HookToolOutputError(tool + " output is not JSON: " + e.getMessage());
         }
     }
 

@@ -21,6 +21,7 @@ import jujuops.hooktools.HookTools.SecretRevision;
 import jujuops.json.Json;
 import jujuops.json.JsonException;
 import jujuops.logging.Logs;
+import jujuops.model.HookToolOutputError;
 import jujuops.model.ModelError;
 import jujuops.model.RelationNotFoundError;
 import jujuops.model.SecretContent;
@@ -62,7 +63,7 @@ final class ProcessSecretTools {
             return Json.parseStringMap(out);
         } catch (JsonException e) {
             // The message names the position only; secret content never reaches it.
-            throw new ModelError("secret-get output is not a JSON map of strings: " + e.getMessage());
+            throw new HookToolOutputError("secret-get output is not a JSON map of strings: " + e.getMessage());
         }
     }
 
@@ -71,7 +72,7 @@ final class ProcessSecretTools {
         addMetadata(argv, metadata);
         String id = withContentFile(content, argv).strip();
         if (id.isEmpty() || id.chars().anyMatch(Character::isWhitespace)) {
-            throw new ModelError("secret-add did not answer with a secret id");
+            throw new HookToolOutputError("secret-add did not answer with a secret id");
         }
         return id;
     }
@@ -93,10 +94,10 @@ final class ProcessSecretTools {
         try {
             doc = Json.parseObject(run(argv));
         } catch (JsonException e) {
-            throw new ModelError("secret-info-get output is not a JSON object: " + e.getMessage());
+            throw new HookToolOutputError("secret-info-get output is not a JSON object: " + e.getMessage());
         }
         if (doc.size() != 1 || !(doc.values().iterator().next() instanceof Map)) {
-            throw new ModelError("secret-info-get answered " + doc.size() + " entries, expected one secret's metadata");
+            throw new HookToolOutputError("secret-info-get answered " + doc.size() + " entries, expected one secret's metadata");
         }
         Map.Entry<String, Object> only = doc.entrySet().iterator().next();
         return SecretInfoParser.parse(only.getKey(), (Map<?, ?>) only.getValue());
@@ -123,7 +124,7 @@ final class ProcessSecretTools {
         try {
             return Json.parseStringList(tool.run(null, "storage-list", "--format=json", name));
         } catch (JsonException e) {
-            throw new ModelError("storage-list output is not a JSON list of strings: " + e.getMessage());
+            throw new HookToolOutputError("storage-list output is not a JSON list of strings: " + e.getMessage());
         }
     }
 
@@ -132,10 +133,10 @@ final class ProcessSecretTools {
         try {
             value = Json.parse(tool.run(null, "storage-get", "--format=json", "-s", storageId, "location").strip());
         } catch (JsonException e) {
-            throw new ModelError("storage-get output is not JSON: " + e.getMessage());
+            throw new HookToolOutputError("storage-get output is not JSON: " + e.getMessage());
         }
         if (!(value instanceof String)) {
-            throw new ModelError("storage-get location answered " + Json.kind(value) + ", expected a path");
+            throw new HookToolOutputError("storage-get location answered " + Json.kind(value) + ", expected a path");
         }
         return (String) value;
     }
@@ -220,7 +221,7 @@ final class ProcessSecretTools {
         static SecretInfo parse(String id, Map<?, ?> d) {
             Object revision = d.get("revision");
             if (!(revision instanceof Long) || (Long) revision < 1 || (Long) revision > Integer.MAX_VALUE) {
-                throw new ModelError("secret-info-get revision is " + Json.kind(revision) + ", expected a positive integer");
+                throw new HookToolOutputError("secret-info-get revision is " + Json.kind(revision) + ", expected a positive integer");
             }
             String rotation = text(d, "rotation").orElse(null);
             return new SecretInfo(id, text(d, "owner").orElse("application"), ((Long) revision).intValue(),
@@ -236,7 +237,7 @@ final class ProcessSecretTools {
                 return Optional.empty();
             }
             if (!(v instanceof String)) {
-                throw new ModelError("secret-info-get " + key + " is " + Json.kind(v) + ", expected a string");
+                throw new HookToolOutputError("secret-info-get " + key + " is " + Json.kind(v) + ", expected a string");
             }
             return Optional.of((String) v);
         }
@@ -249,7 +250,7 @@ final class ProcessSecretTools {
             try {
                 return Optional.of(OffsetDateTime.parse(v.get()).toInstant());
             } catch (DateTimeParseException e) {
-                throw new ModelError("secret-info-get " + key + " is not an RFC 3339 time");
+                throw new HookToolOutputError("secret-info-get " + key + " is not an RFC 3339 time");
             }
         }
     }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import jujuops.hooktools.HookTools.LogLevel;
 import jujuops.json.Json;
+import jujuops.model.HookToolOutputError;
 import jujuops.model.ModelError;
 import jujuops.model.RelationNotFoundError;
 import jujuops.model.Status;
@@ -338,6 +339,7 @@ class ProcessHookToolsTest {
 
         ModelError e = assertThrows(ModelError.class, () -> tools.relationSet("s3-parameters:3", Map.of("k", "v"), true));
         assertFalse(e instanceof RelationNotFoundError);
+        assertFalse(e instanceof HookToolOutputError, "Juju refused: not an unreadable answer");
         assertEquals("relation-set failed (exit 1): ERROR cannot write relation settings: permission denied",
                 e.getMessage());
     }
@@ -360,19 +362,19 @@ class ProcessHookToolsTest {
     }
 
     @Test
-    void malformedJsonOutput_isAModelError() {
+    void malformedJsonOutput_isAHookToolOutputError() {
         runner.enqueue("{not json").enqueue("[\"a\"").enqueue("{\"a\":").enqueue("tru").enqueue("[1]")
                 .enqueue("{\"x\":").enqueue("{\"k\": 1}").enqueue("[\"ok\"] [").enqueue("{");
 
-        assertThrows(ModelError.class, tools::configGet);
-        assertThrows(ModelError.class, () -> tools.relationIds("s3-parameters"));
-        assertThrows(ModelError.class, () -> tools.relationRemoteApp("s3-parameters:3"));
-        assertThrows(ModelError.class, tools::isLeader);
-        assertThrows(ModelError.class, () -> tools.relationList("s3-parameters:3"));
-        assertThrows(ModelError.class, () -> tools.statusGet(false));
-        assertThrows(ModelError.class, () -> tools.relationGet("s3-parameters:3", "s3-integrator/0", false));
-        assertThrows(ModelError.class, tools::plannedUnits);
-        assertThrows(ModelError.class, tools::actionGet);
+        assertThrows(HookToolOutputError.class, tools::configGet);
+        assertThrows(HookToolOutputError.class, () -> tools.relationIds("s3-parameters"));
+        assertThrows(HookToolOutputError.class, () -> tools.relationRemoteApp("s3-parameters:3"));
+        assertThrows(HookToolOutputError.class, tools::isLeader);
+        assertThrows(HookToolOutputError.class, () -> tools.relationList("s3-parameters:3"));
+        assertThrows(HookToolOutputError.class, () -> tools.statusGet(false));
+        assertThrows(HookToolOutputError.class, () -> tools.relationGet("s3-parameters:3", "s3-integrator/0", false));
+        assertThrows(HookToolOutputError.class, tools::plannedUnits);
+        assertThrows(HookToolOutputError.class, tools::actionGet);
     }
 
     @Test
@@ -383,7 +385,7 @@ class ProcessHookToolsTest {
                 .enqueue("{\"secret-key\": [\"" + secret + "\"]}");
 
         for (int i = 0; i < 3; i++) {
-            ModelError e = assertThrows(ModelError.class, () -> tools.secretGet("secret:abc123"));
+            ModelError e = assertThrows(HookToolOutputError.class, () -> tools.secretGet("secret:abc123"));
             assertFalse(e.getMessage().contains(secret), e.getMessage());
             assertTrue(e.getMessage().startsWith("secret-get output is not a JSON map of strings"), e.getMessage());
         }
