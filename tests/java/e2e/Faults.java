@@ -35,6 +35,7 @@ final class Faults {
     static List<Fault> all() {
         List<Fault> all = new java.util.ArrayList<>(s3());
         all.addAll(juju());
+        all.addAll(workload());
         return all;
     }
 
@@ -54,6 +55,15 @@ final class Faults {
         return List.of(
                 new Fault("Juju's relation-get answering garbage during s3-parameters-relation-changed", YES, Faults::garbledRelationGet),
                 new Fault("Juju's action-get answering garbage for create-backup", YES, Faults::garbledActionGet));
+    }
+
+    /** The workload container crashing and started again by Kubernetes (its own files lost, volumes kept). */
+    static List<Fault> workload() {
+        return List.of(
+                new Fault("the workload container restarted (pebble-ready again)", YES, Faults::containerRestarted),
+                new Fault("the workload container restarted during a restore", YES, Faults::containerRestartedDuringRestore),
+                new Fault("the workload container restarted after a restore, before update-status saw it", YES,
+                        Faults::containerRestartedAfterRestore));
     }
 
     /** A step of the scenario that must hold; when not, the scenario breaks off with this. */
@@ -221,6 +231,80 @@ final class Faults {
         String next = life.lastActionResult("backup-status");
         return new Outcome("create-backup failed: " + failure + "; the next one: " + next,
                 next.equals("backup created") ? Healing.YES : Healing.NO, "");
+    }
+
+    /**
+     * Everything in the container killed at once, its own files (/etc/pgbackrest.conf with them) and
+     * Pebble's layers gone: pebble-ready brings the database back with its rows, and pgBackRest's
+     * configuration, so that the next backup (which checks WAL archiving) works.
+     */
+    static Outcome containerRestarted(FaultBench b) throws IOException {
+        Lifecycle life = b.life;
+        int rows = b.stack.rows("orders");
+        b.stack.restartContainer(0);
+        life.say("== the workload container of " + LocalStack.UNIT + " was killed and started again");
+        FakeJuju.Run run = life.hook("postgresql-pebble-ready");
+        expect(run.exitCode() == 0, "pebble-ready exited " + run.exitCode());
+        expect(Processes.await(90, b::serving), "the database serves again");
+        expect(b.stack.rows("orders") == rows, "the rows: " + b.stack.rows("orders") + " of " + rows);
+        life.hook("update-status");
+        String status = life.status();
+        life.action("create-backup");
+        String next = life.lastActionResult("backup-status");
+        boolean healed = status.equals("active ") && next.equals("backup created");
+        return new Outcome(status.strip() + ", " + rows + " of " + rows + " rows; create-backup: "
+                + (next.isEmpty() ? life.lastActionFailure() : next), healed ? Healing.YES : Healing.NO, "pebble-ready");
+    }
+
+    /** The restore's bootstrap killed with the container: pebble-ready starts the same restore again. */
+    static Outcome containerRestartedDuringRestore(FaultBench b) throws IOException {
+        Lifecycle life = b.life;
+        String id = newestBackup(life);
+        int rows = b.stack.rows("orders");
+        b.stack.sql("insert into orders select generate_series(100001, 100010)").check("insert");
+        life.action("restore", "backup-id=" + id);
+        expect(life.lastActionResult("restore-status").equals("restore started"), "restore: " + life.lastActionFailure());
+        b.stack.restartContainer(0);
+        life.say("== the workload container was killed and started again as the restore's bootstrap ran");
+        FakeJuju.Run run = life.hook("postgresql-pebble-ready");
+        expect(run.exitCode() == 0, "pebble-ready exited " + run.exitCode());
+        boolean again = life.juju.jujuLog().stream().anyMatch(l -> l.contains("starting the restore again"));
+        String end = life.awaitRestore(90);
+        boolean healed = end.equals("active ") && b.serving() && b.stack.rows("orders") == rows;
+        return new Outcome((again ? "the restore started again on pebble-ready; " : "the restore had finished before; ")
+                + end.strip() + " with " + b.stack.rows("orders") + " rows (the backup's " + rows + ")",
+                healed ? Healing.YES : Healing.NO, "the restore completes");
+    }
+
+    /**
+     * The restore finished and the database took writes, but no update-status has seen it yet: the
+     * container restarting must not start the restore again (which would lose those writes).
+     */
+    static Outcome containerRestartedAfterRestore(FaultBench b) throws IOException {
+        Lifecycle life = b.life;
+        String id = newestBackup(life);
+        int rows = b.stack.rows("orders");
+        life.action("restore", "backup-id=" + id);
+        expect(life.lastActionResult("restore-status").equals("restore started"), "restore: " + life.lastActionFailure());
+        expect(Processes.await(120, () -> b.stack.sql("select pg_is_in_recovery()").output().strip().equals("f")),
+                "the restored database was promoted");
+        b.stack.sql("insert into orders select generate_series(200001, 200005)").check("insert after the restore");
+        b.stack.sql("checkpoint").check("checkpoint");
+        b.stack.restartContainer(0);
+        life.say("== the workload container was killed and started again after the restore, before any update-status");
+        FakeJuju.Run run = life.hook("postgresql-pebble-ready");
+        expect(run.exitCode() == 0, "pebble-ready exited " + run.exitCode());
+        String end = life.awaitRestore(90);
+        int after = b.serving() ? b.stack.rows("orders") : -1;
+        boolean healed = end.equals("active ") && after == rows + 5;
+        return new Outcome(end.strip() + " with " + after + " rows (the backup's " + rows + " and 5 written after the restore)",
+                healed ? Healing.YES : Healing.NO, "pebble-ready");
+    }
+
+    private static String newestBackup(Lifecycle life) {
+        life.action("list-backups");
+        List<String> ids = new java.util.ArrayList<>(BackupIds.fromList(life.juju).keySet());
+        return ids.get(ids.size() - 1);
     }
 
     /** Unit 0's update-status after the fault's reason went away: Active is healed without the operator. */

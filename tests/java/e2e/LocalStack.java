@@ -141,6 +141,13 @@ public final class LocalStack implements AutoCloseable {
         Processes.run(120, "rm", "-rf", "--one-file-system", dir.resolve("pods").resolve(name).toString()).check("remove pod " + name);
     }
 
+    /** Unit n's workload container crashes and starts again ({@link Pod#restartContainer}); exec follows it. */
+    public void restartContainer(int n) throws IOException {
+        Pod pod = pod(n);
+        pod.restartContainer();
+        api.podRestarted(pod.name(), pod.execPrefix());
+    }
+
     public Pod pod(int n) {
         return pods.get(APP + "-" + n);
     }

@@ -30,6 +30,7 @@ public final class Pod implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> env;
     private Process holder;
+    private Path hosts;
 
     private Pod(String name, String ip, Path dir, Map<String, String> env) {
         this.name = name;
@@ -115,6 +116,7 @@ public final class Pod implements AutoCloseable {
     }
 
     private void startHolder(Path hosts) throws IOException {
+        this.hosts = hosts;
         Path ready = dir.resolve("ready");
         String p = dir.toString();
         String script = String.join("\n",
@@ -164,6 +166,31 @@ public final class Pod implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException e) {
             return null;
         }
+    }
+
+    /**
+     * The workload container crashes and Kubernetes starts it again, as after an OOM kill: every process
+     * in it is killed at once (SIGKILL), and the new container starts from the image: the writable layer
+     * (here /etc's overlay, /tmp) and Pebble's state (its layers and services) are gone, the volumes
+     * (data, pgBackRest's spool and logs) and the Pod object stay. Pebble then starts with no layer, and
+     * Juju sends {@code postgresql-pebble-ready}, which the caller dispatches.
+     */
+    void restartContainer() throws IOException {
+        for (long pid : processes()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        Processes.await(15, () -> processes().isEmpty());
+        Processes.stop(holder, 10);
+        for (String layer : List.of("etc-upper", "etc-work", "tmp", "pebble")) {
+            Processes.run(60, "rm", "-rf", "--one-file-system", dir.resolve(layer).toString()).check("clear " + layer);
+        }
+        Files.createDirectories(dir.resolve("etc-upper"));
+        Files.createDirectories(dir.resolve("etc-work"));
+        Files.createDirectories(dir.resolve("pebble"));
+        Files.createDirectories(dir.resolve("tmp"));
+        Files.setPosixFilePermissions(dir.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        Processes.run(30, "chmod", "+t", dir.resolve("tmp").toString()).check("chmod /tmp");
+        startHolder(hosts);
     }
 
     /** The pod dies: its services stop, then what is left in it, then its namespace. */

@@ -115,6 +115,11 @@ public final class LocalKubernetesApi implements AutoCloseable {
         pods.add(pod);
     }
 
+    /** The pod's container was restarted: its Pod object (labels, annotations) stays, exec goes to the new one. */
+    public void podRestarted(String name, List<String> execPrefix) {
+        pods.restarted(name, execPrefix);
+    }
+
     /** Deletes the Pod object (a DELETED event); exec into it is then 404. False if there was none. */
     public boolean removePod(String name) {
         return pods.remove(name);

@@ -36,6 +36,11 @@ final class PodRegistry {
         }
     }
 
+    /** The pod's container started again (new namespace): exec runs after this prefix from now on; the Pod object stays. */
+    void restarted(String name, List<String> execPrefix) {
+        execPrefixes.replace(name, execPrefix);
+    }
+
     /** The argv to put before an exec'd command in that pod; empty when its Pod object does not exist. */
     Optional<List<String>> execPrefix(String ns, String pod) {
         if (objects.get("pods", ns, pod).isEmpty()) {

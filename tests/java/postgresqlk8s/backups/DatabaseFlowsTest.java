@@ -280,4 +280,74 @@ class DatabaseFlowsTest {
         assertEquals(24, data.get(PeerKeys.REPLICATION_PASSWORD).length());
         assertEquals(1, world.patroniConfig.applied.size());
     }
+
+    // ---- pebble-ready while a restore is in progress (the container started again) -----------------------
+
+    private static final String RESTORE_COMMAND = "pgbackrest --stanza=" + BackupWorld.STANZA
+            + " --pg1-path=/var/lib/postgresql/data/pgdata --set=20230101-090000F --type=immediate restore";
+
+    private static State restoring() {
+        return withPeers(Map.of(PeerKeys.CLUSTER_INITIALISED, "True", PeerKeys.STANZA, BackupWorld.STANZA,
+                PeerKeys.RESTORING_BACKUP, "20230101-090000F", PeerKeys.RESTORE_COMMAND, RESTORE_COMMAND,
+                PeerKeys.SUPERUSER_PASSWORD, "s", PeerKeys.REPLICATION_PASSWORD, "r", PeerKeys.REWIND_PASSWORD, "w"))
+                .withStored(BackupWorld.said(UnitStatuses.Concern.RESTORE, Status.maintenance("restoring backup")));
+    }
+
+    private static final String INACTIVE = "Service  Startup  Current  Since\npostgresql  enabled  inactive  -\n";
+
+    @Test
+    void pebbleReady_duringARestoreCutShort_noControlFile_startsTheSameRestoreAgain() {
+        world.exec.answer("pebble services", BackupWorld.ok(INACTIVE));
+        world.exec.fail("pg_controldata", 1, "pg_controldata: error: could not open file \"/var/lib/postgresql/data/pgdata/global/pg_control\"");
+        Result r = context.run(TestEvent.pebbleReady("postgresql"), restoring());
+        assertEquals(List.of(new postgresqlk8s.patroni.PatroniConfig.Settings(
+                java.util.Optional.of(new postgresqlk8s.pgbackrest.StanzaName(BackupWorld.STANZA)), java.util.Optional.of(RESTORE_COMMAND), true)),
+                world.patroniConfig.applied, "the restore stays Patroni's bootstrap");
+        assertEquals(1, world.clusterState.deletions, "the cut-short bootstrap's state in Kubernetes goes");
+        List<String> verbs = world.exec.verbs();
+        assertTrue(verbs.indexOf("pebble start") > verbs.lastIndexOf("rm"), "the data directory is emptied before the start: " + verbs);
+        assertEquals(Status.maintenance("restoring backup"), r.unitStatus());
+        assertEquals(List.of(), world.pauses, "no wait for a primary: the restore takes its time");
+        assertEquals(List.of(), r.state().deferred());
+    }
+
+    @Test
+    void pebbleReady_duringARestoreStillInRecovery_startsItAgain() {
+        world.exec.answer("pebble services", BackupWorld.ok(INACTIVE));
+        world.exec.answer("pg_controldata", BackupWorld.ok("Database system identifier:           7301234567890123456\n"
+                + "Database cluster state:               in archive recovery\n"));
+        context.run(TestEvent.pebbleReady("postgresql"), restoring());
+        assertEquals(1, world.clusterState.deletions);
+    }
+
+    @Test
+    void pebbleReady_duringARestoreWithItsRecoverySignalLeft_startsItAgain() {
+        world.exec.answer("pebble services", BackupWorld.ok(INACTIVE));
+        world.exec.answer("pg_controldata", BackupWorld.ok("Database cluster state:               in production\n"));
+        world.exec.answer("find", BackupWorld.ok("/var/lib/postgresql/data/pgdata/recovery.signal\n"));
+        context.run(TestEvent.pebbleReady("postgresql"), restoring());
+        assertEquals(1, world.clusterState.deletions);
+    }
+
+    @Test
+    void pebbleReady_afterTheRestoredDatabaseWasPromoted_startsItAsUsual_keepingItsWrites() {
+        world.exec.answer("pebble services", BackupWorld.ok(INACTIVE));
+        world.exec.answer("pg_controldata", BackupWorld.ok("Database cluster state:               in production\n"));
+        world.patroni.member = FakePatroni.primary(2);
+        Result r = context.run(TestEvent.pebbleReady("postgresql"), restoring());
+        assertEquals(0, world.clusterState.deletions, "nothing deleted: the restored database took writes since");
+        assertFalse(world.exec.verbs().contains("rm"), world.exec.verbs().toString());
+        assertEquals(java.util.Optional.empty(), world.patroniConfig.last().restoreCommand());
+        assertTrue(world.exec.verbs().contains("pebble start"));
+        assertTrue(appData(r).containsKey(PeerKeys.RESTORING_BACKUP), "update-status still ends the restore");
+    }
+
+    @Test
+    void pebbleReady_onANonLeader_duringARestore_startsAsUsual() {
+        world.exec.answer("pebble services", BackupWorld.ok(INACTIVE));
+        context.run(TestEvent.pebbleReady("postgresql"), restoring().withLeader(false));
+        assertEquals(0, world.clusterState.deletions);
+        assertFalse(world.exec.verbs().contains("pg_controldata"));
+        assertTrue(world.exec.verbs().contains("pebble start"), "got as far as starting: " + world.exec.verbs());
+    }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import jujuops.model.Status;
 import jujuops.testing.Result;
 import jujuops.testing.State;
+import jujuops.testing.TestEvent;
 import postgresqlk8s.cluster.PeerKeys;
 import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.pgbackrest.StanzaName;
@@ -330,5 +331,34 @@ class S3CredentialsChangedFlowTest {
         assertEquals("", stanza(r));
         assertEquals(Optional.empty(), primary.patroniConfig.last().archiveStanza());
         assertEquals(Optional.empty(), world.patroniConfig.last().archiveStanza());
+    }
+
+    // ---- the workload container (re)started: pebble-ready -------------------------------------------------
+
+    @Test
+    void pebbleReady_withTheS3Settings_writesPgBackRestsConfigurationAgain_andAsksNothingOfS3() {
+        jujuops.testing.Result r = world.run(TestEvent.pebbleReady("postgresql"), BackupWorld.withStanza());
+        assertTrue(world.exec.file("/etc/pgbackrest.conf").contains("repo1-s3-bucket="), "the container's lost file is back");
+        assertEquals("0600", world.exec.mode("/etc/pgbackrest.conf"));
+        assertEquals(List.of(), world.s3.requests, "no S3 call: the database may not run yet");
+        assertFalse(world.exec.verbs().contains("stanza-create"));
+        assertFalse(world.exec.verbs().contains("check"));
+        assertEquals(Status.active(), r.unitStatus());
+    }
+
+    @Test
+    void pebbleReady_withoutTheS3Relation_writesNothing() {
+        State in = BackupWorld.withStanza();
+        in = in.withoutRelation(in.relationOn("s3-parameters").id());
+        world.run(TestEvent.pebbleReady("postgresql"), in);
+        assertEquals(null, world.exec.file("/etc/pgbackrest.conf"));
+        assertEquals(List.of(), world.exec.commands());
+    }
+
+    @Test
+    void pebbleReady_workloadUnreachable_defersTheConfiguration() {
+        world.exec.unreachable();
+        jujuops.testing.Result r = world.run(TestEvent.pebbleReady("postgresql"), BackupWorld.withStanza());
+        assertEquals(1, r.state().deferred().size());
     }
 }

@@ -28,6 +28,8 @@ public final class BackupFlows implements HookObserver {
     static final HookEvent PEER_JOINED = HookEvent.relationJoined(PeerKeys.ENDPOINT);
     static final HookEvent PEER_DEPARTED = HookEvent.relationDeparted(PeerKeys.ENDPOINT);
     static final HookEvent PEER_CHANGED = HookEvent.relationChanged(PeerKeys.ENDPOINT);
+    /** The workload container (re)started: its own files, /etc/pgbackrest.conf among them, are new. */
+    static final HookEvent PEBBLE_READY = HookEvent.pebbleReady("postgresql");
     static final ActionEvent CREATE_BACKUP = ActionEvent.named("create-backup");
     static final ActionEvent LIST_BACKUPS = ActionEvent.named("list-backups");
     static final ActionEvent RESTORE = ActionEvent.named("restore");
@@ -57,6 +59,8 @@ public final class BackupFlows implements HookObserver {
         framework.observe(HookEvent.UPDATE_STATUS, "BackupFlows.onUpdateStatus", flows);
         // After the certificates flow installed or removed this unit's TLS files (not on every relation hook).
         framework.observe(PeerTls.CHANGED, "BackupFlows.onCertificates", flows);
+        // Before DatabaseFlows starts Patroni on it (registered first), so that archiving finds its configuration.
+        framework.observe(PEBBLE_READY, "BackupFlows.onPebbleReady", flows);
         framework.observe(PEER_JOINED, "BackupFlows.onPeers", flows);
         framework.observe(PEER_DEPARTED, "BackupFlows.onPeers", flows);
         // Every unit shows the leader's record of another cluster's repository, whoever leads.
@@ -71,6 +75,11 @@ public final class BackupFlows implements HookObserver {
             // new settings (or a repository taken over): a block they leave is re-checked at the next update-status
             new S3BlockRecheck(framework, facts, s3, seams).reset();
             return new S3CredentialsChangedFlow(framework, facts, s3, seams.get()).handle(event);
+        }
+        if (event.is(PEBBLE_READY)) {
+            // not in the flowchart: a container started again (a crash, an eviction) lost pgBackRest's
+            // configuration with the rest of its own files; WAL archiving and backups need it back
+            return new S3CredentialsChangedFlow(framework, facts, s3, seams.get()).configurePgBackRest();
         }
         if (event.is(S3Requirer.CREDENTIALS_GONE)) {
             return new S3CredentialsGoneFlow(facts, seams.get()).handle(event);

@@ -378,9 +378,10 @@ final class RestoreFlow {
         keys.put(PeerKeys.RESTORE_TO_TIME, target.time().orElse(""));
         keys.put(PeerKeys.RESTORE_TIMELINE, target.time().isPresent() ? target.timeline().orElse("") : "");
         keys.put(PeerKeys.RESTORE_FROM_TIMELINE, timelineBefore > 0 ? Long.toString(timelineBefore) : "");
+        String command = pgbackrest.restoreCommand(target);
+        keys.put(PeerKeys.RESTORE_COMMAND, command);
         facts.putAppData(keys);
-        seams.patroniConfig().apply(new PatroniConfig.Settings(
-                facts.stanza(), Optional.of(pgbackrest.restoreCommand(target)), true));
+        seams.patroniConfig().apply(new PatroniConfig.Settings(facts.stanza(), Optional.of(command), true));
     }
 
     private static Optional<String> param(ActionContext action, String key) {

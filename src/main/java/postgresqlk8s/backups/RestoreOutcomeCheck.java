@@ -239,7 +239,8 @@ final class RestoreOutcomeCheck {
 
     private HookOutcome finish() {
         Map<String, String> keys = new java.util.HashMap<>(Map.of(PeerKeys.RESTORING_BACKUP, "", PeerKeys.RESTORE_STANZA, "",
-                PeerKeys.RESTORE_TO_TIME, "", PeerKeys.RESTORE_TIMELINE, "", PeerKeys.RESTORE_FROM_TIMELINE, ""));
+                PeerKeys.RESTORE_TO_TIME, "", PeerKeys.RESTORE_TIMELINE, "", PeerKeys.RESTORE_FROM_TIMELINE, "",
+                PeerKeys.RESTORE_COMMAND, ""));
         Optional<String> from = facts.appData(PeerKeys.RESTORE_STANZA);
         if (from.isPresent() && !from.get().equals(facts.stanzaName().value())) {
             // not in the flowchart: the database now has the other stanza's system identifier; continue that stanza

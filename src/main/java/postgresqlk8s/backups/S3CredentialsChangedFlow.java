@@ -137,6 +137,28 @@ final class S3CredentialsChangedFlow {
         }
     }
 
+    /**
+     * Not in the flowchart: writes this unit's pgBackRest configuration for the S3 settings, and nothing
+     * else (no S3 call, no stanza step: the database may not run yet). Without usable settings, nothing.
+     */
+    HookOutcome configurePgBackRest() {
+        Optional<S3Settings.Reading> reading = s3.read();
+        if (reading.isEmpty() || !(reading.get() instanceof S3Settings.Complete complete)) {
+            return HookOutcome.done();
+        }
+        S3Parameters settings = complete.parameters();
+        try {
+            new Repository(seams, facts.stanzaName(), settings).configure(settings, TlsServers.ofThisUnit(facts, seams));
+            LOG.info("pgBackRest's configuration written for the workload container");
+            return HookOutcome.done();
+        } catch (WorkloadUnreachableException e) {
+            LOG.warn("workload not reachable, will write pgBackRest's configuration later: {}", e.getMessage());
+            return HookOutcome.defer();
+        } catch (WorkloadCommandException e) {
+            return blockUnit(withHint(Messages.STANZA_FAILED, e.getMessage()));
+        }
+    }
+
     boolean hasClusterInitialised() {
         return facts.clusterInitialised();
     }

@@ -31,6 +31,11 @@ public final class PeerKeys {
     public static final String RESTORE_TO_TIME = "restore-to-time";
     /** The timeline a point-in-time restore in progress follows (hexadecimal), as the reference records it. */
     public static final String RESTORE_TIMELINE = "restore-timeline";
+    /**
+     * The pgBackRest command of the restore in progress, as Patroni's bootstrap runs it (no secret in it),
+     * so that a workload container started again mid-restore can start the same restore again.
+     */
+    public static final String RESTORE_COMMAND = "restore-command";
     /** The timeline Patroni reported before the restore; success means a newer one. */
     public static final String RESTORE_FROM_TIMELINE = "restore-from-timeline";
 

@@ -23,11 +23,14 @@ import postgresqlk8s.cluster.PeerTls;
 import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.patroni.Patroni;
+import postgresqlk8s.kubernetes.ClusterStateStore;
 import postgresqlk8s.kubernetes.UnitPod;
 import postgresqlk8s.patroni.PatroniConfig;
 import postgresqlk8s.patroni.PatroniYaml;
 import postgresqlk8s.pgbackrest.StanzaName;
 import postgresqlk8s.workload.Command;
+import postgresqlk8s.workload.ControlData;
+import postgresqlk8s.workload.DataDirectory;
 import postgresqlk8s.workload.ExecResult;
 import postgresqlk8s.workload.WorkloadCommandException;
 import postgresqlk8s.workload.WorkloadFiles;
@@ -154,6 +157,21 @@ public final class DatabaseFlows implements HookObserver {
             return HookOutcome.defer();
         }
         Optional<StanzaName> stanza = appData(peers.get(), PeerKeys.STANZA).map(StanzaName::new);
+        Optional<String> restoreCommand = appData(peers.get(), PeerKeys.RESTORE_COMMAND);
+        if (framework.model().isLeader() && appData(peers.get(), PeerKeys.RESTORING_BACKUP).isPresent() && restoreCommand.isPresent()) {
+            try {
+                if (!hasRestoredDatabaseStarted()) {
+                    return startRestoreAgain(stanza, restoreCommand.get());
+                }
+            } catch (WorkloadUnreachableException | UnitPod.PodException e) {
+                LOG.warn("workload not reachable yet: {}", e.getMessage());
+                return HookOutcome.defer();
+            } catch (WorkloadCommandException | PatroniConfig.ConfigException | ClusterStateStore.ClusterStateException e) {
+                LOG.error("could not start the restore again: {}", e.getMessage());
+                say(Status.blocked(FAILED_TO_START + e.getMessage()));
+                return HookOutcome.done();
+            }
+        }
         try {
             startDatabase(stanza);
         } catch (WorkloadUnreachableException | UnitPod.PodException e) {
@@ -171,18 +189,59 @@ public final class DatabaseFlows implements HookObserver {
 
     private void startDatabase(Optional<StanzaName> stanza) throws WorkloadUnreachableException,
             WorkloadCommandException, PatroniConfig.ConfigException, UnitPod.PodException {
+        WorkloadService services = prepareWorkload(PatroniConfig.Settings.normal(stanza));
+        framework.stored().put(RENDERED_STANZA, stanza.map(StanzaName::value).orElse(""));
+        if (!services.isRunning(WorkloadService.POSTGRESQL)) {
+            services.start(WorkloadService.POSTGRESQL);
+        }
+    }
+
+    /** The volume, the pod's labels, Patroni's configuration and the Pebble layer, as the database needs them. */
+    private WorkloadService prepareWorkload(PatroniConfig.Settings settings) throws WorkloadUnreachableException,
+            WorkloadCommandException, PatroniConfig.ConfigException, UnitPod.PodException {
         Seams s = seams.get();
         prepareVolume(s);
         s.pod().label(PatroniYaml.labels("patroni-" + framework.model().appName()));
-        s.patroniConfig().apply(PatroniConfig.Settings.normal(stanza));
-        framework.stored().put(RENDERED_STANZA, stanza.map(StanzaName::value).orElse(""));
+        s.patroniConfig().apply(settings);
         String layerFile = s.layout().patroniConf() + ".layer.json";
         new WorkloadFiles(s.exec()).write(layerFile, PebbleLayer.render(s.layout()), "root", "0644");
         WorkloadService services = new WorkloadService(s.exec(), s.layout().pebble());
         services.addLayer(PebbleLayer.LABEL, layerFile);
-        if (!services.isRunning(WorkloadService.POSTGRESQL)) {
-            services.start(WorkloadService.POSTGRESQL);
+        return services;
+    }
+
+    /**
+     * Whether the database a restore brings back has come up: PostgreSQL was promoted at the end of the
+     * restore's recovery (pg_control in production or shut down after it, and neither backup_label nor
+     * recovery.signal left). pgBackRest restores pg_control last, so a restore cut short has none.
+     */
+    private boolean hasRestoredDatabaseStarted() throws WorkloadUnreachableException, WorkloadCommandException {
+        Seams s = seams.get();
+        Optional<String> state = new ControlData(s.exec(), s.layout()).clusterState();
+        boolean promoted = state.isPresent() && (state.get().equals("in production") || state.get().equals("shut down"));
+        return promoted && !new DataDirectory(s.exec(), s.layout().dataDir()).hasUnfinishedRecovery();
+    }
+
+    /**
+     * Not in the flowchart: the workload container started again (a crash, an eviction) while the restore
+     * ran, which killed Patroni's bootstrap half-way. Starting Patroni as usual would drop the restore from
+     * its configuration and, with the cut-short bootstrap's initialize key left in Kubernetes, wait for a
+     * leader that never comes (or, without it, create an empty cluster). So the restore starts again as the
+     * restore action starts it: Patroni's cluster state deleted, the data directory emptied, the same
+     * restore command as the bootstrap. update-status then follows it as before.
+     */
+    private HookOutcome startRestoreAgain(Optional<StanzaName> stanza, String restoreCommand) throws WorkloadUnreachableException,
+            WorkloadCommandException, PatroniConfig.ConfigException, UnitPod.PodException, ClusterStateStore.ClusterStateException {
+        LOG.info("the workload started again during a restore that had not finished: starting the restore again");
+        Seams s = seams.get();
+        WorkloadService services = prepareWorkload(new PatroniConfig.Settings(stanza, Optional.of(restoreCommand), true));
+        if (services.isRunning(WorkloadService.POSTGRESQL)) {
+            services.stop(WorkloadService.POSTGRESQL);
         }
+        s.clusterState().deleteClusterState();
+        new DataDirectory(s.exec(), s.layout().dataDir()).empty();
+        services.start(WorkloadService.POSTGRESQL);
+        return HookOutcome.done();
     }
 
     /**

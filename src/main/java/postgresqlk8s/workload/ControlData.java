@@ -33,6 +33,28 @@ public final class ControlData {
                 "pg_controldata printed no numeric \"Database system identifier\" line"));
     }
 
+    static final String STATE_LINE = "Database cluster state:";
+
+    /**
+     * pg_control's "Database cluster state" ({@code in production}, {@code in archive recovery}, {@code shut
+     * down}, ...); empty when pg_controldata cannot read a control file (none yet: pgBackRest restores
+     * {@code global/pg_control} last, so a restore cut short has none) or prints no state.
+     */
+    public Optional<String> clusterState() throws WorkloadUnreachableException {
+        ExecResult r = exec.run(Command.asPostgres(Duration.ofSeconds(30),
+                layout.pgBinDir() + "/pg_controldata", layout.dataDir()));
+        if (!r.succeeded()) {
+            return Optional.empty();
+        }
+        for (String line : r.stdout().split("\n")) {
+            if (line.startsWith(STATE_LINE)) {
+                String state = line.substring(STATE_LINE.length()).strip();
+                return state.isEmpty() ? Optional.empty() : Optional.of(state);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The identifier from pg_controldata's output; empty when no line holds a number. */
     static Optional<SystemId> parse(String output) {
         for (String line : output.split("\n")) {

@@ -75,4 +75,19 @@ public final class DataDirectory {
             throw new WorkloadCommandException("du " + path + " printed no size" + (err.isEmpty() ? "" : ": " + err));
         }
     }
+
+    /**
+     * Whether a restore's recovery is unfinished here: {@code backup_label} (recovery has not begun: the
+     * restored backup was never started) or {@code recovery.signal} (PostgreSQL has not been promoted
+     * at the end of the recovery) is in the data directory.
+     */
+    public boolean hasUnfinishedRecovery() throws WorkloadUnreachableException, WorkloadCommandException {
+        ExecResult r = exec.run(Command.asRoot(Duration.ofSeconds(30), "find", path, "-maxdepth", "1",
+                "(", "-name", "backup_label", "-o", "-name", "recovery.signal", ")"));
+        if (!r.succeeded()) {
+            String err = r.stderr().strip();
+            throw new WorkloadCommandException(err.isEmpty() ? "find " + path + " exited " + r.exitCode() : err);
+        }
+        return !r.stdout().isBlank();
+    }
 }
