@@ -73,10 +73,38 @@ final class BackupWorld {
     }
 
 
+    /** When set, each pause moves the seams' clock on by its length, as a real wait would. */
+    boolean pausesTakeTime;
+
     Seams seams() {
         seamsBuilt++;
-        return new Seams(exec, s3, patroni, clusterState, pod, patroniConfig,
-                Clock.fixed(now, ZoneOffset.UTC), pauses::add, WorkloadLayout.PRODUCTION, p -> otherPod(p).seams());
+        Clock clock = pausesTakeTime ? new WorldClock() : Clock.fixed(now, ZoneOffset.UTC);
+        Seams.Pause pause = d -> {
+            pauses.add(d);
+            if (pausesTakeTime) {
+                now = now.plus(d);
+            }
+        };
+        return new Seams(exec, s3, patroni, clusterState, pod, patroniConfig, clock, pause, WorkloadLayout.PRODUCTION,
+                p -> otherPod(p).seams());
+    }
+
+    /** Reads {@link #now} at each call. */
+    private final class WorldClock extends Clock {
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return Clock.fixed(now, zone);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     Context context() {

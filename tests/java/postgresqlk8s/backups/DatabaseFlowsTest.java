@@ -74,8 +74,11 @@ class DatabaseFlowsTest {
     @Test
     void pebbleReady_whenPatroniNeverAnswers_waitsABoundedTime_andLeavesItToUpdateStatus() {
         world.patroni.member = null;
+        world.pausesTakeTime = true;
+        java.time.Instant start = world.now;
         Result r = context.run(TestEvent.pebbleReady("postgresql"), withPeers(Map.of()));
-        assertEquals(60, world.pauses.size());
+        assertEquals(java.time.Duration.ofSeconds(30), java.time.Duration.between(start, world.now), "30 s by the clock");
+        assertEquals(30, world.pauses.size());
         assertEquals(Status.maintenance("waiting for the database to start"), r.unitStatus());
         assertFalse(appData(r).containsKey(PeerKeys.CLUSTER_INITIALISED));
         assertEquals(List.of(), r.state().deferred());

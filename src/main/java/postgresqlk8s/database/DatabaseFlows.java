@@ -46,6 +46,12 @@ public final class DatabaseFlows implements HookObserver {
 
     static final int START_POLLS = 60;
     static final Duration START_POLL = Duration.ofSeconds(1);
+    /**
+     * How long pebble-ready waits for the database in all, by the clock: the polls alone could take
+     * minutes when Patroni accepts connections and answers none (5 s each), and a hook must stay well
+     * inside Juju's patience; update-status sees the database come up after that.
+     */
+    static final Duration START_WAIT = Duration.ofSeconds(30);
     static final String WAITING = "waiting for the database to start";
     static final HookEvent PEBBLE_READY = HookEvent.pebbleReady("postgresql");
     static final HookEvent PEERS_CHANGED = HookEvent.relationChanged(PeerKeys.ENDPOINT);
@@ -312,7 +318,9 @@ public final class DatabaseFlows implements HookObserver {
 
     /** Polls Patroni a bounded time; the leader records the cluster once a primary runs. */
     private HookOutcome awaitPrimary(Relation peers) {
-        for (int poll = 0; poll < START_POLLS; poll++) {
+        java.time.Clock clock = seams.get().clock();
+        java.time.Instant deadline = clock.instant().plus(START_WAIT);
+        for (int poll = 0; poll < START_POLLS && clock.instant().isBefore(deadline); poll++) {
             Optional<MemberStatus> member = member();
             if (member.isPresent() && member.get().isRunning()) {
                 recordInitialised(peers, member.get());
