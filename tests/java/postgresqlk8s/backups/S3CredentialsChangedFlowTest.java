@@ -200,6 +200,9 @@ class S3CredentialsChangedFlowTest {
         assertTrue(r.unitStatus().message().length() <= Messages.STANZA_FAILED.length() + 2 + 120);
         assertEquals(3, world.exec.verbs().stream().filter("check"::equals).count());
         assertEquals(2, world.pauses.size());
+        assertTrue(world.exec.commands().stream().filter(c -> c.argv().contains("check"))
+                        .allMatch(c -> c.argv().contains("--archive-timeout=10")),
+                "each check's wait for its segment is bounded: three of them stay inside a hook's minute");
         assertEquals("", stanza(r));
         assertEquals(Optional.empty(), world.patroniConfig.last().archiveStanza(), "archiving switched off again");
     }

@@ -64,6 +64,11 @@ final class S3CredentialsChangedFlow {
     /** Set in the event when a restore made this cluster continue another cluster's stanza: take the repository over. */
     static final String CLAIM_REPOSITORY = "claim-repository";
     static final int CHECK_ATTEMPTS = 3;
+    /**
+     * Each check's wait for its WAL segment (pgBackRest's default is 60 s): three checks and the pauses
+     * between them stay under a minute, so the hook stays inside Juju's patience for one.
+     */
+    static final java.time.Duration CHECK_ARCHIVE_TIMEOUT = java.time.Duration.ofSeconds(10);
     static final Duration CHECK_PAUSE = Duration.ofSeconds(5);
     /** pgBackRest's ArchiveTimeoutError: a WAL segment did not reach the repository within archive-timeout. */
     static final String ARCHIVE_TIMEOUT = "082";
@@ -367,7 +372,7 @@ final class S3CredentialsChangedFlow {
     boolean isWalArchivingToS3Working(Repository repository) throws WorkloadUnreachableException {
         ExecResult check = null;
         for (int attempt = 1; attempt <= CHECK_ATTEMPTS; attempt++) {
-            check = repository.pgbackrest().check();
+            check = repository.pgbackrest().check(CHECK_ARCHIVE_TIMEOUT);
             if (check.succeeded()) {
                 return true;
             }

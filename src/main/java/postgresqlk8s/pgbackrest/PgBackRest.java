@@ -64,6 +64,16 @@ public final class PgBackRest {
     }
 
     /**
+     * {@link #check()} inside a hook, which must end well inside Juju's patience: the wait for the
+     * segment is bounded too. A slow archiver then fails the check; the caller's retry, and update-status
+     * re-checking a block, give it more chances.
+     */
+    public ExecResult check(Duration archiveTimeout) throws WorkloadUnreachableException {
+        return run(SHORT, "--stanza=" + stanza, ioTimeout(), dbTimeout(), protocolTimeout(),
+                "--archive-timeout=" + archiveTimeout.toSeconds(), "check");
+    }
+
+    /**
      * @param onPrimary the primary backs itself up ({@code --no-backup-standby}); a replica backs up from
      *                  the standby, which pgBackRest's {@code backup-standby=y} asks for
      */
