@@ -71,7 +71,7 @@ final class FaultsInterrupted {
     private static String updateStatusOnSpoiltState(Lifecycle life, Unit unit) throws IOException {
         long loggedBefore = unreadableStateLines(unit);
         FakeJuju.Run run = life.hook("update-status");
-        expect(run.exitCode() == 0, "update-status on a spoilt state file exited " + run.exitCode() + ": " + run.stderr());
+        expect(run.exitCode() == 0, "update-status on a spoilt state file exited " + run.exitCode() + ": " + run.stderr().lines().findFirst().orElse(""));
         expect(unreadableStateLines(unit) == loggedBefore + 1, "the log says the state was unreadable: " + unit.jujuLog());
         expect(life.status().equals("active "), "the unit after it: " + life.status());
         try (Stream<Path> files = Files.list(unit.charmDir())) {
@@ -118,7 +118,7 @@ final class FaultsInterrupted {
         }
         pgbackrest = backupsRunning(b.stack.pod(1)).isEmpty() ? "pgBackRest ended with it" : "pgBackRest ran on";
         life.say(read(log).strip().indent(2).stripTrailing());
-        life.say("== right after the kill: " + replica.status() + ", " + pgbackrest + ", login: " + logins.login());
+        life.say("== right after the kill: " + shown(replica) + ", " + pgbackrest + ", login: " + logins.login());
         return healedAndBacksUpAgain(b, logins, "action killed (" + pgbackrest + ")");
     }
 
@@ -155,7 +155,7 @@ final class FaultsInterrupted {
         String failure = replica.lastAction().path("failed").asText("");
         expect(failure.startsWith("Failed to backup PostgreSQL with error: "), "the action's failure: " + failure);
         String pgbackrest = backupsRunning(b.stack.pod(1)).isEmpty() ? "pgBackRest ended with it" : "pgBackRest ran on";
-        life.say("== after the cut: " + replica.status() + ", " + pgbackrest + ", login: " + logins.login());
+        life.say("== after the cut: " + shown(replica) + ", " + pgbackrest + ", login: " + logins.login());
         return healedAndBacksUpAgain(b, logins, String.format("action failed after %.1f s: %s (%s)", tookSeconds, failure, pgbackrest));
     }
 
@@ -173,11 +173,11 @@ final class FaultsInterrupted {
             hooks++;
             FakeJuju.Run run = replica.hook("update-status");
             expect(run.exitCode() == 0, "update-status exited " + run.exitCode() + ": " + run.stderr());
-            life.say("$ (juju) " + replica.name() + " hook update-status #" + hooks + " -> " + replica.status());
+            life.say("$ (juju) " + replica.name() + " hook update-status #" + hooks + " -> " + shown(replica));
             open = replica.status().kind().equals("active")
                     && Processes.await(25, () -> logins.login() == LoginProbe.Outcome.ACCEPTED);
         }
-        expect(open, "after " + hooks + " update-status: " + replica.status() + ", logins: " + logins.others());
+        expect(open, "after " + hooks + " update-status: " + shown(replica) + ", logins: " + logins.others());
         String refusal = "";
         life.action(replica, "create-backup");
         if (!replica.lastAction().path("failed").asText("").isEmpty()) {
@@ -190,9 +190,14 @@ final class FaultsInterrupted {
         String result = replica.lastAction().at("/results/backup-status").asText("");
         expect(result.equals("backup created"), "the next backup: " + replica.lastAction().path("failed").asText(""));
         expect(logins.login() == LoginProbe.Outcome.ACCEPTED, "logins after the next backup: " + logins.others());
-        String status = replica.status().kind() + (replica.status().message().isEmpty() ? "" : " " + replica.status().message());
-        return Outcome.of(during + "; " + status + ", logins accepted after " + hooks + " update-status"
+        return Outcome.of(during + "; " + shown(replica) + ", logins accepted after " + hooks + " update-status"
                 + (refusal.isEmpty() ? "" : "; refused while it ran: " + refusal) + "; the next backup: " + result, Healing.YES);
+    }
+
+    /** The unit's status as {@code juju status} shows it: "kind", or "kind: message". */
+    private static String shown(Unit unit) {
+        FakeJuju.Status s = unit.status();
+        return s.kind() + (s.message().isEmpty() ? "" : ": " + s.message());
     }
 
     /** The charm's JVM the stand-in dispatched: its direct child once dispatch has exec'd java. */
