@@ -71,7 +71,8 @@ final class FaultsInterrupted {
     private static String updateStatusOnSpoiltState(Lifecycle life, Unit unit) throws IOException {
         long loggedBefore = unreadableStateLines(unit);
         FakeJuju.Run run = life.hook("update-status");
-        expect(run.exitCode() == 0, "update-status on a spoilt state file exited " + run.exitCode() + ": " + run.stderr().lines().findFirst().orElse(""));
+        expect(run.exitCode() == 0, "update-status on a spoilt state file exited " + run.exitCode() + ": "
+                + run.stderr().lines().findFirst().orElse(""));
         expect(unreadableStateLines(unit) == loggedBefore + 1, "the log says the state was unreadable: " + unit.jujuLog());
         expect(life.status().equals("active "), "the unit after it: " + life.status());
         try (Stream<Path> files = Files.list(unit.charmDir())) {
