@@ -60,6 +60,33 @@ public final class FaultBench implements AutoCloseable {
                 outcome.healed(), fault.expected());
     }
 
+    /**
+     * Grows the bench to two units, unit 1 a streaming replica, and relates certificates (a replica backs
+     * up only with TLS; the primary of a TLS cluster of several units then refuses backups). Does nothing
+     * when unit 1 is there already, so that every fault that needs a replica can ask for one.
+     */
+    void withReplica() throws IOException {
+        if (life.juju.units().size() > 1) {
+            return;
+        }
+        life.say("$ juju add-unit postgresql-k8s");
+        fakejuju.Unit added = life.addUnit(1);
+        // Juju runs the hooks of the application's relations on a unit that joins them late
+        added.queue("s3-parameters-relation-joined", Lifecycle.S3_RELATION, "s3-integrator/0");
+        added.queue("s3-parameters-relation-changed", Lifecycle.S3_RELATION, "s3-integrator/0");
+        life.settle();
+        Faults.expect(Processes.await(90, () -> "1".equals(stack.pod(0).sql(
+                "select count(*) from pg_stat_replication where state = 'streaming'").output().strip())),
+                "unit 1 streams from the primary");
+        life.relateCertificates();
+        Faults.expect(Processes.await(60, () -> life.tlsServersListening().size() >= 2),
+                "both pods' pgBackRest TLS servers listen: " + life.tlsServersListening());
+        for (fakejuju.Unit u : life.juju.units()) {
+            Faults.expect(u.status().kind().equals("active"), u.name() + " after growing the bench: " + u.status());
+        }
+        life.showStatus();
+    }
+
     /** The primary answers a query. */
     boolean serving() {
         return stack.sql("select count(*) from orders").exitCode() == 0;

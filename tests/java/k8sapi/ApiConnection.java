@@ -16,11 +16,13 @@ import java.util.Optional;
 final class ApiConnection {
 
     private final LocalKubernetesApi api;
+    private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
     private ApiConnection(LocalKubernetesApi api, Socket socket) throws IOException {
         this.api = api;
+        this.socket = socket;
         this.in = new BufferedInputStream(socket.getInputStream());
         this.out = new BufferedOutputStream(socket.getOutputStream());
     }
@@ -62,12 +64,12 @@ final class ApiConnection {
         if (!request.header("Upgrade").equalsIgnoreCase("websocket")) {
             return refuse(ApiError.badRequest("pod exec needs a WebSocket upgrade here"));
         }
-        api.execStarted();
+        api.execStarted(socket, request.params("command"));
         try {
             ExecHandler.handle(api, request, prefix.get(), in, out);
             return true;
         } finally {
-            api.execEnded();
+            api.execEnded(socket);
         }
     }
 

@@ -165,6 +165,37 @@ class KubernetesWorkloadExecTest {
     }
 
     @Test
+    void execCutMidCommand_isUnreachableAtOnce_andOnlyTheChosenExecIsCut() throws Exception {
+        java.util.concurrent.CompletableFuture<Object> running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return exec.run(root("sleep", "8"));
+            } catch (WorkloadUnreachableException e) {
+                return e;
+            }
+        });
+        java.util.concurrent.CompletableFuture<Object> other = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return exec.run(root("sh", "-c", "sleep 1; echo other"));
+            } catch (WorkloadUnreachableException e) {
+                return e;
+            }
+        });
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (api.execs().size() < 2 && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200); // both upgraded
+        long start = System.nanoTime();
+
+        assertEquals(1, api.cutExecs(argv -> argv.contains("8")));
+
+        Object outcome = running.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(outcome instanceof WorkloadUnreachableException, "not unreachable: " + outcome);
+        assertTrue(elapsed(start).compareTo(Duration.ofSeconds(3)) < 0, "took " + elapsed(start));
+        assertEquals(new ExecResult(0, "other\n", "", false), other.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    @Test
     void badToken_isUnreachable_notAnExitCode() throws Exception {
         KubernetesWorkloadExec stranger = execThrough(api.writeKubeconfig(dir, "not-the-token"), POD,
                 KubernetesWorkloadExec.CLIENT_GRACE);

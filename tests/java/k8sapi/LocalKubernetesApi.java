@@ -49,6 +49,8 @@ public final class LocalKubernetesApi implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger stdinCloses = new AtomicInteger();
     private int openExecs;
+    /** The connections that carry an exec now, with its argv: what {@link #cutExecs} can cut. */
+    private final Map<Socket, List<String>> execConnections = new ConcurrentHashMap<>();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final Set<Process> processes = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
@@ -228,6 +230,23 @@ public final class LocalKubernetesApi implements AutoCloseable {
         return openExecs == 0;
     }
 
+    /**
+     * Cuts, now, the open exec connections whose argv {@code which} accepts, as a network failure or an API
+     * server restart would: the TCP connection closes with no status and no close frame. What the command
+     * does then is the exec's own business ({@link ExecHandler}: it runs on, its output unread). REST calls
+     * and watches (Patroni's DCS) are left alone. Returns how many it cut.
+     */
+    public int cutExecs(java.util.function.Predicate<List<String>> which) {
+        int cut = 0;
+        for (Map.Entry<Socket, List<String>> e : execConnections.entrySet()) {
+            if (which.test(e.getValue())) {
+                closeQuietly(e.getKey());
+                cut++;
+            }
+        }
+        return cut;
+    }
+
     /** How many HTTP requests arrived, any kind. */
     public int requests() {
         return requests.get();
@@ -282,11 +301,13 @@ public final class LocalKubernetesApi implements AutoCloseable {
         return presented.equals(token) ? 0 : forbiddenTokens.contains(presented) ? 403 : 401;
     }
 
-    synchronized void execStarted() {
+    synchronized void execStarted(Socket socket, List<String> argv) {
         openExecs++;
+        execConnections.put(socket, List.copyOf(argv));
     }
 
-    synchronized void execEnded() {
+    synchronized void execEnded(Socket socket) {
+        execConnections.remove(socket);
         openExecs--;
         notifyAll();
     }

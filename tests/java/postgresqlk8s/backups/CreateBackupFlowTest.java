@@ -402,8 +402,8 @@ class CreateBackupFlowTest {
         world.patroni.member = FakePatroni.replica();
         world.exec.unreachable();
         Result r = createBackup(tlsCluster());
-        assertEquals(Optional.of("Failed to backup PostgreSQL with error: pod postgresql-k8s-0 is not reachable"),
-                r.actionFailure());
+        assertEquals(Optional.of("Failed to backup PostgreSQL with error: pod postgresql-k8s-0 is not reachable; pgBackRest may"
+                + " still be running in the pod, and a backup is refused until it ends"), r.actionFailure());
         assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
         assertEquals(Status.active(), r.unitStatus());
     }
@@ -478,6 +478,19 @@ class CreateBackupFlowTest {
         world.exec.answer("backup", new ExecResult(56, "", "", false));
         Result r = createBackup(withStanza());
         assertEquals(Optional.of("Failed to backup PostgreSQL with error: pgbackrest exited with code 56"), r.actionFailure());
+    }
+
+    @Test
+    void hasBackupCreationSucceeded_no_anotherBackupHoldsTheLock_saysABackupStillRunsHere() {
+        world.exec.answer("backup", new ExecResult(50, "P00   INFO: backup command begin 2.45\n",
+                "P00  ERROR: [050]: unable to acquire lock on file '/tmp/pgbackrest/" + BackupWorld.STANZA
+                        + "-backup.lock': Resource temporarily unavailable\n       HINT: is another pgBackRest process running?\n", false));
+        world.patroni.member = FakePatroni.replica();
+        Result r = createBackup(tlsCluster());
+        assertEquals(Optional.of("Failed to backup PostgreSQL with error: another pgBackRest backup of " + BackupWorld.STANZA
+                + " is still running in this unit's pod (it holds pgBackRest's lock); try again once it ends"), r.actionFailure());
+        assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
+        assertEquals(Status.active(), r.unitStatus());
     }
 
     @Test

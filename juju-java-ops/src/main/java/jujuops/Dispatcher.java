@@ -61,7 +61,11 @@ public final class Dispatcher {
         try {
             Event event = Event.fromDispatch(context);
             UnitState before = load(store);
-            Framework framework = new Framework(context, tools, before.stored(), before.nextSeq(), event);
+            // A status a handler sets shows at once, and stays shown if this process dies before its commit
+            // (SIGKILL, the node lost): the record of the last collect-status must not then claim otherwise,
+            // or the next dispatch would take Juju to show what it proposes and never set it.
+            Framework framework = new Framework(context, tools, before.stored(), before.nextSeq(), event,
+                    () -> forgetShownStatus(store, before));
             try {
                 charm.setUp(framework);
                 List<DeferredEvent> kept = reemitDeferred(framework, before.deferred());
@@ -128,7 +132,8 @@ public final class Dispatcher {
 
     /**
      * A failed dispatch keeps the statuses its handlers set (Juju does) but not its state: the next
-     * collect-status must not trust the status it recorded before, so that one key alone is dropped.
+     * collect-status must not trust the status it recorded before, so that one key alone is dropped. The
+     * same is done before a handler's first status-set, for a dispatch that dies without a word.
      */
     private static void forgetShownStatus(UnitStateStore store, UnitState before) {
         if (before.stored().containsKey(StoredState.SHOWN_UNIT_STATUS)) {
@@ -137,7 +142,7 @@ public final class Dispatcher {
             try {
                 store.save(new UnitState(before.deferred(), stored, before.nextSeq()));
             } catch (RuntimeException e) {
-                LOG.warn("could not forget the shown status after the failure: {}", e.getMessage());
+                LOG.warn("could not forget the shown unit status: {}", e.getMessage());
             }
         }
     }

@@ -41,12 +41,33 @@ public final class Framework {
     private final Map<String, StatusCollector> unitCollectors = new LinkedHashMap<>();
     private final Map<String, StatusCollector> appCollectors = new LinkedHashMap<>();
     private long nextSeq;
+    private boolean collecting;
 
     Framework(JujuContext context, HookTools tools, Map<String, String> stored, long nextSeq, Event current) {
+        this(context, tools, stored, nextSeq, current, () -> { });
+    }
+
+    /**
+     * @param handlerSetsStatus runs before a handler's first {@code status-set} of the unit (not
+     *                          collect-status's, which the commit right after it records)
+     */
+    Framework(JujuContext context, HookTools tools, Map<String, String> stored, long nextSeq, Event current,
+            Runnable handlerSetsStatus) {
         this.context = context;
         this.tools = tools;
+        Runnable once = new Runnable() {
+            private boolean ran;
+
+            @Override
+            public void run() {
+                if (!ran && !collecting) {
+                    ran = true;
+                    handlerSetsStatus.run();
+                }
+            }
+        };
         this.model = new Model(tools, context.unitName(), context.modelName(), context.modelUuid(),
-                current.breakingRelationId());
+                current.breakingRelationId(), once);
         this.metadata = new CharmMetadata(context.charmDir());
         this.action = current.isAction() ? new ActionContext(tools, current.name()) : null;
         this.stored = new StoredState(stored);
@@ -191,6 +212,7 @@ public final class Framework {
 
     /** The collect-status phase: the unit's collectors, then, on the leader, the application's. */
     void collectStatus() {
+        collecting = true;
         try {
             collectStatusOnce();
         } catch (HookToolOutputError e) {

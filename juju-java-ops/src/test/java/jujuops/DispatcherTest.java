@@ -504,6 +504,60 @@ class DispatcherTest {
         assertEquals(before, Files.readString(file));
     }
 
+    /** Hook tools as above, whose status-get answers the status of the last status-set (active before any). */
+    private ProcessHookTools toolsRememberingStatus(String[] shown) {
+        CommandRunner runner = (argv, stdin) -> {
+            toolCalls.add(List.copyOf(argv));
+            if (argv.get(0).equals("status-set")) {
+                shown[0] = argv.get(2) + ":" + argv.get(argv.size() - 1);
+            }
+            if (argv.get(0).equals("status-get")) {
+                String[] kindAndMessage = shown[0].split(":", 2);
+                return new CommandRunner.Result(0, "{\"status\": \"" + kindAndMessage[0] + "\", \"message\": \""
+                        + kindAndMessage[1] + "\"}", "");
+            }
+            return new CommandRunner.Result(0, "", "");
+        };
+        return new ProcessHookTools(runner);
+    }
+
+    private int dispatch(CharmFactory charm, String hook, ProcessHookTools tools) {
+        JujuContext context = JujuContext.fromEnv(Map.of(
+                "JUJU_UNIT_NAME", UNIT,
+                "JUJU_DISPATCH_PATH", "hooks/" + hook,
+                "JUJU_CHARM_DIR", charmDir.toString()));
+        return Dispatcher.run(charm, context, tools, new FileUnitStateStore(charmDir.resolve(FileUnitStateStore.FILE_NAME)));
+    }
+
+    /**
+     * A handler's status-set shows at once; a process killed before its commit (SIGKILL mid-action) saves
+     * nothing. The state file as the kill leaves it must not claim that the last collect-status's Active is
+     * shown, or the next dispatch would skip setting Active and leave the handler's Maintenance for good.
+     */
+    @Test
+    void statusSetByAHandler_thenTheProcessKilled_theNextDispatchSetsTheCollectedStatusAgain() throws IOException {
+        String[] shown = {"active:"};
+        UnitState[] atTheKill = new UnitState[1];
+        CharmFactory charm = fw -> {
+            fw.observeCollectUnitStatus("Charm.status", statuses -> statuses.add(Status.active("")));
+            fw.observe(HookEvent.UPDATE_STATUS, "Charm.onUpdateStatus", event -> HookOutcome.done());
+            fw.observe(HookEvent.CONFIG_CHANGED, "Charm.onConfigChanged", event -> {
+                fw.model().setUnitStatus(Status.maintenance("Creating backup"));
+                atTheKill[0] = savedState(); // what SIGKILL here would leave
+                return HookOutcome.done();
+            });
+        };
+        assertEquals(0, dispatch(charm, "update-status", toolsRememberingStatus(shown)));
+        assertEquals(0, dispatch(charm, "config-changed", toolsRememberingStatus(shown)));
+        new FileUnitStateStore(charmDir.resolve(FileUnitStateStore.FILE_NAME)).save(atTheKill[0]);
+        shown[0] = "maintenance:Creating backup";
+        toolCalls.clear();
+
+        assertEquals(0, dispatch(charm, "update-status", toolsRememberingStatus(shown)));
+
+        assertEquals("active:", shown[0], toolCalls::toString);
+    }
+
     @Test
     void corruptStateFile_isQuarantined_andTheDispatchGoesOn() throws IOException {
         Files.writeString(charmDir.resolve(FileUnitStateStore.FILE_NAME), "{ half a state", StandardCharsets.UTF_8);

@@ -23,6 +23,7 @@ import postgresqlk8s.pgbackrest.BackupId;
 import postgresqlk8s.pgbackrest.BackupLabel;
 import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.pgbackrest.BackupType;
+import postgresqlk8s.pgbackrest.PgBackRest;
 import postgresqlk8s.s3.ObjectStoreException;
 import postgresqlk8s.s3.S3Parameters;
 import postgresqlk8s.s3.S3Requirer;
@@ -52,6 +53,10 @@ final class CreateBackupFlow {
     /** How long to wait for Patroni to apply a change of connectivity: past two of its 10 s cycles. */
     static final int CONNECTIVITY_POLLS = 25;
     static final java.time.Duration CONNECTIVITY_POLL = java.time.Duration.ofSeconds(1);
+    /** After the reason a backup's exec was lost: pgBackRest in the pod may outlive the exec. */
+    static final String MAY_RUN_ON = "; pgBackRest may still be running in the pod, and a backup is refused until it ends";
+    static final String LOCK_HELD = "another pgBackRest backup of %s is still running in this unit's pod (it holds pgBackRest's lock);"
+            + " try again once it ends";
 
     private final Framework framework;
     private final ClusterFacts facts;
@@ -235,13 +240,20 @@ final class CreateBackupFlow {
         try {
             result = repository.pgbackrest().backup(type, !replica);
         } catch (WorkloadUnreachableException e) {
-            // not in the flowchart: no pod to run pgBackRest in, so no logs to upload
-            return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(e.getMessage()));
+            // not in the flowchart: no answer from the pod, so no logs to upload. The exec may have been lost
+            // after pgBackRest started (a cut connection, an API server restart), and closing an exec stops no
+            // process: the user learns that it may run on, and what that means for the next backup.
+            LOG.error("backup failed: {}", e.getMessage());
+            return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(e.getMessage() + MAY_RUN_ON));
         }
         BackupId id = labelIn(result).map(BackupLabel::id).orElse(requested);
         if (!hasBackupCreationSucceeded(result)) {
             wereBackupLogsUploaded(settings, repository, result, id); // "Upload error logs to S3": no diamond
-            String hint = repository.hint(result);
+            // not in the flowchart: pgBackRest's lock is a flock(), which ends with its process, so a lock
+            // that refuses this backup belongs to a backup still running here (one whose action was killed or
+            // lost its exec): say so, rather than pgBackRest's lock file path
+            String hint = result.exitCode() == PgBackRest.LOCK_ACQUIRE_ERROR ? LOCK_HELD.formatted(facts.stanzaName())
+                    : repository.hint(result);
             LOG.error("backup failed: {}", hint);
             return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(hint));
         }

@@ -20,6 +20,8 @@ public final class PgBackRest {
     public static final Duration SHORT = Duration.ofMinutes(5);
     public static final Duration BACKUP = Duration.ofHours(6);
     static final int PING_IO_TIMEOUT_SECONDS = 5;
+    /** pgBackRest's exit code when another process holds the lock a command needs (its error 050). */
+    public static final int LOCK_ACQUIRE_ERROR = 50;
     /**
      * The I/O timeout of the commands a user or a hook waits on ({@code info}, {@code stanza-create},
      * {@code check}); backups, restores and WAL archiving keep pgBackRest's 60 s. pgBackRest retries a

@@ -20,6 +20,7 @@ public final class Model {
     private final String modelName;
     private final String modelUuid;
     private final Optional<String> breakingRelationId;
+    private final Runnable beforeUnitStatusSet;
     private Boolean leader;
     private Config config;
     private Status unitStatus;
@@ -33,11 +34,22 @@ public final class Model {
      *                           lists it, the model does not (as in Python ops)
      */
     public Model(HookTools tools, String unitName, String modelName, String modelUuid, Optional<String> breakingRelationId) {
+        this(tools, unitName, modelName, modelUuid, breakingRelationId, () -> { });
+    }
+
+    /**
+     * @param beforeUnitStatusSet runs before each {@code status-set} of the unit: the status shows at once,
+     *                            whatever becomes of the dispatch, so the framework's record of the shown
+     *                            status must not outlive it
+     */
+    public Model(HookTools tools, String unitName, String modelName, String modelUuid, Optional<String> breakingRelationId,
+            Runnable beforeUnitStatusSet) {
         this.tools = tools;
         this.unitName = unitName;
         this.modelName = modelName;
         this.modelUuid = modelUuid;
         this.breakingRelationId = breakingRelationId;
+        this.beforeUnitStatusSet = beforeUnitStatusSet;
     }
 
     public String unitName() {
@@ -162,6 +174,7 @@ public final class Model {
     }
 
     public void setUnitStatus(Status status) {
+        beforeUnitStatusSet.run();
         tools.statusSet(status, false);
         unitStatus = status;
     }

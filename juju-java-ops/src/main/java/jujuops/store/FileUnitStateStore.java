@@ -51,6 +51,10 @@ public final class FileUnitStateStore implements UnitStateStore {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return UnitState.EMPTY;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // the bytes are there but are no text: corrupt content to move aside, not an I/O failure that
+            // would fail this and every later hook
+            throw new CorruptStateException(file + " is not a unit state file: not UTF-8 text");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

@@ -116,6 +116,17 @@ class FileUnitStateStoreTest {
         assertThrows(FileUnitStateStore.CorruptStateException.class, () -> store().load());
     }
 
+    /**
+     * Bytes that are not UTF-8 (a disk's garbage, half a multi-byte character at a cut) are a corrupt file
+     * the dispatcher can move aside, not an I/O error that fails every hook after it.
+     */
+    @Test
+    void bytesThatAreNotUtf8_isACorruptStateException() throws IOException {
+        Files.write(file(), new byte[] {0x00, (byte) 0xff, '{', '"', (byte) 0xc3});
+
+        assertThrows(FileUnitStateStore.CorruptStateException.class, () -> store().load());
+    }
+
     /** Stored values are strings; a file claiming otherwise cannot be read back as a UnitState. */
     @Test
     void storedValueThatIsNotAString_isACorruptStateException() throws IOException {
