@@ -231,13 +231,20 @@ final class CreateBackupFlow {
     /** "Has backup creation succeeded?" then "Were backup logs uploaded to S3?" (or the error logs uploaded). */
     private ActionOutcome backUpAndUploadLogs(BackupType type, S3Parameters settings, Repository repository,
             BackupId requested, boolean replica) {
-        ExecResult result;
+        BackupWatch.Ending ending;
         try {
-            result = repository.pgbackrest().backup(type, !replica);
+            ending = new BackupWatch(repository, BackupWatch.Timing.PRODUCTION).run(() -> repository.pgbackrest().backup(type, !replica));
         } catch (WorkloadUnreachableException e) {
             // not in the flowchart: no pod to run pgBackRest in, so no logs to upload
             return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(e.getMessage()));
         }
+        if (ending instanceof BackupWatch.Stopped stopped) {
+            // not in the flowchart: stopped because the repository does not answer (BackupWatch); uploading
+            // the error logs to it would only wait out the S3 client's timeouts (up to a minute) on top
+            LOG.error("backup failed: {}", stopped.reason());
+            return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(stopped.reason()));
+        }
+        ExecResult result = ((BackupWatch.Finished) ending).result();
         BackupId id = labelIn(result).map(BackupLabel::id).orElse(requested);
         if (!hasBackupCreationSucceeded(result)) {
             wereBackupLogsUploaded(settings, repository, result, id); // "Upload error logs to S3": no diamond
