@@ -218,7 +218,7 @@ final class CreateBackupFlow {
             action.log("Creating " + (type == BackupType.INCREMENTAL ? "an " : "a ") + type.action() + " of " + facts.stanzaName());
             // Both branches of the chart's last "Is current unit a replica?" end the maintenance status: the
             // unit's concerns say again what it is (Active when nothing is wrong; see the class comment).
-            return backUpAndUploadLogs(type, settings, repository, requested, replica);
+            return backUpAndUploadLogs(action, type, settings, repository, requested, replica);
         } finally {
             // Every way out, an exception's too. A process killed before this line leaves Patroni's
             // configuration refusing connections: ConnectionsHeal allows them again on the next update-status.
@@ -229,7 +229,7 @@ final class CreateBackupFlow {
     }
 
     /** "Has backup creation succeeded?" then "Were backup logs uploaded to S3?" (or the error logs uploaded). */
-    private ActionOutcome backUpAndUploadLogs(BackupType type, S3Parameters settings, Repository repository,
+    private ActionOutcome backUpAndUploadLogs(ActionContext action, BackupType type, S3Parameters settings, Repository repository,
             BackupId requested, boolean replica) {
         BackupWatch.Ending ending;
         try {
@@ -253,6 +253,10 @@ final class CreateBackupFlow {
             return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(hint));
         }
         if (!wereBackupLogsUploaded(settings, repository, result, id)) {
+            // The chart fails the action; the backup itself is in the repository (list-backups shows it, a
+            // restore may use it), which the reference's words do not say: the action's log does.
+            LOG.error("backup {} was created, but its log could not be uploaded to S3", id);
+            action.log("Backup " + id + " was created; only its log could not be uploaded to S3");
             return ActionOutcome.fail(Refusal.LOG_UPLOAD_FAILED.words());
         }
         LOG.info("backup {} created", id);
