@@ -36,7 +36,7 @@ class BackupWatchTest {
     }
 
     private static ExecResult lockSays(int percent) {
-        return new ExecResult(0, "{\"execId\":\"1-abc\",\"percentComplete\":" + percent + "}", "", false);
+        return new ExecResult(0, "{\"execId\":\"5315-eb28bec7\",\"pctCplt\":" + percent + ",\"pid\":5315}", "", false);
     }
 
     @Test
@@ -54,8 +54,8 @@ class BackupWatchTest {
     }
 
     @Test
-    void noProgress_andTheRepositoryDoesNotAnswer_stopsTheBackup_thenStartsTheStanzaAgain_andSaysWhy() throws Exception {
-        world.exec.holdUntil("backup", "stop", TERMINATED);
+    void noProgress_andTheRepositoryDoesNotAnswer_endsTheBackupsProcessGroup_andSaysWhy() throws Exception {
+        world.exec.holdUntil("backup", "python3", TERMINATED);
         world.exec.answer("cat", lockSays(4512));
         world.exec.fail("repo-ls", 49, REFUSED);
         BackupWatch.Ending ending = watch();
@@ -64,10 +64,32 @@ class BackupWatchTest {
         assertTrue(stopped.reason().contains("the repository does not answer: " + REFUSED), stopped.reason());
         assertTrue(stopped.reason().endsWith("; the backup was stopped"), stopped.reason());
         List<String> verbs = world.exec.verbs();
+        assertEquals(List.of("repo-ls", "python3"), verbs.subList(verbs.size() - 2, verbs.size()), verbs.toString());
+        postgresqlk8s.workload.Command kill = world.exec.commands().get(verbs.indexOf("python3"));
+        assertEquals("5315", kill.argv().get(kill.argv().size() - 1), "the pid from the lock file, as an argument");
+        assertTrue(kill.argv().get(2).contains("os.killpg(os.getpgid("), kill.argv().toString());
+        assertEquals("root", kill.user(), "the group is led by the exec's timeout, which runs as root");
+        assertEquals(List.of("cat", "--", LOCK), world.exec.commands().get(verbs.indexOf("cat")).argv());
+    }
+
+    @Test
+    void noPidInTheLockFile_fallsBackToPgBackRestsStop_thenStartsTheStanzaAgain() throws Exception {
+        world.exec.holdUntil("backup", "stop", TERMINATED);
+        world.exec.answer("cat", new ExecResult(1, "", "cat: /tmp/x: No such file or directory", false));
+        world.exec.fail("repo-ls", 49, REFUSED);
+        BackupWatch.Stopped stopped = assertInstanceOf(BackupWatch.Stopped.class, watch());
+        assertTrue(stopped.reason().endsWith("; the backup was stopped"), stopped.reason());
+        List<String> verbs = world.exec.verbs();
         assertEquals(List.of("repo-ls", "stop", "start"), verbs.subList(verbs.size() - 3, verbs.size()), verbs.toString());
         assertEquals(List.of("pgbackrest", "--stanza=" + BackupWorld.STANZA, "--force", "stop"),
                 world.exec.commands().get(verbs.indexOf("stop")).argv());
-        assertEquals(List.of("cat", "--", LOCK), world.exec.commands().get(verbs.indexOf("cat")).argv());
+    }
+
+    @Test
+    void pidIn_readsPgBackRest245sLockFile() {
+        assertEquals(java.util.Optional.of(5315L), BackupWatch.pidIn("{\"execId\":\"5315-eb28bec7\",\"pctCplt\":0,\"pid\":5315}"));
+        assertEquals(java.util.Optional.empty(), BackupWatch.pidIn(""));
+        assertEquals(java.util.Optional.empty(), BackupWatch.pidIn("{\"pid\":\"; rm -rf /\"}"));
     }
 
     @Test

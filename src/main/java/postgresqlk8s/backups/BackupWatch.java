@@ -26,9 +26,8 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * the action, which holds the unit (Juju runs one hook or action at a time), with them. So, as
  * update-status does for a restore ({@link RestoreStall}): when pgBackRest's backup lock file, where
  * 2.45 writes the backup's progress, has not changed for {@link Timing#patience()} and the repository
- * does not answer an interactive listing (bounded to about 12 s), the backup is stopped with
- * pgBackRest's own {@code stop --force} (then {@code start}, so that WAL archiving goes on) and the
- * action fails with the reason. While the repository answers, a backup that seems stuck is left to
+ * does not answer an interactive listing (bounded to about 12 s), the backup's process group is ended
+ * (TERM) and the action fails with the reason. While the repository answers, a backup that seems stuck is left to
  * pgBackRest.
  */
 final class BackupWatch {
@@ -103,15 +102,34 @@ final class BackupWatch {
             if (unanswered.isPresent()) {
                 String reason = "no progress for " + timing.poll().multipliedBy(unchanged).toSeconds()
                         + " s, and the repository does not answer: " + unanswered.get();
-                return stop(running, reason);
+                return stop(running, reason, lock);
             }
         }
     }
 
-    /** pgBackRest's own stop of the stanza's processes, then start, so that archiving is not left stopped. */
-    private Ending stop(Future<ExecResult> running, String reason) throws WorkloadUnreachableException {
+    /**
+     * The backup's whole process group gets TERM (its pid from the lock file), so that no local worker
+     * blocked on S3 outlives it and writes into the backup's folder later; without a pid, pgBackRest's
+     * own {@code stop --force} (main process only), then {@code start}, so that archiving is not left stopped.
+     */
+    private Ending stop(Future<ExecResult> running, String reason, String lock) throws WorkloadUnreachableException {
         LOG.error("stopping the backup: {}", reason);
         PgBackRest pgbackrest = repository.pgbackrest();
+        Optional<Long> pid = pidIn(lock);
+        ExecResult terminated = pid.isPresent() ? pgbackrest.terminateProcessGroupOf(pid.get()) : null;
+        if (terminated == null || !terminated.succeeded()) {
+            LOG.warn("could not end the backup's process group ({}); asking pgBackRest to stop it",
+                    terminated == null ? "no pid in its lock file" : "exit " + terminated.exitCode());
+            stopForceThenStart(pgbackrest);
+        }
+        Optional<ExecResult> ended = await(running, timing.afterStop());
+        if (ended.isEmpty()) {
+            return new Stopped(reason + "; the backup was told to stop and had not ended " + timing.afterStop().toSeconds() + " s later");
+        }
+        return new Stopped(reason + "; the backup was stopped");
+    }
+
+    private void stopForceThenStart(PgBackRest pgbackrest) throws WorkloadUnreachableException {
         try {
             ExecResult stopped = pgbackrest.stopForce();
             if (!stopped.succeeded()) {
@@ -123,11 +141,14 @@ final class BackupWatch {
                 LOG.error("pgbackrest start failed, WAL archiving stays stopped: {}", repository.hint(started));
             }
         }
-        Optional<ExecResult> ended = await(running, timing.afterStop());
-        if (ended.isEmpty()) {
-            return new Stopped(reason + "; the backup was told to stop and had not ended " + timing.afterStop().toSeconds() + " s later");
-        }
-        return new Stopped(reason + "; the backup was stopped");
+    }
+
+    private static final java.util.regex.Pattern PID = java.util.regex.Pattern.compile("\"pid\"\\s*:\\s*(\\d{1,9})");
+
+    /** The main process's pid in pgBackRest 2.45's lock file ({@code {"execId":...,"pctCplt":...,"pid":N}}). */
+    static Optional<Long> pidIn(String lock) {
+        java.util.regex.Matcher m = PID.matcher(lock);
+        return m.find() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
     }
 
     /** The backup's result if it ends within {@code wait}; its exceptions as the exec would throw them. */

@@ -87,6 +87,20 @@ public final class PgBackRest {
         return exec.run(new Command(List.of("cat", "--", path), layout.pgUser(), null, LOCAL, 4096));
     }
 
+    /**
+     * Sends TERM to the process group of the pgBackRest process {@code pid} (the backup's, from its lock
+     * file): the exec's {@code timeout}, which leads that group, pgBackRest's main process and its local
+     * workers; {@code timeout} then kills what is left after its 5 s. {@link #stopForce} ends only the main
+     * process: on the local stack its workers, blocked on S3, lived on and wrote a bundle into the
+     * backup's folder minutes later, after the next backup had resumed that label, which made it invalid.
+     * Python is in the image for Patroni; the script is fixed and the pid goes as an argument.
+     */
+    public ExecResult terminateProcessGroupOf(long pid) throws WorkloadUnreachableException {
+        return exec.run(new Command(List.of("python3", "-c",
+                "import os, signal, sys; os.killpg(os.getpgid(int(sys.argv[1])), signal.SIGTERM)", Long.toString(pid)),
+                Command.ROOT, null, LOCAL, Command.DEFAULT_CAPTURE));
+    }
+
     /** Ends the stanza's running pgBackRest processes (TERM, by their lock files) and refuses new ones until {@link #start}. */
     public ExecResult stopForce() throws WorkloadUnreachableException {
         return run(LOCAL, "--stanza=" + stanza, "--force", "stop");
