@@ -33,6 +33,7 @@ final class Faults {
     /** Every fault, in the order they run: each group's own file keeps its faults and their helpers. */
     static List<Fault> all() {
         List<Fault> all = new java.util.ArrayList<>(s3());
+        all.addAll(FaultsBackup.all());
         return all;
     }
 
