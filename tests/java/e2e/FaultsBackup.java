@@ -45,14 +45,13 @@ final class FaultsBackup {
     }
 
     /**
-     * The faults that hold on the real stack. Not yet listed: "S3 frozen (SIGSTOP) mid-backup, then thawed"
-     * ({@link #s3FrozenMidBackup}) and "S3 killed (SIGKILL) mid-backup, then back" ({@link #s3KilledMidBackup}):
-     * their last run found the charm's stop leaving pgBackRest's workers alive (fixed since, BackupWatch
-     * ends the process group); they join once a run shows the fix. The log upload's healing is "yes": the
-     * unit stays Active and the next backup works; the backup without its log is complete and listed.
+     * In the order they run. The log upload's healing is "yes": the unit stays Active and the next backup
+     * works; the backup without its log is complete and listed.
      */
     static List<Fault> all() {
         return List.of(
+                new Fault("S3 frozen (SIGSTOP) mid-backup, then thawed", YES, FaultsBackup::s3FrozenMidBackup),
+                new Fault("S3 killed (SIGKILL) mid-backup, then back", YES, FaultsBackup::s3KilledMidBackup),
                 new Fault("S3 frozen during the backup log's upload, then thawed", YES, FaultsBackup::s3FrozenDuringLogUpload),
                 new Fault("WAL archive refusing segments while a backup runs ([082]), then accepting", YES,
                         FaultsBackup::archiveBrokenDuringBackup));
