@@ -36,6 +36,8 @@ final class Faults {
         List<Fault> all = new java.util.ArrayList<>(s3());
         all.addAll(juju());
         all.addAll(workload());
+        // after the restores: it writes 146 MB, which restores would then have to bring back
+        all.addAll(FaultsBackup.all());
         // last: it grows the bench to a primary and a replica with TLS, where unit 0 takes no backup and restores are refused
         all.addAll(FaultsInterrupted.all());
         return all;

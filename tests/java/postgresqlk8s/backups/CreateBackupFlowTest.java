@@ -525,4 +525,14 @@ class CreateBackupFlowTest {
         assertEquals(Map.of(), r.actionResults());
         assertEquals(List.of(Status.maintenance("creating backup"), Status.active()), r.statusHistory());
     }
+
+    @Test
+    void wereBackupLogsUploaded_no_theActionsLogSaysTheBackupItselfWasCreated() {
+        world.s3.putsBeforeFailure = 1;
+        world.exec.answer("backup", ok(BACKUP_STDOUT));
+        Result r = createBackup(withStanza());
+        assertEquals(Optional.of("Error uploading logs to S3"), r.actionFailure());
+        assertTrue(r.actionLogs().contains("Backup " + LABEL_ID + " was created; only its log could not be uploaded to S3"),
+                r.actionLogs().toString());
+    }
 }

@@ -69,11 +69,12 @@ final class FakeWorkloadExec implements WorkloadExec {
         return this;
     }
 
-    List<Command> commands() {
+    /** The commands so far, the live list (a test may clear it); read it once the flow is over. */
+    synchronized List<Command> commands() {
         return commands;
     }
 
-    List<String> verbs() {
+    synchronized List<String> verbs() {
         List<String> out = new ArrayList<>();
         commands.forEach(c -> out.add(verb(c)));
         return out;
@@ -87,13 +88,45 @@ final class FakeWorkloadExec implements WorkloadExec {
         return modes.get(path);
     }
 
+    /**
+     * A command that runs until another one comes: {@code verb} answers {@code result} only once
+     * {@code releasedBy} has run (as a backup ends when {@code stop --force} comes), or after 10 s.
+     */
+    FakeWorkloadExec holdUntil(String verb, String releasedBy, ExecResult result) {
+        held.put(verb, new Hold(releasedBy, new java.util.concurrent.CountDownLatch(1), result));
+        return this;
+    }
+
+    private record Hold(String releasedBy, java.util.concurrent.CountDownLatch released, ExecResult result) {
+    }
+
+    private final Map<String, Hold> held = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public ExecResult run(Command command) throws WorkloadUnreachableException {
+        String verb = verb(command);
+        Hold hold = held.get(verb);
+        if (hold == null) {
+            return answerNow(command);
+        }
+        synchronized (this) {
+            commands.add(command);
+        }
+        try {
+            hold.released().await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return hold.result();
+    }
+
+    private synchronized ExecResult answerNow(Command command) throws WorkloadUnreachableException {
         commands.add(command);
+        String verb = verb(command);
+        held.values().stream().filter(h -> h.releasedBy().equals(verb)).forEach(h -> h.released().countDown());
         if (unreachable) {
             throw new WorkloadUnreachableException("pod postgresql-k8s-0 is not reachable");
         }
-        String verb = verb(command);
         Deque<ExecResult> queue = answers.get(verb);
         ExecResult result = verb.equals("info") ? EMPTY_REPOSITORY : verb.equals("repo-ls") ? EMPTY_FOLDER : OK;
         if (queue != null && !queue.isEmpty()) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import postgresqlk8s.s3.Redactor;
 
-/** The short reason from pgBackRest's output: ERROR/WARN lines, "; ", 120 characters, secrets masked. */
+/** The reason from pgBackRest's output: ERROR/WARN lines with their HINT lines, "; ", 600 characters, secrets masked. */
 class ErrorHintTest {
 
     private static final String ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
@@ -39,13 +39,44 @@ class ErrorHintTest {
         assertEquals("", ErrorHint.of("", Redactor.NONE));
     }
 
+    /** pgBackRest 2.45's [082] as a backup prints it on stdout: the hints are indented under the error. */
     @Test
-    void longOutput_isCutAt120() {
-        String out = "ERROR: [039]: " + "x".repeat(200) + "\nWARN: another\n";
+    void hintLinesUnderAnError_followIt_theyTellWhatToDo() {
+        String out = "P00   INFO: backup stop archive = 000000010000000000000007, lsn = 0/7000100\n"
+                + "P00  ERROR: [082]: WAL segment 000000010000000000000007 was not archived before the 60000ms timeout\n"
+                + "            HINT: check the archive_command to ensure that all options are correct (especially --stanza).\n"
+                + "            HINT: check the PostgreSQL server log for errors.\n"
+                + "            HINT: run the 'start' command if the stanza was previously stopped.\n"
+                + "P00   INFO: backup command end: aborted with exception [082]\n";
+        assertEquals("ERROR: [082]: WAL segment 000000010000000000000007 was not archived before the 60000ms timeout; "
+                + "HINT: check the archive_command to ensure that all options are correct (especially --stanza).; "
+                + "HINT: check the PostgreSQL server log for errors.; "
+                + "HINT: run the 'start' command if the stanza was previously stopped.", ErrorHint.of(out, Redactor.NONE));
+    }
+
+    @Test
+    void theSameErrorWithHints_onStderrAndStdout_isGivenOnce() {
+        String stderr = "ERROR: [082]: WAL segment was not archived\n       HINT: check the PostgreSQL server log for errors.\n";
+        String stdout = "P00  ERROR: [082]: WAL segment was not archived\n            HINT: check the PostgreSQL server log for errors.\n";
+        assertEquals("ERROR: [082]: WAL segment was not archived; HINT: check the PostgreSQL server log for errors.",
+                ErrorHint.of(stderr + "\n" + stdout, Redactor.NONE));
+    }
+
+    @Test
+    void aHintLineAfterOtherOutput_isNotTakenForTheError() {
+        String out = "P00  ERROR: [056]: unable to find primary cluster\nP00   INFO: stanza-create command end\n"
+                + "   HINT: a line some other output printed\n";
+        assertEquals("ERROR: [056]: unable to find primary cluster", ErrorHint.of(out, Redactor.NONE));
+    }
+
+    @Test
+    void longOutput_isCutAtMax_andAStatusTakesLess() {
+        String out = "ERROR: [039]: " + "x".repeat(700) + "\nWARN: another\n";
         String hint = ErrorHint.of(out, Redactor.NONE);
-        assertEquals(120, hint.length());
-        assertEquals(("ERROR: [039]: " + "x".repeat(200)).substring(0, 120), hint);
-        assertEquals(120, ErrorHint.MAX);
+        assertEquals(600, hint.length());
+        assertEquals(("ERROR: [039]: " + "x".repeat(700)).substring(0, 600), hint);
+        assertEquals(600, ErrorHint.MAX);
+        assertEquals(120, ErrorHint.STATUS_MAX);
     }
 
     @Test
@@ -60,9 +91,9 @@ class ErrorHintTest {
 
     @Test
     void aSecretAcrossTheCut_leavesNoFragment() {
-        String prefix = "ERROR: [039]: " + "y".repeat(100);
+        String prefix = "ERROR: [039]: " + "y".repeat(580);
         String hint = ErrorHint.of(prefix + SECRET_KEY + " trailing words\n", KEYS);
-        assertTrue(hint.length() <= 120);
+        assertTrue(hint.length() <= ErrorHint.MAX);
         assertFalse(hint.contains(SECRET_KEY.substring(0, 6)), hint);
     }
 }

@@ -223,7 +223,7 @@ final class CreateBackupFlow {
             action.log("Creating " + (type == BackupType.INCREMENTAL ? "an " : "a ") + type.action() + " of " + facts.stanzaName());
             // Both branches of the chart's last "Is current unit a replica?" end the maintenance status: the
             // unit's concerns say again what it is (Active when nothing is wrong; see the class comment).
-            return backUpAndUploadLogs(type, settings, repository, requested, replica);
+            return backUpAndUploadLogs(action, type, settings, repository, requested, replica);
         } finally {
             // Every way out, an exception's too. A process killed before this line leaves Patroni's
             // configuration refusing connections: ConnectionsHeal allows them again on the next update-status.
@@ -234,11 +234,11 @@ final class CreateBackupFlow {
     }
 
     /** "Has backup creation succeeded?" then "Were backup logs uploaded to S3?" (or the error logs uploaded). */
-    private ActionOutcome backUpAndUploadLogs(BackupType type, S3Parameters settings, Repository repository,
+    private ActionOutcome backUpAndUploadLogs(ActionContext action, BackupType type, S3Parameters settings, Repository repository,
             BackupId requested, boolean replica) {
-        ExecResult result;
+        BackupWatch.Ending ending;
         try {
-            result = repository.pgbackrest().backup(type, !replica);
+            ending = new BackupWatch(repository, BackupWatch.Timing.PRODUCTION).run(() -> repository.pgbackrest().backup(type, !replica));
         } catch (WorkloadUnreachableException e) {
             // not in the flowchart: no answer from the pod, so no logs to upload. The exec may have been lost
             // after pgBackRest started (a cut connection, an API server restart), and closing an exec stops no
@@ -246,6 +246,13 @@ final class CreateBackupFlow {
             LOG.error("backup failed: {}", e.getMessage());
             return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(e.getMessage() + MAY_RUN_ON));
         }
+        if (ending instanceof BackupWatch.Stopped stopped) {
+            // not in the flowchart: stopped because the repository does not answer (BackupWatch); uploading
+            // the error logs to it would only wait out the S3 client's timeouts (up to a minute) on top
+            LOG.error("backup failed: {}", stopped.reason());
+            return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(stopped.reason()));
+        }
+        ExecResult result = ((BackupWatch.Finished) ending).result();
         BackupId id = labelIn(result).map(BackupLabel::id).orElse(requested);
         if (!hasBackupCreationSucceeded(result)) {
             wereBackupLogsUploaded(settings, repository, result, id); // "Upload error logs to S3": no diamond
@@ -258,6 +265,10 @@ final class CreateBackupFlow {
             return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(hint));
         }
         if (!wereBackupLogsUploaded(settings, repository, result, id)) {
+            // The chart fails the action; the backup itself is in the repository (list-backups shows it, a
+            // restore may use it), which the reference's words do not say: the action's log does.
+            LOG.error("backup {} was created, but its log could not be uploaded to S3", id);
+            action.log("Backup " + id + " was created; only its log could not be uploaded to S3");
             return ActionOutcome.fail(Refusal.LOG_UPLOAD_FAILED.words());
         }
         LOG.info("backup {} created", id);

@@ -413,8 +413,8 @@ final class S3CredentialsChangedFlow {
 
     static String withHint(String message, String hint) {
         String h = hint == null ? "" : hint.strip();
-        if (h.length() > postgresqlk8s.pgbackrest.ErrorHint.MAX) {
-            h = h.substring(0, postgresqlk8s.pgbackrest.ErrorHint.MAX);
+        if (h.length() > postgresqlk8s.pgbackrest.ErrorHint.STATUS_MAX) {
+            h = h.substring(0, postgresqlk8s.pgbackrest.ErrorHint.STATUS_MAX);
         }
         return h.isEmpty() ? message : message + ": " + h;
     }

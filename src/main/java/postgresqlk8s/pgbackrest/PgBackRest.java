@@ -35,6 +35,8 @@ public final class PgBackRest {
     static final int INTERACTIVE_DB_TIMEOUT_SECONDS = 15;
     /** Waiting on a pgBackRest process (a peer's TLS server in check); must exceed the db timeout. */
     static final int INTERACTIVE_PROTOCOL_TIMEOUT_SECONDS = 20;
+    /** Commands that touch only this pod's files (lock and stop files), not the repository. */
+    static final Duration LOCAL = Duration.ofSeconds(20);
     /** info ends within 4 io timeouts; the deadline only backs that up. */
     static final Duration INFO = Duration.ofSeconds(30);
 
@@ -86,6 +88,39 @@ public final class PgBackRest {
         }
         args.add("backup");
         return run(BACKUP, args.toArray(new String[0]));
+    }
+
+    /**
+     * The stanza's backup lock file in this pod, where pgBackRest 2.45 writes a running backup's progress
+     * (its percent complete, as files finish); a failed result when no backup holds it.
+     */
+    public ExecResult backupLock() throws WorkloadUnreachableException {
+        String path = layout.pgBackRestLockPath() + "/" + stanza + "-backup.lock";
+        return exec.run(new Command(List.of("cat", "--", path), layout.pgUser(), null, LOCAL, 4096));
+    }
+
+    /**
+     * Sends TERM to the process group of the pgBackRest process {@code pid} (the backup's, from its lock
+     * file): the exec's {@code timeout}, which leads that group, pgBackRest's main process and its local
+     * workers; {@code timeout} then kills what is left after its 5 s. {@link #stopForce} ends only the main
+     * process: on the local stack its workers, blocked on S3, lived on and wrote a bundle into the
+     * backup's folder minutes later, after the next backup had resumed that label, which made it invalid.
+     * Python is in the image for Patroni; the script is fixed and the pid goes as an argument.
+     */
+    public ExecResult terminateProcessGroupOf(long pid) throws WorkloadUnreachableException {
+        return exec.run(new Command(List.of("python3", "-c",
+                "import os, signal, sys; os.killpg(os.getpgid(int(sys.argv[1])), signal.SIGTERM)", Long.toString(pid)),
+                Command.ROOT, null, LOCAL, Command.DEFAULT_CAPTURE));
+    }
+
+    /** Ends the stanza's running pgBackRest processes (TERM, by their lock files) and refuses new ones until {@link #start}. */
+    public ExecResult stopForce() throws WorkloadUnreachableException {
+        return run(LOCAL, "--stanza=" + stanza, "--force", "stop");
+    }
+
+    /** Allows the stanza's pgBackRest processes again after {@link #stopForce}; WAL archiving waits for it. */
+    public ExecResult start() throws WorkloadUnreachableException {
+        return run(LOCAL, "--stanza=" + stanza, "start");
     }
 
     public ExecResult info() throws WorkloadUnreachableException {

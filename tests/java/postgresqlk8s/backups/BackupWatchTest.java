@@ -1,0 +1,158 @@
+package postgresqlk8s.backups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import postgresqlk8s.pgbackrest.BackupType;
+import postgresqlk8s.pgbackrest.StanzaName;
+import postgresqlk8s.s3.S3Settings;
+import postgresqlk8s.workload.ExecResult;
+import postgresqlk8s.workload.WorkloadUnreachableException;
+
+/** A backup watched while it runs: left alone while it moves or S3 answers, stopped when neither. */
+class BackupWatchTest {
+
+    /** Looks a few milliseconds apart, so a test takes well under a second; the production values are below. */
+    private static final BackupWatch.Timing FAST = new BackupWatch.Timing(Duration.ofMillis(20), 4, Duration.ofSeconds(5));
+    private static final String LOCK = "/tmp/" + BackupWorld.STANZA + "-backup.lock";
+    private static final ExecResult DONE = new ExecResult(0, "P00   INFO: new backup label = 20261125-183613F\n", "", false);
+    private static final ExecResult TERMINATED = new ExecResult(63, "", "ERROR: [063]: terminated on signal [SIGTERM]\n", false);
+    private static final String REFUSED = "ERROR: [049]: unable to connect to 's3.example.com:443': [111] Connection refused";
+
+    private final BackupWorld world = new BackupWorld();
+    private final Repository repository = new Repository(world.seams(), new StanzaName(BackupWorld.STANZA),
+            ((S3Settings.Complete) S3Settings.read(BackupWorld.INTEGRATOR_DATA)).parameters());
+
+    private BackupWatch.Ending watch() throws WorkloadUnreachableException {
+        return new BackupWatch(repository, FAST).run(() -> repository.pgbackrest().backup(BackupType.FULL, true));
+    }
+
+    private static ExecResult lockSays(int percent) {
+        return new ExecResult(0, "{\"execId\":\"5315-eb28bec7\",\"pctCplt\":" + percent + ",\"pid\":5315}", "", false);
+    }
+
+    @Test
+    void productionTiming_twoMinutesWithoutProgress_lookedAtEvery30s() {
+        assertEquals(Duration.ofMinutes(2), BackupWatch.Timing.PRODUCTION.patience());
+        assertEquals(Duration.ofSeconds(30), BackupWatch.Timing.PRODUCTION.poll());
+    }
+
+    @Test
+    void backupEndsBeforeTheFirstLook_itsResult_andNothingElseAsked() throws Exception {
+        world.exec.answer("backup", DONE);
+        BackupWatch.Ending ending = watch();
+        assertEquals(new BackupWatch.Finished(DONE), ending);
+        assertEquals(List.of("backup"), world.exec.verbs());
+    }
+
+    @Test
+    void noProgress_andTheRepositoryDoesNotAnswer_endsTheBackupsProcessGroup_andSaysWhy() throws Exception {
+        world.exec.holdUntil("backup", "python3", TERMINATED);
+        world.exec.answer("cat", lockSays(4512));
+        world.exec.fail("repo-ls", 49, REFUSED);
+        BackupWatch.Ending ending = watch();
+        BackupWatch.Stopped stopped = assertInstanceOf(BackupWatch.Stopped.class, ending);
+        assertTrue(stopped.reason().startsWith("no progress for "), stopped.reason());
+        assertTrue(stopped.reason().contains("the repository does not answer: " + REFUSED), stopped.reason());
+        assertTrue(stopped.reason().endsWith("; the backup was stopped"), stopped.reason());
+        List<String> verbs = world.exec.verbs();
+        assertEquals(List.of("repo-ls", "python3"), verbs.subList(verbs.size() - 2, verbs.size()), verbs.toString());
+        postgresqlk8s.workload.Command kill = world.exec.commands().get(verbs.indexOf("python3"));
+        assertEquals("5315", kill.argv().get(kill.argv().size() - 1), "the pid from the lock file, as an argument");
+        assertTrue(kill.argv().get(2).contains("os.killpg(os.getpgid("), kill.argv().toString());
+        assertEquals("root", kill.user(), "the group is led by the exec's timeout, which runs as root");
+        assertEquals(List.of("cat", "--", LOCK), world.exec.commands().get(verbs.indexOf("cat")).argv());
+    }
+
+    @Test
+    void noPidInTheLockFile_fallsBackToPgBackRestsStop_thenStartsTheStanzaAgain() throws Exception {
+        world.exec.holdUntil("backup", "stop", TERMINATED);
+        world.exec.answer("cat", new ExecResult(1, "", "cat: /tmp/x: No such file or directory", false));
+        world.exec.fail("repo-ls", 49, REFUSED);
+        BackupWatch.Stopped stopped = assertInstanceOf(BackupWatch.Stopped.class, watch());
+        assertTrue(stopped.reason().endsWith("; the backup was stopped"), stopped.reason());
+        List<String> verbs = world.exec.verbs();
+        assertEquals(List.of("repo-ls", "stop", "start"), verbs.subList(verbs.size() - 3, verbs.size()), verbs.toString());
+        assertEquals(List.of("pgbackrest", "--stanza=" + BackupWorld.STANZA, "--force", "stop"),
+                world.exec.commands().get(verbs.indexOf("stop")).argv());
+    }
+
+    @Test
+    void pidIn_readsPgBackRest245sLockFile() {
+        assertEquals(java.util.Optional.of(5315L), BackupWatch.pidIn("{\"execId\":\"5315-eb28bec7\",\"pctCplt\":0,\"pid\":5315}"));
+        assertEquals(java.util.Optional.empty(), BackupWatch.pidIn(""));
+        assertEquals(java.util.Optional.empty(), BackupWatch.pidIn("{\"pid\":\"; rm -rf /\"}"));
+    }
+
+    @Test
+    void noProgress_butTheRepositoryAnswers_leavesTheBackupToPgBackRest() throws Exception {
+        world.exec.holdUntil("backup", "check-done", DONE); // released below, by a command the watch never runs
+        world.exec.answer("cat", lockSays(10));
+        Thread release = new Thread(() -> {
+            while (world.exec.verbs().stream().filter("repo-ls"::equals).count() < 3) {
+                Thread.onSpinWait();
+            }
+            try {
+                world.exec.run(postgresqlk8s.workload.Command.asPostgres(Duration.ofSeconds(1), "check-done"));
+            } catch (WorkloadUnreachableException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        release.start();
+        BackupWatch.Ending ending = watch();
+        release.join();
+        assertEquals(new BackupWatch.Finished(DONE), ending);
+        assertFalse(world.exec.verbs().contains("stop"), world.exec.verbs().toString());
+    }
+
+    @Test
+    void progress_isNeverStopped_evenWhenTheRepositoryDoesNotAnswerAListing() throws Exception {
+        world.exec.holdUntil("backup", "check-done", DONE);
+        ExecResult[] moving = new ExecResult[12];
+        for (int i = 0; i < moving.length; i++) {
+            moving[i] = lockSays(i * 100);
+        }
+        world.exec.answer("cat", moving);
+        world.exec.fail("repo-ls", 49, REFUSED);
+        Thread release = new Thread(() -> {
+            while (world.exec.verbs().stream().filter("cat"::equals).count() < 10) {
+                Thread.onSpinWait();
+            }
+            try {
+                world.exec.run(postgresqlk8s.workload.Command.asPostgres(Duration.ofSeconds(1), "check-done"));
+            } catch (WorkloadUnreachableException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        release.start();
+        BackupWatch.Ending ending = watch();
+        release.join();
+        assertEquals(new BackupWatch.Finished(DONE), ending);
+        assertFalse(world.exec.verbs().contains("repo-ls"), "progress: the repository is not even asked");
+    }
+
+    @Test
+    void theBackupDoesNotEndAfterTheStop_saysSo() throws Exception {
+        world.exec.holdUntil("backup", "never", TERMINATED);
+        world.exec.answer("cat", lockSays(1));
+        world.exec.fail("repo-ls", 49, REFUSED);
+        BackupWatch.Ending ending = new BackupWatch(repository, new BackupWatch.Timing(Duration.ofMillis(20), 2, Duration.ofMillis(50)))
+                .run(() -> repository.pgbackrest().backup(BackupType.FULL, true));
+        BackupWatch.Stopped stopped = assertInstanceOf(BackupWatch.Stopped.class, ending);
+        assertTrue(stopped.reason().endsWith("; the backup was told to stop and had not ended 0 s later"), stopped.reason());
+    }
+
+    @Test
+    void podUnreachableDuringTheBackup_isThrownAsTheExecWouldHave() {
+        world.exec.unreachable();
+        assertThrows(WorkloadUnreachableException.class, this::watch);
+    }
+}
