@@ -294,7 +294,8 @@ public final class Lifecycle {
         Path charmDir = Path.of(args.length > 0 ? args[0] : "target/charm").toAbsolutePath();
         try (LocalStack stack = LocalStack.start(0)) {
             Lifecycle life = new Lifecycle(stack, stack.dir.resolve("model"), charmDir, System.out);
-            life.say("== stack up in " + stack.dir + " (S3Proxy, Kubernetes API stand-in; a pod per unit on 127.0.0.11-13)");
+            life.say("== stack up in " + stack.dir + " (S3Proxy, Kubernetes API stand-in; a pod per unit on "
+                    + stack.podAddresses(3) + ")");
             life.deploy(3);
             life.showStatus();
             life.relateS3();

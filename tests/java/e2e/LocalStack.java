@@ -19,7 +19,7 @@ import s3stack.S3ProxyServer;
  * The charm's world on one machine without Docker: S3Proxy (real S3 over HTTPS with SigV4), a
  * Kubernetes API stand-in over HTTPS that is also Patroni's store (its Kubernetes DCS, as in
  * production), and one {@link Pod} per unit: a mount namespace with the image's paths and an address of
- * its own (127.0.0.11, .12, ...), where the pod exec of the API runs commands and a Pebble stand-in runs
+ * its own (127.0.0.11, .12, ..., or the next free block: {@link AddressBlock}), where the pod exec of the API runs commands and a Pebble stand-in runs
  * Patroni (which runs PostgreSQL 15) as user postgres. Pods find each other and the charm finds them by
  * their DNS names {@code <pod>.<app>-endpoints}, from one hosts file (mounted over /etc/hosts in the
  * pods, {@code jdk.net.hosts.file} for the charm's JVM). Everything binds 127.0.0.0/8, lives under one
@@ -41,6 +41,9 @@ public final class LocalStack implements AutoCloseable {
     private boolean ownsS3 = true;
     private final Map<String, Pod> pods = new LinkedHashMap<>();
     private MountPoints mountPoints;
+    /** The pods' addresses; owned (released on close) unless shared with the stack whose S3 this one uses. */
+    private AddressBlock addresses;
+    private boolean ownsAddresses = true;
     private S3ProxyServer s3;
     private LocalKubernetesApi api;
     private Path kubeconfig;
@@ -63,17 +66,19 @@ public final class LocalStack implements AutoCloseable {
      * {@code first}, whose pods must be gone: the pods take the same addresses. Close it before {@code first}.
      */
     public static LocalStack startSharingS3(LocalStack first, String model, int units) throws IOException {
-        return start(units, model, first.s3);
+        return start(units, model, first);
     }
 
-    private static LocalStack start(int units, String model, S3ProxyServer sharedS3) throws IOException {
+    private static LocalStack start(int units, String model, LocalStack first) throws IOException {
         // Not under /tmp: every pod mounts a /tmp of its own.
         Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "pgk8s-stack-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         LocalStack stack = new LocalStack(dir, model);
-        if (sharedS3 != null) {
-            stack.s3 = sharedS3;
+        if (first != null) {
+            stack.s3 = first.s3;
             stack.ownsS3 = false;
+            stack.addresses = first.addresses;
+            stack.ownsAddresses = false;
         }
         // Ctrl-C or a killed build still stops the pods, their databases and S3Proxy.
         Runtime.getRuntime().addShutdownHook(new Thread(stack::closeQuietly, "local-stack-stop"));
@@ -95,6 +100,9 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll() throws IOException {
         mountPoints = MountPoints.ensure();
+        if (addresses == null) {
+            addresses = AddressBlock.claim();
+        }
         if (s3 == null) {
             s3 = S3ProxyServer.start(dir.resolve("s3proxy"));
         }
@@ -117,7 +125,7 @@ public final class LocalStack implements AutoCloseable {
     /** The pod of unit {@code n} is scheduled: its namespace, its Pod object, its name in every hosts file. */
     public Pod addPod(int n) throws IOException {
         String name = APP + "-" + n;
-        Pod pod = Pod.start(dir.resolve("pods"), name, "127.0.0." + (11 + n), dir.resolve("hosts"),
+        Pod pod = Pod.start(dir.resolve("pods"), name, addresses.ip(n), dir.resolve("hosts"),
                 dir.resolve("serviceaccount"), Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1",
                         "KUBERNETES_SERVICE_PORT", Integer.toString(api.port())));
         pods.put(name, pod);
@@ -197,6 +205,11 @@ public final class LocalStack implements AutoCloseable {
     /** Every argv the charm ran in the workloads through the Kubernetes exec API. */
     public List<List<String>> kubernetesExecs() {
         return api.execs();
+    }
+
+    /** The addresses the pods of {@code units} units take, e.g. 127.0.0.11-13. */
+    public String podAddresses(int units) {
+        return addresses.range(units);
     }
 
     public LocalKubernetesApi api() {
@@ -394,6 +407,9 @@ public final class LocalStack implements AutoCloseable {
         }
         if (mountPoints != null) {
             mountPoints.close();
+        }
+        if (addresses != null && ownsAddresses) {
+            addresses.close();
         }
         Processes.run(120, "rm", "-rf", "--one-file-system", dir.toString()).check("remove " + dir);
     }
