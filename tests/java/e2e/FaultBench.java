@@ -51,11 +51,13 @@ public final class FaultBench implements AutoCloseable {
             life.say("!! the scenario broke off: " + e);
             outcome = new FaultRunner.Outcome("scenario broke off: " + e.getMessage(), FaultRunner.Healing.NO, "");
         }
+        long checks = System.nanoTime();
         boolean serving = serving();
         List<String> after = listedBackups();
         List<String> lost = new ArrayList<>(before);
         lost.removeAll(after);
         String why = !lost.isEmpty() ? "not listed any more: " + String.join(", ", lost) : stack.repositoryProblem();
+        life.say("   (the checks after the fault took " + (System.nanoTime() - checks) / 1_000_000_000 + " s)");
         return new FaultRunner.Line(fault.name(), outcome.endState(), serving, outcome.servesAfter(), why.isEmpty(), why,
                 outcome.healed(), fault.expected());
     }

@@ -75,34 +75,78 @@ public final class FaultRunner {
     private FaultRunner() {
     }
 
-    /** Runs the faults whose names {@code only} accepts, printing as it goes; stops the stack on every way out. */
-    public static List<Line> run(Path charmDir, PrintStream out, Predicate<String> only) throws IOException {
+    /**
+     * Runs the faults of {@code part} whose names {@code only} accepts on a bench of their own, printing as
+     * it goes; stops the stack on every way out. No bench when none is accepted.
+     */
+    public static List<Line> run(Path charmDir, PrintStream out, Faults.Part part, Predicate<String> only) throws IOException {
         List<Line> lines = new ArrayList<>();
+        if (part.faults().stream().noneMatch(f -> only.test(f.name()))) {
+            return lines;
+        }
         try (FaultBench bench = FaultBench.start(charmDir, out)) {
-            for (Fault fault : Faults.all()) {
+            for (Fault fault : part.faults()) {
                 if (!only.test(fault.name())) {
                     continue;
                 }
                 out.println("== fault: " + fault.name());
+                long start = System.nanoTime();
                 Line line = bench.inject(fault);
                 out.println(line.text());
+                out.println("   (" + (System.nanoTime() - start) / 1_000_000_000 + " s with the checks)");
                 lines.add(line);
             }
         }
         return lines;
     }
 
-    /** The table as docs/reliability.md keeps it. */
-    public static String report(List<Line> lines) {
+    /**
+     * Writes one part's table into docs/reliability.md, leaving the other parts' tables as they are (the
+     * test command runs the parts in two JVMs at once, so the rewrite holds a lock on a file in target/).
+     */
+    public static void writePart(Path doc, Faults.Part part, List<Line> lines) throws IOException {
+        Path lockFile = Files.createDirectories(Path.of("target")).resolve("reliability.md.lock");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = ch.lock()) {
+            String found = Files.exists(doc) ? Files.readString(doc) : "";
+            String text = Faults.parts().stream().allMatch(p -> found.contains(begin(p)) && found.contains(end(p))) ? found : skeleton();
+            int from = text.indexOf(begin(part));
+            int to = text.indexOf(end(part)) + end(part).length();
+            Files.writeString(doc, text.substring(0, from) + section(part, lines) + text.substring(to));
+        }
+    }
+
+    /** The whole document with every part's table empty. */
+    static String skeleton() {
         StringBuilder md = new StringBuilder();
         md.append("# Reliability: the fault matrix\n\n");
-        md.append("Written by `tests/faults/run` (and by the test command, `FaultMatrixIT`) on the local stack: PostgreSQL 15,\n");
-        md.append("Patroni, pgBackRest and S3Proxy in a pod driven through the charm's `dispatch`, as in the README's main job.\n");
-        md.append("Each fault is injected through the real parts (S3Proxy stopped, frozen with SIGSTOP or killed by PID, ...),\n");
-        md.append("then the runner checks that the database serves (a query on the primary) and that the backups are intact\n");
-        md.append("(every backup listed before the fault is listed after it, and `pgbackrest verify` finds no error).\n");
+        md.append("Written by `tests/faults/run` (and by the test command, `FaultMatrixIT` and `FaultMatrixClusterIT`, one part each)\n");
+        md.append("on the local stack: PostgreSQL 15, Patroni, pgBackRest and S3Proxy in pods driven through the charm's `dispatch`,\n");
+        md.append("as in the README's main job. Each fault is injected through the real parts (S3Proxy stopped, frozen with SIGSTOP\n");
+        md.append("or killed by PID, a process killed, the exec connection cut, a file spoilt, ...), then the runner checks that the\n");
+        md.append("database serves (a query on the primary) and that the backups are intact (every backup listed before the fault\n");
+        md.append("is listed after it, and `pgbackrest verify` finds no error).\n");
         md.append("\"Healed without operator\" is \"yes\" when the unit came back to health by itself once the fault's reason\n");
-        md.append("went away, \"n.a.\" when the operator's own step is the fix (wrong settings corrected).\n\n");
+        md.append("went away, \"n.a.\" when the operator's own step is the fix (wrong settings corrected).\n");
+        for (Faults.Part p : Faults.parts()) {
+            md.append('\n').append(section(p, List.of()));
+        }
+        return md.toString();
+    }
+
+    private static String begin(Faults.Part part) {
+        return "<!-- faults: " + part.name() + " -->";
+    }
+
+    private static String end(Faults.Part part) {
+        return "<!-- end of faults: " + part.name() + " -->";
+    }
+
+    /** One part's heading and table, between the markers that let it be rewritten alone. */
+    static String section(Faults.Part part, List<Line> lines) {
+        StringBuilder md = new StringBuilder(begin(part)).append('\n');
+        md.append("## ").append(part.title()).append("\n\n");
         md.append("| fault | end state | database serving | backups intact | healed without operator |\n");
         md.append("|---|---|---|---|---|\n");
         for (Line l : lines) {
@@ -110,7 +154,10 @@ public final class FaultRunner {
                     .append(" | ").append(l.intact() ? "yes" : "no (" + cell(l.intactWhy()) + ")").append(" | ").append(l.healed().text)
                     .append(" |\n");
         }
-        return md.toString();
+        if (lines.isEmpty()) {
+            md.append("| (not run yet) | | | | |\n");
+        }
+        return md.append(end(part)).toString();
     }
 
     private static String cell(String s) {
@@ -124,13 +171,19 @@ public final class FaultRunner {
     public static void main(String[] args) throws Exception {
         Path charmDir = Path.of(args.length > 0 ? args[0] : "target/charm").toAbsolutePath();
         List<String> named = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
-        List<Line> lines = run(charmDir, System.out, name -> named.isEmpty() || named.contains(name));
+        List<Line> all = new ArrayList<>();
+        for (Faults.Part part : Faults.parts()) {
+            List<Line> lines = run(charmDir, System.out, part, name -> named.isEmpty() || named.contains(name));
+            if (named.isEmpty()) {
+                writePart(Path.of("docs/reliability.md"), part, lines);
+            }
+            all.addAll(lines);
+        }
         System.out.println();
-        lines.forEach(l -> System.out.println(l.text()));
+        all.forEach(l -> System.out.println(l.text()));
         if (named.isEmpty()) {
-            Files.writeString(Path.of("docs/reliability.md"), report(lines));
             System.out.println("(written to docs/reliability.md)");
         }
-        System.exit(lines.stream().allMatch(Line::holds) ? 0 : 1);
+        System.exit(all.stream().allMatch(Line::holds) ? 0 : 1);
     }
 }

@@ -31,16 +31,37 @@ final class Faults {
     private Faults() {
     }
 
-    /** Every fault, in the order they run: each group's own file keeps its faults and their helpers. */
-    static List<Fault> all() {
-        List<Fault> all = new java.util.ArrayList<>(s3());
-        all.addAll(juju());
-        all.addAll(workload());
-        // after the restores: it writes 146 MB, which restores would then have to bring back
-        all.addAll(FaultsBackup.all());
+    /**
+     * A part of the matrix: faults that run in order on one bench of their own, so that the test command
+     * can run the parts side by side, and a section of docs/reliability.md.
+     */
+    record Part(String name, String title, List<Fault> faults) {
+    }
+
+    /** The parts, each group's own file keeping its faults and their helpers. */
+    static List<Part> parts() {
+        List<Fault> oneUnit = new java.util.ArrayList<>(s3());
+        oneUnit.addAll(juju());
+        oneUnit.addAll(workload());
+        List<Fault> backups = new java.util.ArrayList<>();
+        // first, on a bench without restores: it writes 146 MB, which restores would then have to bring back
+        backups.addAll(FaultsBackup.all());
         // last: it grows the bench to a primary and a replica with TLS, where unit 0 takes no backup and restores are refused
-        all.addAll(FaultsInterrupted.all());
-        return all;
+        backups.addAll(FaultsInterrupted.all());
+        return List.of(
+                new Part("one-unit", "One unit: S3, Juju's hook tools, the workload container", oneUnit),
+                new Part("backups", "Backups interrupted, and a cluster of two units", backups));
+    }
+
+    /** The part of that name. */
+    static Part part(String name) {
+        return parts().stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no part " + name));
+    }
+
+    /** Every fault, part after part. */
+    static List<Fault> all() {
+        return parts().stream().flatMap(p -> p.faults().stream()).toList();
     }
 
     /** S3 stopped, frozen or killed around each thing the charm does with it; the bench has one unit. */
