@@ -40,6 +40,8 @@ final class Faults {
         all.addAll(FaultsBackup.all());
         // last: it grows the bench to a primary and a replica with TLS, where unit 0 takes no backup and restores are refused
         all.addAll(FaultsInterrupted.all());
+        // the very last: Patroni promotes unit 1, and unit 0 comes back as its replica
+        all.addAll(FaultsFailover.all());
         return all;
     }
 
