@@ -43,14 +43,16 @@ final class Faults {
         List<Fault> oneUnit = new java.util.ArrayList<>(s3());
         oneUnit.addAll(juju());
         oneUnit.addAll(workload());
-        List<Fault> backups = new java.util.ArrayList<>();
-        // first, on a bench without restores: it writes 146 MB, which restores would then have to bring back
-        backups.addAll(FaultsBackup.all());
-        // last: it grows the bench to a primary and a replica with TLS, where unit 0 takes no backup and restores are refused
-        backups.addAll(FaultsInterrupted.all());
+        // on a bench without restores: it writes 146 MB, which restores would then have to bring back
+        List<Fault> backups = new java.util.ArrayList<>(FaultsBackup.all());
+        // it grows the bench to a primary and a replica with TLS, where unit 0 takes no backup and restores are refused
+        List<Fault> cluster = new java.util.ArrayList<>(FaultsInterrupted.all());
+        // the very last: Patroni promotes unit 1, and unit 0 comes back as its replica
+        cluster.addAll(FaultsFailover.all());
         return List.of(
                 new Part("one-unit", "One unit: S3, Juju's hook tools, the workload container", oneUnit),
-                new Part("backups", "Backups interrupted, and a cluster of two units", backups));
+                new Part("backups", "A backup while S3 or WAL archiving fails", backups),
+                new Part("cluster", "The charm interrupted, and a cluster of two units", cluster));
     }
 
     /** The part of that name. */

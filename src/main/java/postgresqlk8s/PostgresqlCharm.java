@@ -29,8 +29,10 @@ final class PostgresqlCharm {
         // Before the backup flows: on a certificates hook the TLS files and record come first, then the
         // TLS server flow (registration order is delivery order).
         TlsFlow.register(framework, shared);
-        BackupFlows.register(framework, shared);
+        BackupFlows backups = BackupFlows.register(framework, shared);
         DatabaseFlows.register(framework, shared);
+        // After the database flow: on pebble-ready the TLS server's step needs Patroni started
+        backups.observeOnceTheDatabaseStarted();
         UnitStatuses.register(framework);
     }
 }

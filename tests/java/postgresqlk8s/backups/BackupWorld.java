@@ -110,7 +110,7 @@ final class BackupWorld {
     Context context() {
         return new Context(fw -> {
             announceTlsChangeOnCertificatesHooks(fw);
-            BackupFlows.register(fw, this::seams);
+            BackupFlows.register(fw, this::seams).observeOnceTheDatabaseStarted();
             UnitStatuses.register(fw);
         }, CHARM_DIR, UNIT, MODEL);
     }

@@ -359,9 +359,45 @@ class S3CredentialsChangedFlowTest {
     }
 
     @Test
-    void pebbleReady_workloadUnreachable_defersTheConfiguration() {
+    void pebbleReady_workloadUnreachable_defersTheConfiguration_andTheTlsServersStep() {
         world.exec.unreachable();
         jujuops.testing.Result r = world.run(TestEvent.pebbleReady("postgresql"), BackupWorld.withStanza());
-        assertEquals(1, r.state().deferred().size());
+        assertEquals(List.of("BackupFlows.onPebbleReady", "BackupFlows.onPebbleReadyTlsServer"),
+                r.state().deferred().stream().map(d -> d.observer()).toList());
+    }
+
+    /** Backups set up in a three-unit cluster with TLS on every unit, as a container restarted there finds it. */
+    private static State tlsClusterWithStanza() {
+        return BackupWorld.withThreeUnits(BackupWorld.withPeerData(BackupWorld.withStanza(),
+                Map.of(PeerKeys.CLUSTER_INITIALISED, "True", PeerKeys.STANZA, BackupWorld.STANZA),
+                Map.of(PeerKeys.TLS, "enabled")), Map.of(PeerKeys.TLS, "enabled"));
+    }
+
+    @Test
+    void pebbleReady_onThePrimaryOfATlsCluster_startsItsTlsServerAgain() {
+        // the layer pebble-ready adds again has the server disabled: without this step it stays down
+        jujuops.testing.Result r = world.run(TestEvent.pebbleReady("postgresql"), tlsClusterWithStanza());
+        assertTrue(world.exec.file("/etc/pgbackrest.conf").contains("\ntls-server-address="), world.exec.file("/etc/pgbackrest.conf"));
+        assertTrue(world.exec.verbs().contains("pebble restart"), world.exec.verbs().toString());
+        assertEquals(List.of(), r.state().deferred());
+        assertEquals(List.of(), world.s3.requests, "no S3 call");
+    }
+
+    @Test
+    void pebbleReady_onAReplicaOfATlsCluster_startsItsTlsServerOnceThePrimarysAnswers() {
+        world.patroni.member = FakePatroni.replica();
+        world.patroni.primaryHost = BackupWorld.PEER_1;
+        world.run(TestEvent.pebbleReady("postgresql"), tlsClusterWithStanza());
+        assertTrue(world.exec.verbs().contains("server-ping"), world.exec.verbs().toString());
+        assertTrue(world.exec.verbs().contains("pebble restart"), world.exec.verbs().toString());
+    }
+
+    @Test
+    void pebbleReady_onAReplicaWhosePrimarysServerDoesNotAnswer_leavesItsOwnStopped() {
+        world.patroni.member = FakePatroni.replica();
+        world.patroni.primaryHost = BackupWorld.PEER_1;
+        world.exec.fail("server-ping", 1, "ERROR: [103]: unable to connect");
+        world.run(TestEvent.pebbleReady("postgresql"), tlsClusterWithStanza());
+        assertFalse(world.exec.verbs().contains("pebble restart"), world.exec.verbs().toString());
     }
 }

@@ -55,7 +55,7 @@ class TlsFlowTest {
     static Context context(BackupWorld world) {
         return new Context(fw -> {
             TlsFlow.register(fw, world::seams);
-            BackupFlows.register(fw, world::seams);
+            BackupFlows.register(fw, world::seams).observeOnceTheDatabaseStarted();
             UnitStatuses.register(fw);
         }, BackupWorld.CHARM_DIR, BackupWorld.UNIT, BackupWorld.MODEL);
     }

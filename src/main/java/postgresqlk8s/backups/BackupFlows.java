@@ -48,7 +48,8 @@ public final class BackupFlows implements HookObserver {
         this.facts = new ClusterFacts(framework, seams);
     }
 
-    public static void register(Framework framework, Supplier<Seams> seamsFactory) {
+    /** Registers the flows; {@link #observeOnceTheDatabaseStarted()} then adds what must follow the database's own flows. */
+    public static BackupFlows register(Framework framework, Supplier<Seams> seamsFactory) {
         BackupFlows flows = new BackupFlows(framework, Lazy.of(seamsFactory), S3Requirer.register(framework, S3_ENDPOINT));
         Actions actions = flows.new Actions();
         framework.observe(S3Requirer.CREDENTIALS_CHANGED, "BackupFlows.onS3CredentialsChanged", flows);
@@ -66,6 +67,20 @@ public final class BackupFlows implements HookObserver {
         // Every unit shows the leader's record of another cluster's repository, whoever leads.
         framework.observe(PEER_CHANGED, "BackupFlows.onSharedS3Block", flows);
         framework.observe(HookEvent.LEADER_ELECTED, "BackupFlows.onSharedS3Block", flows);
+        return flows;
+    }
+
+    /**
+     * Not in the flowchart: a workload container started again (a crash, a primary lost to Kubernetes)
+     * comes back with Pebble's layer re-added, where pgBackRest's TLS server is disabled, so the server
+     * the replicas' backups (and the primary's {@code pgbackrest check}) reach stays down until some peer
+     * or certificates hook. Its step asks Patroni this unit's role and whether the primary's server
+     * answers, which only means something once the database flow started Patroni on this pebble-ready:
+     * so it is observed after that flow (registration order is delivery order), with facts of its own
+     * (the ones read before Patroni started would say this unit has no role).
+     */
+    public void observeOnceTheDatabaseStarted() {
+        framework.observe(PEBBLE_READY, "BackupFlows.onPebbleReadyTlsServer", new TlsServerOnceStarted());
     }
 
     @Override
@@ -114,6 +129,14 @@ public final class BackupFlows implements HookObserver {
             return new TlsServerFlow(facts, s3, seams).handle(event);
         }
         throw new IllegalStateException("BackupFlows has no flow for " + event.name());
+    }
+
+    /** The TLS server's step on pebble-ready, after the database flow (a class, not a lambda: see the class comment). */
+    private final class TlsServerOnceStarted implements HookObserver {
+        @Override
+        public HookOutcome handle(Event event) {
+            return new TlsServerFlow(new ClusterFacts(framework, seams), s3, seams).handle(event);
+        }
     }
 
     /** The backup actions. */
