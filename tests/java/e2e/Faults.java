@@ -40,6 +40,8 @@ final class Faults {
         all.addAll(FaultsBackup.all());
         // last: it grows the bench to a primary and a replica with TLS, where unit 0 takes no backup and restores are refused
         all.addAll(FaultsInterrupted.all());
+        // on that primary and replica; the second grows the bench by one more replica
+        all.addAll(FaultsConcurrent.all());
         return all;
     }
 
