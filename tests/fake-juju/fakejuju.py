@@ -81,8 +81,31 @@ def context_env(d, state, unit, path, event):
 
 
 def dispatch(d, unit, path, event, action=None, argv=None):
-    """Runs the unit's dispatch (or argv) in a hook context, one at a time: relation writes kept only if
-    it exits 0, and then the relation-changed events they cause queued."""
+    """Runs the unit's dispatch (or argv) in a hook context, one at a time per unit (machine_lock):
+    relation writes kept only if it exits 0, and then the relation-changed events they cause queued.
+    The returned process carries the finished action's record as `action` (None for a hook)."""
+    with machine_lock(d, unit):
+        return dispatch_locked(d, unit, path, event, action, argv)
+
+
+def machine_lock(d, unit):
+    """Juju's uniter takes the machine lock around every hook, action and `juju exec` of a unit, so a
+    second one started meanwhile waits for it and then runs: here a flock per unit, held by the agent
+    process (not inherited by the dispatch, which Python opens no file descriptors to), so that it goes
+    with the agent that held it, as the real lock goes with a killed uniter."""
+    import fcntl
+
+    class Held:
+        def __enter__(self):
+            self.f = open(os.path.join(d, "machine-lock-" + unit.replace("/", "-")), "w")
+            fcntl.flock(self.f, fcntl.LOCK_EX)
+
+        def __exit__(self, *exc):
+            self.f.close()
+    return Held()
+
+
+def dispatch_locked(d, unit, path, event, action, argv):
     import subprocess  # the agent side only: a hook tool call need not load it
     hook = path[len("hooks/"):] if path and path.startswith("hooks/") else None
     with Locked(d) as state:
@@ -107,8 +130,10 @@ def dispatch(d, unit, path, event, action=None, argv=None):
             agent.queue_changes(state, unit, before)
         else:
             agent.roll_back(state, unit, before)
+        proc.action = None
         if action is not None:
             u["last-action"], u["action"] = u["action"], None
+            proc.action = u["last-action"]
         if hook == "stop" and u["life"] == "dying":
             agent.leave(state, unit)
         agent.forget_departed(state)
@@ -381,7 +406,7 @@ def cmd_action(d, args):
         state["next-action"] += 1
     action = {"id": n, "name": name, "params": params, "results": {}, "failed": None, "log": []}
     proc = dispatch(d, unit, "actions/" + name, {}, action=action)
-    action = load(d)["units"][unit]["last-action"]
+    action = proc.action  # its own record: another action of the unit may have ended since
     for line in action["log"]:
         print(line)
     failed = action["failed"] is not None or proc.returncode != 0

@@ -89,6 +89,36 @@ public final class FaultBench implements AutoCloseable {
         life.showStatus();
     }
 
+    /**
+     * Grows the bench to {@code replicas} replicas of the primary, unit 0 (with TLS, as {@link #withReplica()}):
+     * each new unit joins the s3 and certificates relations late, as Juju runs their hooks on it, and the
+     * provider signs its certificate. Does nothing when the units are there already.
+     */
+    void withReplicas(int replicas) throws IOException {
+        withReplica();
+        for (int n = life.juju.units().size(); n <= replicas; n++) {
+            life.say("$ juju add-unit postgresql-k8s");
+            fakejuju.Unit added = life.addUnit(n);
+            added.queue("s3-parameters-relation-joined", Lifecycle.S3_RELATION, "s3-integrator/0");
+            added.queue("s3-parameters-relation-changed", Lifecycle.S3_RELATION, "s3-integrator/0");
+            String certificates = fakejuju.CertificatesProvider.APP + "/0";
+            added.queue("certificates-relation-created", Lifecycle.CERTIFICATES_RELATION, null);
+            added.queue("certificates-relation-joined", Lifecycle.CERTIFICATES_RELATION, certificates);
+            added.queue("certificates-relation-changed", Lifecycle.CERTIFICATES_RELATION, certificates);
+            life.settle();
+        }
+        int streaming = replicas;
+        Faults.expect(Processes.await(90, () -> Integer.toString(streaming).equals(stack.sql(
+                "select count(*) from pg_stat_replication where state = 'streaming'").output().strip())),
+                replicas + " replicas stream from the primary");
+        Faults.expect(Processes.await(60, () -> life.tlsServersListening().size() >= replicas + 1),
+                "every pod's pgBackRest TLS server listens: " + life.tlsServersListening());
+        for (fakejuju.Unit u : life.juju.units()) {
+            Faults.expect(u.status().kind().equals("active"), u.name() + " after growing the bench: " + u.status());
+        }
+        life.showStatus();
+    }
+
     /** The primary answers a query. */
     boolean serving() {
         return stack.sql("select count(*) from orders").exitCode() == 0;

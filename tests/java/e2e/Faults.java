@@ -47,12 +47,15 @@ final class Faults {
         List<Fault> backups = new java.util.ArrayList<>(FaultsBackup.all());
         // it grows the bench to a primary and a replica with TLS, where unit 0 takes no backup and restores are refused
         List<Fault> cluster = new java.util.ArrayList<>(FaultsInterrupted.all());
-        // the very last: Patroni promotes unit 1, and unit 0 comes back as its replica
+        cluster.add(FaultsConcurrent.onOneUnit());
+        // Patroni promotes unit 1, and unit 0 comes back as its replica
         cluster.addAll(FaultsFailover.all());
+        // a third unit: two replicas (whichever units they are) back up at once
+        cluster.add(FaultsConcurrent.onTwoReplicasFault());
         return List.of(
                 new Part("one-unit", "One unit: S3, Juju's hook tools, the workload container", oneUnit),
                 new Part("backups", "A backup while S3 or WAL archiving fails", backups),
-                new Part("cluster", "The charm interrupted, and a cluster of two units", cluster));
+                new Part("cluster", "The charm interrupted, and a cluster of two and three units", cluster));
     }
 
     /** The part of that name. */

@@ -218,7 +218,7 @@ final class FaultsBackup {
      * pgBackRest 2.45's verify calls every block-incremental file stored outside a bundle invalid (it
      * looks for the wrong file name; fixed in 2.47, pgbackrest#2120), and the charm turns on both.
      */
-    private static void bigTable(FaultBench b) {
+    static void bigTable(FaultBench b) {
         if (b.stack.sql("select to_regclass('big" + BIG_TABLES + "') is not null").output().strip().equals("t")) {
             return;
         }

@@ -38,6 +38,14 @@ class FakeJujuTest {
     private static final String DEPARTED = "database-peers-relation-departed";
     private static final String DISPATCH = """
             #!/bin/sh
+            if [ -n "$JUJU_ACTION_NAME" ]; then
+              n=$(action-get n | tr -dc 0-9)
+              echo "$JUJU_UNIT_NAME $JUJU_ACTION_NAME started $n" >> "$EVENTS_LOG"
+              sleep 1
+              action-set "n=$n"
+              echo "$JUJU_UNIT_NAME $JUJU_ACTION_NAME ended $n" >> "$EVENTS_LOG"
+              exit 0
+            fi
             sees=""
             [ -n "$JUJU_RELATION_ID" ] && sees=$(relation-list -r "$JUJU_RELATION_ID" --format=json)
             echo "$JUJU_UNIT_NAME $JUJU_HOOK_NAME remote=$JUJU_REMOTE_UNIT app=$JUJU_REMOTE_APP" \
@@ -493,5 +501,33 @@ class FakeJujuTest {
                 "pg/1 certificates-relation-broken remote= app=self-signed-certificates departing= sees=",
                 "pg/2 certificates-relation-broken remote= app=self-signed-certificates departing= sees="), log());
         assertFalse(juju.modelState().path("relations").has("certificates:6"));
+    }
+
+    /**
+     * Juju's machine lock: a second action of a unit started while one runs waits and then runs, with its
+     * own parameters and results; actions of two units run at the same time.
+     */
+    @Test
+    void twoActionsOfOneUnit_runOneAfterTheOther_withTheirOwnResults_twoUnitsAtOnce() throws Exception {
+        FakeJuju juju = threeUnits(Map.of());
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Process first = juju.unit("pg/1").startAction(out.resolve("1"), "probe", "n=1");
+        Process second = juju.unit("pg/1").startAction(out.resolve("2"), "probe", "n=2");
+        Process other = juju.unit("pg/2").startAction(out.resolve("3"), "probe", "n=3");
+        for (Process p : List.of(first, second, other)) {
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the action ended");
+            assertEquals(0, p.exitValue());
+        }
+        List<String> pg1 = log().stream().filter(l -> l.startsWith("pg/1 ")).toList();
+        assertEquals(4, pg1.size(), "two actions on pg/1: " + log());
+        // whichever got the lock first ends before the other starts
+        assertTrue(pg1.get(0).contains("started") && pg1.get(1).contains("ended") && pg1.get(2).contains("started")
+                && pg1.get(3).contains("ended"), "one after the other: " + pg1);
+        assertEquals(pg1.get(0).substring(pg1.get(0).length() - 1), pg1.get(1).substring(pg1.get(1).length() - 1));
+        List<String> all = log();
+        assertTrue(all.indexOf("pg/2 probe started 3") < all.indexOf(pg1.get(3)) && all.indexOf("pg/2 probe ended 3") > all.indexOf(pg1.get(0)),
+                "pg/2's action overlapped pg/1's: " + all);
+        assertTrue(Files.readString(out.resolve("1")).contains("n: 1"), Files.readString(out.resolve("1")));
+        assertTrue(Files.readString(out.resolve("2")).contains("n: 2"), Files.readString(out.resolve("2")));
     }
 }

@@ -480,17 +480,52 @@ class CreateBackupFlowTest {
         assertEquals(Optional.of("Failed to backup PostgreSQL with error: pgbackrest exited with code 56"), r.actionFailure());
     }
 
+    private static final String LOCK_HELD_HERE = "P00  ERROR: [050]: unable to acquire lock on file '/tmp/" + BackupWorld.STANZA
+            + "-backup.lock': Resource temporarily unavailable\n       HINT: is another pgBackRest process running?\n";
+
     @Test
-    void hasBackupCreationSucceeded_no_anotherBackupHoldsTheLock_saysABackupStillRunsHere() {
-        world.exec.answer("backup", new ExecResult(50, "P00   INFO: backup command begin 2.45\n",
-                "P00  ERROR: [050]: unable to acquire lock on file '/tmp/pgbackrest/" + BackupWorld.STANZA
-                        + "-backup.lock': Resource temporarily unavailable\n       HINT: is another pgBackRest process running?\n", false));
+    void hasBackupCreationSucceeded_no_anotherBackupHoldsTheLockInThisPod_onAReplica_saysThisUnitsOrAnotherUnits() {
+        // a replica's pod holds the lock for its own backups and, through its TLS server, for the peers' backups
+        world.exec.answer("backup", new ExecResult(50, "P00   INFO: backup command begin 2.45\n", LOCK_HELD_HERE, false));
         world.patroni.member = FakePatroni.replica();
         Result r = createBackup(tlsCluster());
-        assertEquals(Optional.of("Failed to backup PostgreSQL with error: another pgBackRest backup of " + BackupWorld.STANZA
-                + " is still running in this unit's pod (it holds pgBackRest's lock); try again once it ends"), r.actionFailure());
+        assertEquals(Optional.of("Failed to backup PostgreSQL with error: another backup of " + BackupWorld.STANZA
+                + " is running, on another unit or still on this one (pgBackRest's lock in this unit's pod is held);"
+                + " only one backup of the cluster runs at a time, try again once it ends"), r.actionFailure());
         assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
         assertEquals(Status.active(), r.unitStatus());
+    }
+
+    @Test
+    void hasBackupCreationSucceeded_no_anotherBackupHoldsTheLock_onASingleUnit_saysABackupStillRunsHere() {
+        world.exec.answer("backup", new ExecResult(50, "P00   INFO: backup command begin 2.45\n", LOCK_HELD_HERE, false));
+        Result r = createBackup(withStanza());
+        assertEquals(Optional.of("Failed to backup PostgreSQL with error: another pgBackRest backup of " + BackupWorld.STANZA
+                + " is still running in this unit's pod (it holds pgBackRest's lock); try again once it ends"), r.actionFailure());
+        assertEquals(Status.active(), r.unitStatus());
+    }
+
+    @Test
+    void hasBackupCreationSucceeded_no_anotherUnitsBackupHoldsThePeersLocks_saysOnlyOneBackupOfTheClusterRuns() {
+        world.exec.answer("backup", new ExecResult(56, postgresqlk8s.pgbackrest.LockHoldersTest.SECOND_BACKUP, "", false));
+        world.patroni.member = FakePatroni.replica();
+        Result r = createBackup(tlsCluster());
+        assertEquals(Optional.of("Failed to backup PostgreSQL with error: another unit's backup of " + BackupWorld.STANZA
+                + " is running (pgBackRest's lock on postgresql-k8s-0, postgresql-k8s-2 is held);"
+                + " only one backup of the cluster runs at a time, try again once it ends"), r.actionFailure());
+        assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList());
+        assertEquals(List.of(Status.maintenance("creating backup"), Status.active()), r.statusHistory());
+        assertEquals(Map.of(), r.actionResults());
+    }
+
+    @Test
+    void hasBackupCreationSucceeded_yes_despiteAPeerWhoseLockWasHeld_backupCreated() {
+        // the two backups raced: this one took the primary's lock, the other's held only a replica's
+        world.exec.answer("backup", ok("P00   WARN: unable to check pg3: [LockAcquireError] raised from remote-0 tls protocol on"
+                + " 'postgresql-k8s-2.postgresql-k8s-endpoints': unable to acquire lock on file '/tmp/x-backup.lock'\n" + BACKUP_STDOUT));
+        world.patroni.member = FakePatroni.replica();
+        Result r = createBackup(tlsCluster());
+        assertEquals(Map.of("backup-status", "backup created"), r.actionResults());
     }
 
     @Test

@@ -23,6 +23,7 @@ import postgresqlk8s.pgbackrest.BackupId;
 import postgresqlk8s.pgbackrest.BackupLabel;
 import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.pgbackrest.BackupType;
+import postgresqlk8s.pgbackrest.LockHolders;
 import postgresqlk8s.pgbackrest.PgBackRest;
 import postgresqlk8s.s3.ObjectStoreException;
 import postgresqlk8s.s3.S3Parameters;
@@ -57,6 +58,11 @@ final class CreateBackupFlow {
     static final String MAY_RUN_ON = "; pgBackRest may still be running in the pod, and a backup is refused until it ends";
     static final String LOCK_HELD = "another pgBackRest backup of %s is still running in this unit's pod (it holds pgBackRest's lock);"
             + " try again once it ends";
+    /** As {@link #LOCK_HELD}, where peers' backups take this pod's lock too, through its TLS server ({@link LockHolders}). */
+    static final String LOCK_HELD_IN_CLUSTER = "another backup of %s is running, on another unit or still on this one"
+            + " (pgBackRest's lock in this unit's pod is held); only one backup of the cluster runs at a time, try again once it ends";
+    static final String ANOTHER_UNIT_BACKS_UP = "another unit's backup of %s is running (pgBackRest's lock on %s is held);"
+            + " only one backup of the cluster runs at a time, try again once it ends";
 
     private final Framework framework;
     private final ClusterFacts facts;
@@ -257,10 +263,9 @@ final class CreateBackupFlow {
         if (!hasBackupCreationSucceeded(result)) {
             wereBackupLogsUploaded(settings, repository, result, id); // "Upload error logs to S3": no diamond
             // not in the flowchart: pgBackRest's lock is a flock(), which ends with its process, so a lock
-            // that refuses this backup belongs to a backup still running here (one whose action was killed or
-            // lost its exec): say so, rather than pgBackRest's lock file path
-            String hint = result.exitCode() == PgBackRest.LOCK_ACQUIRE_ERROR ? LOCK_HELD.formatted(facts.stanzaName())
-                    : repository.hint(result);
+            // that refuses this backup belongs to a backup still running (here, one whose action was killed or
+            // lost its exec; or another unit's): say so (lockHeldElsewhere)
+            String hint = lockHeldElsewhere(result).orElseGet(() -> repository.hint(result));
             LOG.error("backup failed: {}", hint);
             return ActionOutcome.fail(Refusal.BACKUP_FAILED.words(hint));
         }
@@ -273,6 +278,26 @@ final class CreateBackupFlow {
         }
         LOG.info("backup {} created", id);
         return ActionOutcome.results(Map.of("backup-status", Messages.BACKUP_CREATED));
+    }
+
+    /**
+     * Not in the flowchart: pgBackRest refused this backup because another backup of the stanza holds its
+     * lock, in this pod or on the peers it checked (the primary's among them); the words say so, and
+     * that only one backup of the cluster runs at a time, rather than pgBackRest's lock file path or its
+     * "unable to find primary cluster". Nothing was written to the repository: pgBackRest takes its locks
+     * before it does.
+     */
+    private Optional<String> lockHeldElsewhere(ExecResult result) {
+        List<String> peers = LockHolders.remote(result.stdout() + "\n" + result.stderr());
+        if (result.exitCode() != PgBackRest.LOCK_ACQUIRE_ERROR && !peers.isEmpty()) {
+            return Optional.of(ANOTHER_UNIT_BACKS_UP.formatted(facts.stanzaName(),
+                    String.join(", ", peers.stream().map(LockHolders::shortName).toList())));
+        }
+        if (result.exitCode() == PgBackRest.LOCK_ACQUIRE_ERROR) {
+            boolean peersBackUpThroughThisPod = facts.tlsEnabled() && !facts.singleUnit();
+            return Optional.of((peersBackUpThroughThisPod ? LOCK_HELD_IN_CLUSTER : LOCK_HELD).formatted(facts.stanzaName()));
+        }
+        return Optional.empty();
     }
 
     boolean isReplica() {
