@@ -102,7 +102,7 @@ public final class FaultRunner {
 
     /**
      * Writes one part's table into docs/reliability.md, leaving the other parts' tables as they are (the
-     * test command runs the parts in two JVMs at once, so the rewrite holds a lock on a file in target/).
+     * test command runs the parts in three JVMs at once, so the rewrite holds a lock on a file in target/).
      */
     public static void writePart(Path doc, Faults.Part part, List<Line> lines) throws IOException {
         Path lockFile = Files.createDirectories(Path.of("target")).resolve("reliability.md.lock");
@@ -121,8 +121,8 @@ public final class FaultRunner {
     static String skeleton() {
         StringBuilder md = new StringBuilder();
         md.append("# Reliability: the fault matrix\n\n");
-        md.append("Written by `tests/faults/run` (and by the test command, `FaultMatrixIT` and `FaultMatrixClusterIT`, one part each)\n");
-        md.append("on the local stack: PostgreSQL 15, Patroni, pgBackRest and S3Proxy in pods driven through the charm's `dispatch`,\n");
+        md.append("Written by `tests/faults/run` (and by the test command: `FaultMatrixIT`, `FaultMatrixBackupsIT` and\n");
+        md.append("`FaultMatrixClusterIT`, a part each, side by side) on the local stack: PostgreSQL 15, Patroni, pgBackRest and S3Proxy in pods driven through the charm's `dispatch`,\n");
         md.append("as in the README's main job. Each fault is injected through the real parts (S3Proxy stopped, frozen with SIGSTOP\n");
         md.append("or killed by PID, a process killed, the exec connection cut, a file spoilt, ...), then the runner checks that the\n");
         md.append("database serves (a query on the primary) and that the backups are intact (every backup listed before the fault\n");
