@@ -133,8 +133,7 @@ final class RestoreOutcomeCheck {
         if (!settings.isComplete()) {
             return Optional.of("no progress for " + unchanged.toSeconds() + " s, and no usable S3 settings to read the backup with");
         }
-        StanzaName stanza = facts.appData(PeerKeys.RESTORE_STANZA).map(StanzaName::new).orElse(facts.stanzaName());
-        Optional<String> unanswered = new Repository(seams.get(), stanza, settings.parameters()).unanswered(stanza);
+        Optional<String> unanswered = restoreRepositoryUnanswered(settings);
         if (unanswered.isEmpty()) {
             LOG.info("restoring: no progress for {} s, but the repository answers; leaving the restore to pgBackRest", unchanged.toSeconds());
             return Optional.empty();
@@ -152,10 +151,7 @@ final class RestoreOutcomeCheck {
      */
     private HookOutcome resumeIfS3Answers() {
         S3Gate settings = new S3Gate(s3);
-        StanzaName stanza = facts.appData(PeerKeys.RESTORE_STANZA).map(StanzaName::new).orElse(facts.stanzaName());
-        Optional<String> unanswered = settings.isComplete()
-                ? new Repository(seams.get(), stanza, settings.parameters()).unanswered(stanza)
-                : Optional.of("no usable S3 settings");
+        Optional<String> unanswered = settings.isComplete() ? restoreRepositoryUnanswered(settings) : Optional.of("no usable S3 settings");
         if (unanswered.isPresent()) {
             LOG.info("the restore waits for the repository: {}", unanswered.get());
             facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.blocked(Messages.RESTORE_FAILED));
@@ -174,6 +170,12 @@ final class RestoreOutcomeCheck {
         stall().forget();
         facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
         return HookOutcome.done();
+    }
+
+    /** Why the restore's stanza does not answer one bounded listing with these (complete) settings; empty when it answers. */
+    private Optional<String> restoreRepositoryUnanswered(S3Gate settings) {
+        StanzaName stanza = facts.appData(PeerKeys.RESTORE_STANZA).map(StanzaName::new).orElse(facts.stanzaName());
+        return new Repository(seams.get(), stanza, settings.parameters()).unanswered(stanza);
     }
 
     private RestoreStall stall() {
