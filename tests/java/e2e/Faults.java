@@ -36,6 +36,7 @@ final class Faults {
         List<Fault> all = new java.util.ArrayList<>(s3());
         all.addAll(juju());
         all.addAll(workload());
+        all.addAll(FaultsPatroni.all());
         // after the restores: it writes 146 MB, which restores would then have to bring back
         all.addAll(FaultsBackup.all());
         // last: it grows the bench to a primary and a replica with TLS, where unit 0 takes no backup and restores are refused
@@ -305,7 +306,7 @@ final class Faults {
     }
 
     /** The newest backup list-backups shows (its rows of restores that started timelines left aside). */
-    private static String newestBackup(Lifecycle life) {
+    static String newestBackup(Lifecycle life) {
         life.action("list-backups");
         List<String> ids = BackupIds.fromList(life.juju).entrySet().stream()
                 .filter(e -> !e.getValue().startsWith("restore")).map(Map.Entry::getKey).toList();
