@@ -84,7 +84,9 @@ public final class FaultRunner {
                     continue;
                 }
                 out.println("== fault: " + fault.name());
+                long start = System.nanoTime();
                 Line line = bench.inject(fault);
+                out.printf("== the fault took %d s (its checks included)%n", (System.nanoTime() - start) / 1_000_000_000);
                 out.println(line.text());
                 lines.add(line);
             }
