@@ -92,8 +92,8 @@ public final class FaultRunner {
                 out.println("== fault: " + fault.name());
                 long start = System.nanoTime();
                 Line line = bench.inject(fault);
+                out.printf("== the fault took %d s (its checks included)%n", (System.nanoTime() - start) / 1_000_000_000);
                 out.println(line.text());
-                out.println("   (" + (System.nanoTime() - start) / 1_000_000_000 + " s with the checks)");
                 lines.add(line);
             }
         }

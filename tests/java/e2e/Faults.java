@@ -43,6 +43,7 @@ final class Faults {
         List<Fault> oneUnit = new java.util.ArrayList<>(s3());
         oneUnit.addAll(juju());
         oneUnit.addAll(workload());
+        oneUnit.addAll(FaultsPatroni.all());
         // on a bench without restores: it writes 146 MB, which restores would then have to bring back
         List<Fault> backups = new java.util.ArrayList<>(FaultsBackup.all());
         // it grows the bench to a primary and a replica with TLS, where unit 0 takes no backup and restores are refused
@@ -53,7 +54,7 @@ final class Faults {
         // a third unit: two replicas (whichever units they are) back up at once
         cluster.add(FaultsConcurrent.onTwoReplicasFault());
         return List.of(
-                new Part("one-unit", "One unit: S3, Juju's hook tools, the workload container", oneUnit),
+                new Part("one-unit", "One unit: S3, Juju's hook tools, the workload container, Patroni", oneUnit),
                 new Part("backups", "A backup while S3 or WAL archiving fails", backups),
                 new Part("cluster", "The charm interrupted, and a cluster of two and three units", cluster));
     }
@@ -331,7 +332,7 @@ final class Faults {
     }
 
     /** The newest backup list-backups shows (its rows of restores that started timelines left aside). */
-    private static String newestBackup(Lifecycle life) {
+    static String newestBackup(Lifecycle life) {
         life.action("list-backups");
         List<String> ids = BackupIds.fromList(life.juju).entrySet().stream()
                 .filter(e -> !e.getValue().startsWith("restore")).map(Map.Entry::getKey).toList();

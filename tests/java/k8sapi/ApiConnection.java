@@ -50,6 +50,11 @@ final class ApiConnection {
                 continue;
             }
             api.recordRestCall(request.method() + " " + request.path() + query(request));
+            int failure = api.failure(request);
+            if (failure != 0) {
+                HttpRequest.respond(out, failure, HttpRequest.status(failure, "InternalError", "etcdserver: request timed out"));
+                continue;
+            }
             RestHandler.handle(api, request, out);
         }
     }

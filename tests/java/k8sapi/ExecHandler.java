@@ -77,7 +77,14 @@ final class ExecHandler {
             process.getOutputStream().close();
         }
         Thread frames = LocalKubernetesApi.thread("exec-input", () -> readFrames(process));
-        Thread out = LocalKubernetesApi.thread("exec-stdout", () -> pump(process.getInputStream(), STDOUT));
+        java.util.function.UnaryOperator<byte[]> garble = api.takeGarble(argv);
+        Thread out = LocalKubernetesApi.thread("exec-stdout", () -> {
+            if (garble == null) {
+                pump(process.getInputStream(), STDOUT);
+            } else {
+                sendGarbled(process.getInputStream(), garble);
+            }
+        });
         Thread err = LocalKubernetesApi.thread("exec-stderr", () -> pump(process.getErrorStream(), STDERR));
         int code = process.waitFor();
         out.join();
@@ -128,6 +135,16 @@ final class ExecHandler {
             }
         } catch (IOException e) {
             // the process no longer reads its input; the kubelet drops it too
+        }
+    }
+
+    /** The command's whole stdout, read to its end, sent as {@code garble} makes it (LocalKubernetesApi#garbleNextStdout). */
+    private void sendGarbled(InputStream stream, java.util.function.UnaryOperator<byte[]> garble) {
+        try (stream) {
+            byte[] sent = garble.apply(stream.readAllBytes());
+            socket.sendChannel(STDOUT, sent, 0, sent.length);
+        } catch (IOException e) {
+            // the client went away
         }
     }
 

@@ -288,4 +288,18 @@ class KubernetesWorkloadExecTest {
     private static boolean postgresUserExists() throws IOException, InterruptedException {
         return new ProcessBuilder("id", "postgres").start().waitFor() == 0;
     }
+
+    @Test
+    void garbledStdout_replacesOnlyTheNextMatchingExecsStdout_once() throws Exception {
+        api.garbleNextStdout(argv -> argv.contains("garble-me"), out -> java.util.Arrays.copyOf(out, out.length / 2));
+
+        ExecResult other = exec.run(root("sh", "-c", "echo 123456; echo err >&2", "keep"));
+        ExecResult garbled = exec.run(root("sh", "-c", "echo 123456; echo err >&2; exit 4", "garble-me"));
+        ExecResult again = exec.run(root("sh", "-c", "echo 123456", "garble-me"));
+
+        assertEquals(new ExecResult(0, "123456\n", "err\n", false), other);
+        assertEquals(new ExecResult(4, "123", "err\n", false), garbled);
+        assertEquals("123456\n", again.stdout());
+        assertFalse(api.garblePending());
+    }
 }

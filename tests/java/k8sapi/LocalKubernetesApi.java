@@ -58,6 +58,12 @@ public final class LocalKubernetesApi implements AutoCloseable {
     private volatile List<String> protocols = List.of(V5, V4);
     private volatile ToIntBiFunction<String, String> endpointsDeletion;
     private volatile Duration watchTimeout = Duration.ofSeconds(30);
+    /** What {@link #garbleNextStdout} set: the next matching exec's stdout is replaced, once. */
+    private final java.util.concurrent.atomic.AtomicReference<Garble> garble = new java.util.concurrent.atomic.AtomicReference<>();
+    /** What {@link #failRestCalls} set: REST calls it accepts answer this status, or 0 for none. */
+    private volatile java.util.function.Predicate<HttpRequest> failing;
+    private volatile int failingCode;
+    private final AtomicInteger failedRestCalls = new AtomicInteger();
 
     private LocalKubernetesApi(String namespace, SelfSignedTls tls, String... pods) throws IOException {
         this.namespace = namespace;
@@ -247,6 +253,36 @@ public final class LocalKubernetesApi implements AutoCloseable {
         return cut;
     }
 
+    /**
+     * The next exec whose argv {@code which} accepts runs as usual, but its client gets {@code how} applied
+     * to the whole of the command's stdout instead of the stdout itself (stderr and exit status unchanged):
+     * output cut short or replaced by bytes no parser expects, as a broken pipe, a full disk under the
+     * tool or a tool's bug would give. Once; a later exec is answered as usual.
+     */
+    public void garbleNextStdout(java.util.function.Predicate<List<String>> which, java.util.function.UnaryOperator<byte[]> how) {
+        garble.set(new Garble(which, how));
+    }
+
+    /** True while a {@link #garbleNextStdout} waits for its exec. */
+    public boolean garblePending() {
+        return garble.get() != null;
+    }
+
+    /**
+     * From now on, REST calls (not exec) whose User-Agent starts with {@code userAgent} get HTTP {@code code}
+     * with a Kubernetes Status ("etcdserver: request timed out"), as an API server whose storage fails
+     * answers; watches that are open stream on until they end. {@code code} 0 answers as usual again.
+     */
+    public void failRestCalls(String userAgent, int code) {
+        this.failing = code == 0 ? null : r -> r.header("User-Agent").startsWith(userAgent);
+        this.failingCode = code;
+    }
+
+    /** How many REST calls {@link #failRestCalls} answered with its error. */
+    public int failedRestCalls() {
+        return failedRestCalls.get();
+    }
+
     /** How many HTTP requests arrived, any kind. */
     public int requests() {
         return requests.get();
@@ -278,6 +314,25 @@ public final class LocalKubernetesApi implements AutoCloseable {
         processes.add(process);
         process.onExit().thenRun(() -> processes.remove(process));
         return process;
+    }
+
+    /** The garbling for this exec's stdout if it is the one {@link #garbleNextStdout} waits for (taken), else null. */
+    java.util.function.UnaryOperator<byte[]> takeGarble(List<String> argv) {
+        Garble g = garble.get();
+        return g != null && g.which().test(argv) && garble.compareAndSet(g, null) ? g.how() : null;
+    }
+
+    /** The status this REST call is to fail with, or 0. */
+    int failure(HttpRequest request) {
+        java.util.function.Predicate<HttpRequest> f = failing;
+        if (f == null || !f.test(request)) {
+            return 0;
+        }
+        failedRestCalls.incrementAndGet();
+        return failingCode;
+    }
+
+    private record Garble(java.util.function.Predicate<List<String>> which, java.util.function.UnaryOperator<byte[]> how) {
     }
 
     void recordExec(List<String> argv) {

@@ -222,4 +222,22 @@ class LocalKubernetesApiRestTest {
     private static Map<?, ?> labels(Map<String, Object> object) {
         return KubeObject.labels(object);
     }
+
+    @Test
+    void failingRestCalls_answerTheStatus_onlyToTheChosenClient_untilLifted() throws Exception {
+        createEndpoints("pg", "");
+        api.failRestCalls("Patroni/", 500);
+
+        assertEquals(200, rest.get("endpoints/pg").code(), "another client's calls are answered");
+
+        api.failRestCalls("Java-http-client", 500);
+        Answer failed = rest.get("endpoints/pg");
+
+        assertEquals(500, failed.code());
+        assertEquals("Status", failed.body().get("kind"));
+        assertEquals(1, api.failedRestCalls());
+
+        api.failRestCalls("Java-http-client", 0);
+        assertEquals(200, rest.get("endpoints/pg").code());
+    }
 }

@@ -157,4 +157,40 @@ class PatroniRestClientTest {
         assertEquals("Patroni at " + closed + " does not answer: Connection refused", member.getMessage());
         assertEquals("Patroni at " + closed + " does not answer: Connection refused", reload.getMessage());
     }
+
+    @Test
+    void member_serverErrorWithAJsonBody_isUnavailable_notAMemberOfUnknownRole() {
+        api.enqueue(500, "{\"error\": \"internal\"}");
+
+        Patroni.PatroniUnavailableException e = assertThrows(Patroni.PatroniUnavailableException.class, client::member);
+
+        assertEquals("GET /patroni answered HTTP 500", e.getMessage());
+    }
+
+    @Test
+    void cluster_badGatewayWithAPage_isUnavailable() {
+        api.enqueue(502, "<html><body>502 Bad Gateway</body></html>");
+
+        Patroni.PatroniUnavailableException e = assertThrows(Patroni.PatroniUnavailableException.class, client::primaryName);
+
+        assertEquals("GET /cluster answered HTTP 502", e.getMessage());
+    }
+
+    @Test
+    void reload_answered500WithABody_isUnavailable_notAReloadPatroniTook() {
+        api.enqueue(500, "<html><body>Error response, code 500</body></html>");
+
+        Patroni.PatroniUnavailableException e = assertThrows(Patroni.PatroniUnavailableException.class, client::reload);
+
+        assertEquals("POST /reload answered HTTP 500", e.getMessage());
+    }
+
+    @Test
+    void reload_refused401_isUnavailable() {
+        api.enqueue(401, "no auth header received");
+
+        Patroni.PatroniUnavailableException e = assertThrows(Patroni.PatroniUnavailableException.class, client::reload);
+
+        assertEquals("POST /reload answered HTTP 401", e.getMessage());
+    }
 }

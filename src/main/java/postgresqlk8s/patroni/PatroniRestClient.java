@@ -13,7 +13,9 @@ import jujuops.json.JsonException;
 /**
  * Patroni's REST API over the JDK's URL connection (cheap to load: every hook is a new JVM).
  * {@code GET /patroni} answers 200 with the member's state whatever its role, and 503 when PostgreSQL
- * is not running, still with a JSON body.
+ * is not running, still with a JSON body. Any other status is no answer from Patroni: a 500 or 502 with
+ * a body (Python's error page, a proxy's) or a 401/403 (the API's authentication or allowlist) must not
+ * pass for the member's state or for a reload Patroni took.
  */
 public final class PatroniRestClient implements Patroni {
 
@@ -30,7 +32,7 @@ public final class PatroniRestClient implements Patroni {
     public MemberStatus member() throws PatroniUnavailableException {
         Map<String, Object> doc;
         try {
-            doc = Json.parseObject(request("GET", "/patroni"));
+            doc = Json.parseObject(request("GET", "/patroni", 200, 503));
         } catch (JsonException e) {
             throw new PatroniUnavailableException("Patroni answered " + baseUrl + "/patroni with something that is not JSON");
         }
@@ -59,7 +61,7 @@ public final class PatroniRestClient implements Patroni {
     private java.util.Optional<String> leaderField(String field) throws PatroniUnavailableException {
         Object members;
         try {
-            members = Json.parseObject(request("GET", "/cluster")).get("members");
+            members = Json.parseObject(request("GET", "/cluster", 200)).get("members");
         } catch (JsonException e) {
             throw new PatroniUnavailableException("Patroni answered " + baseUrl + "/cluster with something that is not JSON");
         }
@@ -75,10 +77,11 @@ public final class PatroniRestClient implements Patroni {
 
     @Override
     public void reload() throws PatroniUnavailableException {
-        request("POST", "/reload");
+        request("POST", "/reload", 200, 202);
     }
 
-    private String request(String method, String path) throws PatroniUnavailableException {
+    /** The body of Patroni's answer, which must have one of the statuses {@code answered}. */
+    private String request(String method, String path, int... answered) throws PatroniUnavailableException {
         HttpURLConnection conn = null;
         try {
             conn = (HttpURLConnection) new URL(baseUrl + path).openConnection();
@@ -88,7 +91,7 @@ public final class PatroniRestClient implements Patroni {
             int code = conn.getResponseCode();
             InputStream body = code < 400 ? conn.getInputStream() : conn.getErrorStream();
             String text = body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8);
-            if (code >= 500 && text.isBlank() || code == 404) {
+            if (java.util.Arrays.stream(answered).noneMatch(a -> a == code) || code >= 500 && text.isBlank()) {
                 throw new PatroniUnavailableException(method + " " + path + " answered HTTP " + code);
             }
             return text;

@@ -45,7 +45,8 @@ public final class WorkloadPatroniConfig implements PatroniConfig {
         try {
             patroni.reload();
         } catch (Patroni.PatroniUnavailableException e) {
-            LOG.debug("Patroni not running; it reads the new configuration when it starts");
+            // not running: it reads the new file when it starts; running but refusing the reload: the log says why
+            LOG.info("Patroni did not take the reload ({}); it reads the new configuration when it starts", e.getMessage());
         }
     }
 }
