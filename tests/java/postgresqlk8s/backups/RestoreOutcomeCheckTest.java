@@ -93,6 +93,40 @@ class RestoreOutcomeCheckTest {
         assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
     }
 
+    /** Pebble's word for a service that exited and is started again after a delay. */
+    private static final String BACKOFF = "Service     Startup  Current  Since\npostgresql  enabled  backoff  today at 10:00 UTC\n";
+
+    @Test
+    void isDatabaseServiceRunning_pebbleRestartsIt_notYetFailed_staysRestoring_andNotesSince() {
+        world.exec.answer("pebble services", ok(BACKOFF));
+        Result r = updateStatus(restoring());
+        assertStillRestoring(r);
+        assertEquals(Long.toString(BackupWorld.NOW.getEpochSecond()), r.state().stored().get(RestoreStall.BACKOFF));
+        assertEquals(List.of("pebble services"), world.exec.verbs(), "nothing else is asked of a restarting service");
+        assertEquals(0, r.exitCode());
+    }
+
+    @Test
+    void isDatabaseServiceRunning_pebbleKeepsRestartingIt_forThePatience_blocksWithFailedToRestoreBackup() {
+        world.exec.answer("pebble services", ok(BACKOFF));
+        State in = restoring().withStored(Map.of(RestoreStall.BACKOFF,
+                Long.toString(BackupWorld.NOW.minus(RestoreStall.PATIENCE).getEpochSecond())));
+        Result r = updateStatus(in);
+        assertEquals(Status.blocked("Failed to restore backup"), r.unitStatus());
+        assertFalse(r.state().stored().containsKey(RestoreStall.BACKOFF));
+        assertTrue(r.logs().stream().anyMatch(l -> l.contains("keeps failing")), r.logs().toString());
+    }
+
+    @Test
+    void isDatabaseServiceRunning_activeAgainAfterARestart_forgetsTheRestart() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.patroni.member = null;
+        State in = restoring().withStored(Map.of(RestoreStall.BACKOFF, Long.toString(BackupWorld.NOW.minusSeconds(60).getEpochSecond())));
+        Result r = updateStatus(in);
+        assertStillRestoring(r);
+        assertFalse(r.state().stored().containsKey(RestoreStall.BACKOFF));
+    }
+
     @Test
     void isDatabaseServiceRunning_cannotTell_workloadUnreachable_changesNothing() {
         world.exec.unreachable();

@@ -69,11 +69,15 @@ final class RestoreOutcomeCheck {
         if (!isRestoreInProgress()) {
             return HookOutcome.done();
         }
-        Optional<Boolean> running = isDatabaseServiceRunning();
-        if (running.isEmpty()) {
+        Optional<String> service = databaseServiceState();
+        if (service.isEmpty()) {
             return HookOutcome.done();
         }
-        if (!running.get()) {
+        if (service.get().equals(WorkloadService.BACKOFF)) {
+            return restartedByPebble();
+        }
+        stall().serviceRuns();
+        if (!service.get().equals(WorkloadService.ACTIVE)) {
             if (stall().isToResumeWhenS3Answers()) {
                 return resumeIfS3Answers();
             }
@@ -207,14 +211,34 @@ final class RestoreOutcomeCheck {
         return facts.appData(PeerKeys.RESTORING_BACKUP).isPresent() && facts.isLeader();
     }
 
-    /** Empty when the workload cannot be asked right now. */
-    Optional<Boolean> isDatabaseServiceRunning() {
+    /** Is the database service running? Pebble's state of it; empty when the workload cannot be asked right now. */
+    Optional<String> databaseServiceState() {
         try {
-            return Optional.of(new WorkloadService(seams.get().exec(), seams.get().layout().pebble()).isRunning(WorkloadService.POSTGRESQL));
+            return Optional.of(new WorkloadService(seams.get().exec(), seams.get().layout().pebble()).current(WorkloadService.POSTGRESQL));
         } catch (WorkloadUnreachableException | WorkloadCommandException e) {
             LOG.warn("cannot tell whether the database runs: {}", e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Not in the flowchart: the service exited and Pebble is starting it again ({@code backoff}), as it
+     * does on a crash in production. That is not yet a failed restore: the unit stays restoring and the
+     * next update-status looks again; only a service Pebble has kept restarting for
+     * {@link RestoreStall#PATIENCE} fails the restore.
+     */
+    private HookOutcome restartedByPebble() {
+        java.time.Duration restarting = stall().restartingFor(seams.get().clock().instant());
+        if (stall().exhausted(restarting)) {
+            LOG.error("restore failed: the database service keeps failing (Pebble has restarted it for {} s)", restarting.toSeconds());
+            stall().forget();
+            facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.blocked(Messages.RESTORE_FAILED));
+            return HookOutcome.done();
+        }
+        LOG.warn("restoring: the database service exited and Pebble starts it again (for {} s now); looking again on the next update-status",
+                restarting.toSeconds());
+        facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
+        return HookOutcome.done();
     }
 
     /** Patroni runs the member on a timeline newer than the one before the restore. */

@@ -33,6 +33,8 @@ final class RestoreStall {
     static final Duration PATIENCE = Duration.ofMinutes(2);
     /** Unit state: {@code <bytes> <epoch second the size was first seen>}. */
     static final String KEY = "restore.progress";
+    /** Unit state: the epoch second update-status first saw Pebble restarting the database service (backoff). */
+    static final String BACKOFF = "restore.service-backoff-since";
     /** Unit state: the restore was stopped because the repository did not answer; present means "resume it when it does". */
     static final String RESUME = "restore.resume-when-s3-answers";
 
@@ -60,10 +62,38 @@ final class RestoreStall {
         return unchanged.compareTo(PATIENCE) >= 0;
     }
 
+    /**
+     * Records that Pebble is restarting the database service now, and answers for how long it has been
+     * seen doing so: zero the first time.
+     */
+    Duration restartingFor(Instant now) {
+        Optional<Instant> since = stored.get(BACKOFF).flatMap(RestoreStall::epochSecond);
+        if (since.isPresent() && !since.get().isAfter(now)) {
+            return Duration.between(since.get(), now);
+        }
+        stored.put(BACKOFF, Long.toString(now.getEpochSecond()));
+        return Duration.ZERO;
+    }
+
+    /** The database service runs (or stopped for good): a restart seen before is over. */
+    void serviceRuns() {
+        stored.remove(BACKOFF);
+    }
+
     /** The restore is over (or starts anew): nothing to remember. */
     void forget() {
         stored.remove(KEY);
         stored.remove(RESUME);
+        stored.remove(BACKOFF);
+    }
+
+    private static Optional<Instant> epochSecond(String value) {
+        try {
+            return Optional.of(Instant.ofEpochSecond(Long.parseLong(value.strip())));
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            LOG.warn("unit state {} is not an epoch second; counting Pebble's restarts from now", BACKOFF);
+            return Optional.empty();
+        }
     }
 
     /** The restore was stopped for want of S3: it is to resume once the repository answers. */

@@ -39,8 +39,22 @@ public final class WorkloadService {
         }
     }
 
+    /** Pebble's states of a service that this charm tells apart. */
+    public static final String ACTIVE = "active";
+    public static final String INACTIVE = "inactive";
+    public static final String BACKOFF = "backoff";
+
     /** True when Pebble reports the service as active. */
     public boolean isRunning(String service) throws WorkloadUnreachableException, WorkloadCommandException {
+        return current(service).equals(ACTIVE);
+    }
+
+    /**
+     * Pebble's "Current" state of the service: {@code active}, {@code inactive}, {@code backoff} (it
+     * exited and Pebble starts it again after a delay), {@code error}; {@code inactive} when Pebble does
+     * not list it.
+     */
+    public String current(String service) throws WorkloadUnreachableException, WorkloadCommandException {
         ExecResult r = exec.run(Command.asRoot(DEADLINE, pebble, "services", service));
         if (!r.succeeded()) {
             throw new WorkloadCommandException("pebble services " + service + ": " + r.stderr().strip());
@@ -48,10 +62,10 @@ public final class WorkloadService {
         for (String line : r.stdout().split("\n")) {
             String[] cols = line.trim().split("\\s+");
             if (cols.length >= 3 && cols[0].equals(service)) {
-                return cols[2].equals("active");
+                return cols[2];
             }
         }
-        return false;
+        return INACTIVE;
     }
 
     /** Whether the container answers at all. */
