@@ -242,15 +242,15 @@ class ClusterLifecycleIT {
         Process agent = unit(1).startAction(log, "create-backup");
         try {
             // The dispatch process execs the charm's JVM: the stand-in's only child, once it is java.
-            assertTrue(Processes.await(20, () -> charmJvm(agent).isPresent() || !agent.isAlive()), "the charm's JVM started");
-            ProcessHandle jvm = charmJvm(agent).orElseThrow(() -> new AssertionError("no charm JVM under the stand-in: " + read(log)));
+            assertTrue(Processes.await(20, () -> Processes.charmJvm(agent).isPresent() || !agent.isAlive()), "the charm's JVM started");
+            ProcessHandle jvm = Processes.charmJvm(agent).orElseThrow(() -> new AssertionError("no charm JVM under the stand-in: " + Processes.readQuietly(log)));
             // Mid-backup: Patroni refuses new logins, and pgBackRest's backup runs in the replica's pod.
             assertTrue(Processes.await(40, () -> replica.login() == LoginProbe.Outcome.REJECTED_BY_HBA || !jvm.isAlive()),
                     "logins refused while the backup runs: " + replica.others());
-            assertTrue(Processes.await(20, () -> !backupsRunning(stack.pod(1)).isEmpty() || !jvm.isAlive()),
+            assertTrue(Processes.await(20, () -> !stack.pod(1).backupsRunning().isEmpty() || !jvm.isAlive()),
                     "pgBackRest's backup runs in " + stack.pod(1).name());
-            assertTrue(jvm.isAlive(), "the action was still running when it was killed: " + read(log));
-            List<Long> pgbackrest = backupsRunning(stack.pod(1));
+            assertTrue(jvm.isAlive(), "the action was still running when it was killed: " + Processes.readQuietly(log));
+            List<Long> pgbackrest = stack.pod(1).backupsRunning();
             assertFalse(pgbackrest.isEmpty(), "pgBackRest's backup ran at the kill");
             life.say("== kill -9 " + jvm.pid() + " (the charm's JVM; pgBackRest backup running in " + stack.pod(1).name()
                     + ": pids " + pgbackrest + ")");
@@ -259,17 +259,14 @@ class ClusterLifecycleIT {
         } finally {
             // On a failed assertion before the kill, the charm's JVM (the stand-in's child) must not outlive
             // the test: stop every process this action started, by PID, children first.
-            agent.descendants().forEach(ProcessHandle::destroyForcibly);
-            if (agent.isAlive()) {
-                agent.destroyForcibly();
-            }
+            Processes.stopTree(agent);
         }
         // Either is fine: what the heal must undo is Patroni's configuration, not pgBackRest's fate.
-        Processes.await(3, () -> backupsRunning(stack.pod(1)).isEmpty());
-        List<Long> after = backupsRunning(stack.pod(1));
+        Processes.await(3, () -> stack.pod(1).backupsRunning().isEmpty());
+        List<Long> after = stack.pod(1).backupsRunning();
         life.say("== pgBackRest backup in " + stack.pod(1).name() + " after the kill: "
                 + (after.isEmpty() ? "gone" : "still running, pids " + after));
-        String printed = read(log);
+        String printed = Processes.readQuietly(log);
         life.say(printed.strip().indent(2).stripTrailing());
         assertTrue(printed.contains(": failed"), "the killed action did not complete:\n" + printed);
         assertEquals("", result(unit(1), "backup-status"), "no result from the killed action");
@@ -303,29 +300,9 @@ class ClusterLifecycleIT {
         life.say(String.format("== killed backup healed and backed up again in %.1f s", (System.nanoTime() - started) / 1e9));
     }
 
-    /** The charm's JVM the stand-in dispatched: its direct child once dispatch has exec'd java. */
-    private static Optional<ProcessHandle> charmJvm(Process agent) {
-        return agent.children().filter(h -> h.info().command().map(c -> c.endsWith("/java") || c.equals("java")).orElse(false))
-                .findFirst();
-    }
-
-    /** pgBackRest backup commands running in the pod's namespace (not its TLS server, not another pod's). */
-    private static List<Long> backupsRunning(Pod pod) {
-        return pod.processes().stream().filter(pid -> ProcessHandle.of(pid).flatMap(h -> h.info().commandLine())
-                .map(c -> c.contains("pgbackrest") && c.endsWith(" backup")).orElse(false)).toList();
-    }
-
     /** How many times ConnectionsHeal allowed this unit's connections again, as its juju-log says. */
     private static long heals(Unit u) {
         return u.jujuLog().stream().filter(l -> l.contains("ended without its action; allowed again")).count();
-    }
-
-    private static String read(Path file) {
-        try {
-            return java.nio.file.Files.readString(file);
-        } catch (IOException e) {
-            return "(" + e + ")";
-        }
     }
 
     @Test

@@ -209,10 +209,7 @@ final class Faults {
             life.say("== S3 killed (SIGKILL)");
             expect(agent.waitFor(120, TimeUnit.SECONDS), "the restore action ended");
         } finally {
-            agent.descendants().forEach(ProcessHandle::destroyForcibly);
-            if (agent.isAlive()) {
-                agent.destroyForcibly();
-            }
+            Processes.stopTree(agent);
         }
         life.say(Files.readString(log).strip());
         expect(life.lastActionResult("restore-status").equals("restore started"), "restore: " + life.lastActionFailure());

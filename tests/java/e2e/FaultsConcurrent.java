@@ -139,8 +139,7 @@ final class FaultsConcurrent {
             expect(actions.stream().noneMatch(r -> r.process.isAlive()), "the actions ended within " + ACTION_SECONDS + " s");
         } finally {
             for (Running r : actions) {
-                r.process.descendants().forEach(ProcessHandle::destroyForcibly);
-                r.process.destroyForcibly();
+                Processes.stopTree(r.process);
             }
         }
         return most;
@@ -151,7 +150,7 @@ final class FaultsConcurrent {
      * {@code timeout} and {@code runuser} around it, whose command lines end the same, nor its workers).
      */
     private static int backups(Pod pod) {
-        return (int) FaultsInterrupted.backupsRunning(pod).stream()
+        return (int) pod.backupsRunning().stream()
                 .filter(pid -> ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> c.endsWith("/pgbackrest")).orElse(false))
                 .count();
     }

@@ -76,10 +76,10 @@ final class FaultsFailover {
         String promoted;
         try {
             expect(Processes.await(90, () -> copying(pod1, backupLog) > copiesBefore || !agent.isAlive()),
-                    "pgBackRest copies in " + pod1.name() + ": " + read(log));
-            expect(agent.isAlive(), "the action still ran at the kill: " + read(log));
+                    "pgBackRest copies in " + pod1.name() + ": " + Processes.readQuietly(log));
+            expect(agent.isAlive(), "the action still ran at the kill: " + Processes.readQuietly(log));
             expect(logins.login() == LoginProbe.Outcome.REJECTED_BY_HBA, "logins refused mid-backup: " + logins.others());
-            List<Long> running = FaultsInterrupted.backupsRunning(pod1);
+            List<Long> running = pod1.backupsRunning();
             b.stack.restartContainer(0);
             killedAt = System.nanoTime();
             life.say("== every process of " + pod0.name() + " killed, its container started again empty (pgBackRest backup pids in "
@@ -92,15 +92,15 @@ final class FaultsFailover {
             expect(promotedInTime, "Patroni promotes unit 1 within " + PROMOTION_BOUND_SECONDS + " s: leader " + b.stack.leaderPod());
             life.say("== Kubernetes started the workload container of " + old.name() + " again; Juju runs pebble-ready there");
             FakeJuju.Run ready = old.hook("postgresql-pebble-ready");
-            life.say("$ (juju) " + old.name() + " hook postgresql-pebble-ready -> exit " + ready.exitCode() + ", " + shown(old));
+            life.say("$ (juju) " + old.name() + " hook postgresql-pebble-ready -> exit " + ready.exitCode() + ", " + Lifecycle.shown(old));
             expect(ready.exitCode() == 0, "pebble-ready on the old primary exited " + ready.exitCode() + ": " + ready.stderr());
             expect(agent.waitFor(Math.max(1, ACTION_BOUND_SECONDS - (long) seconds(killedAt)), TimeUnit.SECONDS),
-                    "the action ended within " + ACTION_BOUND_SECONDS + " s of the kill: " + read(log));
+                    "the action ended within " + ACTION_BOUND_SECONDS + " s of the kill: " + Processes.readQuietly(log));
         } finally {
-            stopStarted(agent);
+            Processes.stopTree(agent);
         }
         String took = String.format("%.0f s", seconds(killedAt));
-        life.say(read(log).strip().indent(2).stripTrailing());
+        life.say(Processes.readQuietly(log).strip().indent(2).stripTrailing());
         String failure = replica.lastAction().path("failed").asText("");
         String result = replica.lastAction().at("/results/backup-status").asText("");
         expect(result.equals("backup created") || failure.startsWith("Failed to backup PostgreSQL with error: ")
@@ -119,7 +119,7 @@ final class FaultsFailover {
         for (Unit u : life.juju.units()) {
             FakeJuju.Run run = u.hook("update-status");
             expect(run.exitCode() == 0, u.name() + " update-status exited " + run.exitCode() + ": " + run.stderr());
-            expect(u.status().kind().equals("active"), u.name() + " after it: " + shown(u));
+            expect(u.status().kind().equals("active"), u.name() + " after it: " + Lifecycle.shown(u));
         }
         life.showStatus();
         life.action(old, "create-backup");
@@ -137,7 +137,7 @@ final class FaultsFailover {
             hooks++;
             FakeJuju.Run run = unit.hook("update-status");
             expect(run.exitCode() == 0, "update-status exited " + run.exitCode() + ": " + run.stderr());
-            life.say("$ (juju) " + unit.name() + " hook update-status #" + hooks + " -> " + shown(unit));
+            life.say("$ (juju) " + unit.name() + " hook update-status #" + hooks + " -> " + Lifecycle.shown(unit));
             open = Processes.await(25, () -> logins.login() == LoginProbe.Outcome.ACCEPTED);
         }
         expect(open, "logins to unit 1 after " + hooks + " update-status: " + logins.others());
@@ -184,24 +184,4 @@ final class FaultsFailover {
         return (System.nanoTime() - since) / 1e9;
     }
 
-    private static String shown(Unit unit) {
-        FakeJuju.Status s = unit.status();
-        return s.kind() + (s.message().isEmpty() ? "" : ": " + s.message());
-    }
-
-    /** The action this scenario started must not outlive it: its processes, by PID, children first. */
-    private static void stopStarted(Process agent) {
-        agent.descendants().forEach(ProcessHandle::destroyForcibly);
-        if (agent.isAlive()) {
-            agent.destroyForcibly();
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(" + e + ")";
-        }
-    }
 }

@@ -105,21 +105,21 @@ final class FaultsInterrupted {
         Process agent = replica.startAction(log, "create-backup");
         String pgbackrest;
         try {
-            expect(Processes.await(20, () -> charmJvm(agent).isPresent() || !agent.isAlive()), "the charm's JVM started");
-            ProcessHandle jvm = charmJvm(agent).orElseThrow(() -> new IllegalStateException("no charm JVM: " + read(log)));
-            expect(Processes.await(40, () -> !backupsRunning(b.stack.pod(1)).isEmpty() || !jvm.isAlive()),
-                    "pgBackRest's backup runs in " + b.stack.pod(1).name() + ": " + read(log));
+            expect(Processes.await(20, () -> Processes.charmJvm(agent).isPresent() || !agent.isAlive()), "the charm's JVM started");
+            ProcessHandle jvm = Processes.charmJvm(agent).orElseThrow(() -> new IllegalStateException("no charm JVM: " + Processes.readQuietly(log)));
+            expect(Processes.await(40, () -> !b.stack.pod(1).backupsRunning().isEmpty() || !jvm.isAlive()),
+                    "pgBackRest's backup runs in " + b.stack.pod(1).name() + ": " + Processes.readQuietly(log));
             expect(logins.login() == LoginProbe.Outcome.REJECTED_BY_HBA, "logins refused mid-backup: " + logins.others());
-            expect(jvm.isAlive(), "the action still ran at the kill: " + read(log));
-            life.say("== kill -9 " + jvm.pid() + " (the charm's JVM; pgBackRest backup pids " + backupsRunning(b.stack.pod(1)) + ")");
+            expect(jvm.isAlive(), "the action still ran at the kill: " + Processes.readQuietly(log));
+            life.say("== kill -9 " + jvm.pid() + " (the charm's JVM; pgBackRest backup pids " + b.stack.pod(1).backupsRunning() + ")");
             expect(jvm.destroyForcibly(), "SIGKILL sent to " + jvm.pid());
             expect(agent.waitFor(30, TimeUnit.SECONDS), "the stand-in agent saw the dispatch die");
         } finally {
-            stopStarted(agent);
+            Processes.stopTree(agent);
         }
-        pgbackrest = backupsRunning(b.stack.pod(1)).isEmpty() ? "pgBackRest ended with it" : "pgBackRest ran on";
-        life.say(read(log).strip().indent(2).stripTrailing());
-        life.say("== right after the kill: " + shown(replica) + ", " + pgbackrest + ", login: " + logins.login());
+        pgbackrest = b.stack.pod(1).backupsRunning().isEmpty() ? "pgBackRest ended with it" : "pgBackRest ran on";
+        life.say(Processes.readQuietly(log).strip().indent(2).stripTrailing());
+        life.say("== right after the kill: " + Lifecycle.shown(replica) + ", " + pgbackrest + ", login: " + logins.login());
         return healedAndBacksUpAgain(b, logins, "action killed (" + pgbackrest + ")");
     }
 
@@ -141,22 +141,22 @@ final class FaultsInterrupted {
         Process agent = replica.startAction(log, "create-backup");
         long cutAt;
         try {
-            expect(Processes.await(60, () -> !backupsRunning(b.stack.pod(1)).isEmpty() || !agent.isAlive()),
-                    "pgBackRest's backup runs in " + b.stack.pod(1).name() + ": " + read(log));
+            expect(Processes.await(60, () -> !b.stack.pod(1).backupsRunning().isEmpty() || !agent.isAlive()),
+                    "pgBackRest's backup runs in " + b.stack.pod(1).name() + ": " + Processes.readQuietly(log));
             int cut = b.stack.api().cutExecs(argv -> argv.contains("pgbackrest") && argv.contains("backup"));
             cutAt = System.nanoTime();
             life.say("== the Kubernetes API cut " + cut + " exec connection(s) of pgbackrest backup");
             expect(cut == 1, "one exec of pgbackrest backup was open to cut, not " + cut);
             expect(agent.waitFor(60, TimeUnit.SECONDS), "the action ended within 60 s of the cut");
         } finally {
-            stopStarted(agent);
+            Processes.stopTree(agent);
         }
         double tookSeconds = (System.nanoTime() - cutAt) / 1e9;
-        life.say(read(log).strip().indent(2).stripTrailing());
+        life.say(Processes.readQuietly(log).strip().indent(2).stripTrailing());
         String failure = replica.lastAction().path("failed").asText("");
         expect(failure.startsWith("Failed to backup PostgreSQL with error: "), "the action's failure: " + failure);
-        String pgbackrest = backupsRunning(b.stack.pod(1)).isEmpty() ? "pgBackRest ended with it" : "pgBackRest ran on";
-        life.say("== after the cut: " + shown(replica) + ", " + pgbackrest + ", login: " + logins.login());
+        String pgbackrest = b.stack.pod(1).backupsRunning().isEmpty() ? "pgBackRest ended with it" : "pgBackRest ran on";
+        life.say("== after the cut: " + Lifecycle.shown(replica) + ", " + pgbackrest + ", login: " + logins.login());
         return healedAndBacksUpAgain(b, logins, String.format("action failed after %.1f s: %s (%s)", tookSeconds, failure, pgbackrest));
     }
 
@@ -174,58 +174,25 @@ final class FaultsInterrupted {
             hooks++;
             FakeJuju.Run run = replica.hook("update-status");
             expect(run.exitCode() == 0, "update-status exited " + run.exitCode() + ": " + run.stderr());
-            life.say("$ (juju) " + replica.name() + " hook update-status #" + hooks + " -> " + shown(replica));
+            life.say("$ (juju) " + replica.name() + " hook update-status #" + hooks + " -> " + Lifecycle.shown(replica));
             open = replica.status().kind().equals("active")
                     && Processes.await(25, () -> logins.login() == LoginProbe.Outcome.ACCEPTED);
         }
-        expect(open, "after " + hooks + " update-status: " + shown(replica) + ", logins: " + logins.others());
+        expect(open, "after " + hooks + " update-status: " + Lifecycle.shown(replica) + ", logins: " + logins.others());
         String refusal = "";
         life.action(replica, "create-backup");
         if (!replica.lastAction().path("failed").asText("").isEmpty()) {
             refusal = replica.lastAction().path("failed").asText("");
-            expect(!backupsRunning(b.stack.pod(1)).isEmpty() || refusal.contains("lock"),
+            expect(!b.stack.pod(1).backupsRunning().isEmpty() || refusal.contains("lock"),
                     "refused with no backup running: " + refusal);
-            expect(Processes.await(300, () -> backupsRunning(b.stack.pod(1)).isEmpty()), "the interrupted pgBackRest ended");
+            expect(Processes.await(300, () -> b.stack.pod(1).backupsRunning().isEmpty()), "the interrupted pgBackRest ended");
             life.action(replica, "create-backup");
         }
         String result = replica.lastAction().at("/results/backup-status").asText("");
         expect(result.equals("backup created"), "the next backup: " + replica.lastAction().path("failed").asText(""));
         expect(logins.login() == LoginProbe.Outcome.ACCEPTED, "logins after the next backup: " + logins.others());
-        return Outcome.of(during + "; " + shown(replica) + ", logins accepted after " + hooks + " update-status"
+        return Outcome.of(during + "; " + Lifecycle.shown(replica) + ", logins accepted after " + hooks + " update-status"
                 + (refusal.isEmpty() ? "" : "; refused while it ran: " + refusal) + "; the next backup: " + result, Healing.YES);
     }
 
-    /** The unit's status as {@code juju status} shows it: "kind", or "kind: message". */
-    private static String shown(Unit unit) {
-        FakeJuju.Status s = unit.status();
-        return s.kind() + (s.message().isEmpty() ? "" : ": " + s.message());
-    }
-
-    /** The charm's JVM the stand-in dispatched: its direct child once dispatch has exec'd java. */
-    private static Optional<ProcessHandle> charmJvm(Process agent) {
-        return agent.children().filter(h -> h.info().command().map(c -> c.endsWith("/java") || c.equals("java")).orElse(false))
-                .findFirst();
-    }
-
-    /** pgBackRest backup commands running in the pod's namespace (not its TLS server, not another pod's). */
-    static List<Long> backupsRunning(Pod pod) {
-        return pod.processes().stream().filter(pid -> ProcessHandle.of(pid).flatMap(h -> h.info().commandLine())
-                .map(c -> c.contains("pgbackrest") && c.endsWith(" backup")).orElse(false)).toList();
-    }
-
-    /** The action this scenario started must not outlive it: its processes, by PID, children first. */
-    private static void stopStarted(Process agent) {
-        agent.descendants().forEach(ProcessHandle::destroyForcibly);
-        if (agent.isAlive()) {
-            agent.destroyForcibly();
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(" + e + ")";
-        }
-    }
 }

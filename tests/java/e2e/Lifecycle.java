@@ -362,4 +362,10 @@ public final class Lifecycle {
         }
         System.out.println("== stack stopped");
     }
+
+    /** The unit's status as {@code juju status} shows it: "kind", or "kind: message". */
+    static String shown(fakejuju.Unit unit) {
+        fakejuju.FakeJuju.Status s = unit.status();
+        return s.kind() + (s.message().isEmpty() ? "" : ": " + s.message());
+    }
 }

@@ -223,4 +223,10 @@ public final class Pod implements AutoCloseable {
             Processes.await(15, () -> processes().isEmpty());
         }
     }
+
+    /** pgBackRest backup commands running in this pod's namespace (not its TLS server, not another pod's). */
+    List<Long> backupsRunning() {
+        return processes().stream().filter(pid -> ProcessHandle.of(pid).flatMap(h -> h.info().commandLine())
+                .map(c -> c.contains("pgbackrest") && c.endsWith(" backup")).orElse(false)).toList();
+    }
 }

@@ -96,4 +96,27 @@ final class Processes {
         }
         return condition.getAsBoolean();
     }
+
+    /** A process this test started must not outlive it: its descendants, then itself, by PID. */
+    static void stopTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** A file's text for a message, or what kept it from being read. */
+    static String readQuietly(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(" + e + ")";
+        }
+    }
+
+    /** The charm's JVM a stand-in agent dispatched: its direct child once dispatch has exec'd java. */
+    static java.util.Optional<ProcessHandle> charmJvm(Process agent) {
+        return agent.children().filter(h -> h.info().command().map(c -> c.endsWith("/java") || c.equals("java")).orElse(false))
+                .findFirst();
+    }
 }
