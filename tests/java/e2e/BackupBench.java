@@ -32,15 +32,17 @@ public final class BackupBench {
         this.life = new Lifecycle(stack, stack.dir.resolve("model"), charmDir, new PrintStream(PrintStream.nullOutputStream()));
     }
 
+    /** Arguments: the unpacked charm, the pgbench scale, repetitions, and "sweep" to run the tuning sweep alone. */
     public static void main(String[] args) throws Exception {
         int scale = args.length > 1 ? Integer.parseInt(args[1]) : 70;
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        boolean sweepOnly = args.length > 3 && args[3].equals("sweep");
         try (LocalStack stack = LocalStack.start()) {
-            new BackupBench(stack, Path.of(args.length > 0 ? args[0] : "target/charm").toAbsolutePath()).run(scale, reps);
+            new BackupBench(stack, Path.of(args.length > 0 ? args[0] : "target/charm").toAbsolutePath()).run(scale, reps, sweepOnly);
         }
     }
 
-    private void run(int scale, int reps) throws IOException {
+    private void run(int scale, int reps, boolean sweepOnly) throws IOException {
         life.deploy();
         life.relateS3();
         require(life.status().startsWith("active"), "relate: " + life.status());
@@ -51,6 +53,10 @@ public final class BackupBench {
         out.printf("bench_pgbench_init_s: %.1f%n", (System.nanoTime() - start) / 1e9);
         String config = "/etc/pgbackrest.conf"; // in the pod
         direct(config); // warm-up: WAL catch-up and caches, not measured
+        if (sweepOnly) {
+            sweep(config, reps);
+            return;
+        }
 
         List<Run> viaCharm = new ArrayList<>();
         List<Run> directly = new ArrayList<>();
@@ -225,33 +231,68 @@ public final class BackupBench {
         }
     }
 
-    /** The charm's default tuning against a few others, on the same data. */
+    /** The sweep: compress-type x process-max, each with the charm's configuration otherwise. */
+    static final String[] SWEEP_COMPRESSION = {"zst", "lz4"};
+    static final int[] SWEEP_PROCESSES = {1, 2, 3, 4};
+
+    /**
+     * The charm's derived tuning (its pgbackrest.conf as written, for this pod's CPUs) against a sweep of
+     * compress-type x process-max on the same data; every round runs each configuration once, in a
+     * shuffled order, so drift on a shared machine spreads over all of them.
+     */
     private void sweep(String config, int reps) throws IOException {
         String base = stack.pod(0).run(30, "cat", config).check("cat " + config).output();
-        Map<String, String[]> variants = new LinkedHashMap<>();
-        variants.put("default_zst_pm2", new String[] {"zst", "2"});
-        variants.put("lz4_pm2", new String[] {"lz4", "2"});
-        variants.put("python_charm_zst_pm1", new String[] {"zst", "1"});
-        variants.put("lz4_pm1", new String[] {"lz4", "1"});
-        variants.put("zst_pm3", new String[] {"zst", "3"});
-        Map<String, Double> times = new LinkedHashMap<>();
-        for (Map.Entry<String, String[]> v : variants.entrySet()) {
-            // The pod's /tmp, as the machine sees it.
-            Path file = stack.pod(0).dir().resolve("tmp/sweep-" + v.getKey() + ".conf");
-            Files.writeString(file, base.replaceAll("(?m)^compress-type=.*$", "compress-type=" + v.getValue()[0])
-                    .replaceAll("(?m)^process-max=.*$", "process-max=" + v.getValue()[1]));
-            Processes.run(30, "chown", "postgres:postgres", file.toString()).check("chown");
-            // Less pgBackRest's wait for the next second, which no tuning changes.
-            List<Run> runs = new ArrayList<>();
-            for (int i = 0; i < reps; i++) {
-                runs.add(direct("/tmp/" + file.getFileName()));
+        out.printf("tuning_default_process_max: %s%n", setting(base, "process-max"));
+        out.printf("tuning_default_archive_process_max: %s%n", setting(base, "process-max", "[global:archive-push]"));
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put("default_derived", config);
+        for (String c : SWEEP_COMPRESSION) {
+            for (int p : SWEEP_PROCESSES) {
+                String name = c + "_pm" + p;
+                // The pod's /tmp, as the machine sees it.
+                Path file = stack.pod(0).dir().resolve("tmp/sweep-" + name + ".conf");
+                Files.writeString(file, base.replaceAll("(?m)^compress-type=.*$", "compress-type=" + c)
+                        .replaceFirst("(?m)^process-max=.*$", "process-max=" + p));
+                Processes.run(30, "chown", "postgres:postgres", file.toString()).check("chown");
+                configs.put(name, "/tmp/" + file.getFileName());
             }
-            times.put(v.getKey(), median(runs, Run::lessWait));
-            out.printf("tuning_%s_s: %.2f%n", v.getKey(), median(runs, Run::lessWait));
         }
-        double best = Collections.min(times.values());
-        out.printf("default_vs_best_tuning_ratio: %.3f%n", times.get("default_zst_pm2") / best);
-        out.printf("python_charm_settings_vs_default_ratio: %.3f%n", times.get("python_charm_zst_pm1") / times.get("default_zst_pm2"));
+        Map<String, List<Run>> runs = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>(configs.keySet());
+        java.util.Random shuffle = new java.util.Random(20261129L);
+        for (int i = 0; i < reps; i++) {
+            Collections.shuffle(order, shuffle);
+            for (String name : order) {
+                runs.computeIfAbsent(name, k -> new ArrayList<>()).add(direct(configs.get(name)));
+            }
+        }
+        Map<String, Double> times = new LinkedHashMap<>();
+        for (String name : configs.keySet()) {
+            // Less pgBackRest's wait for the next second, which no tuning changes.
+            times.put(name, median(runs.get(name), Run::lessWait));
+            out.printf("tuning_%s_s: %.2f%n", name, times.get(name));
+        }
+        System.err.println("sweep runs (wall, pgBackRest's own, its wait for the next second): " + runs);
+        Map<String, Double> swept = new LinkedHashMap<>(times);
+        swept.remove("default_derived");
+        String best = Collections.min(swept.entrySet(), Map.Entry.comparingByValue()).getKey();
+        out.printf("tuning_sweep_best: %s%n", best);
+        out.printf("default_vs_best_tuning_ratio: %.3f%n", times.get("default_derived") / swept.get(best));
+        out.printf("python_charm_settings_vs_default_ratio: %.3f%n", times.get("zst_pm1") / times.get("default_derived"));
+    }
+
+    /** A setting's value in the rendered configuration's first section, or under the given section header. */
+    private static String setting(String conf, String key, String... section) {
+        String text = conf;
+        if (section.length > 0) {
+            int at = conf.indexOf(section[0] + "\n");
+            if (at < 0) {
+                return "-";
+            }
+            text = conf.substring(at + section[0].length());
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + key + "=(.*)$").matcher(text);
+        return m.find() ? m.group(1) : "-";
     }
 
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {

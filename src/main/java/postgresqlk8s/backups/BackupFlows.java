@@ -58,6 +58,7 @@ public final class BackupFlows implements HookObserver {
         framework.observe(LIST_BACKUPS, "BackupFlows.onListBackups", actions);
         framework.observe(RESTORE, "BackupFlows.onRestore", actions);
         framework.observe(HookEvent.UPDATE_STATUS, "BackupFlows.onUpdateStatus", flows);
+        framework.observe(HookEvent.CONFIG_CHANGED, "BackupFlows.onConfigChanged", flows);
         // After the certificates flow installed or removed this unit's TLS files (not on every relation hook).
         framework.observe(PeerTls.CHANGED, "BackupFlows.onCertificates", flows);
         // Before DatabaseFlows starts Patroni on it (registered first), so that archiving finds its configuration.
@@ -93,8 +94,13 @@ public final class BackupFlows implements HookObserver {
         }
         if (event.is(PEBBLE_READY)) {
             // not in the flowchart: a container started again (a crash, an eviction) lost pgBackRest's
-            // configuration with the rest of its own files; WAL archiving and backups need it back
+            // configuration with the rest of its own files; WAL archiving and backups need it back. It may
+            // be a new pod with other CPU limits: the tuning reads them again.
+            facts.tuning().forgetCpus();
             return new S3CredentialsChangedFlow(framework, facts, s3, seams.get()).configurePgBackRest();
+        }
+        if (event.is(HookEvent.CONFIG_CHANGED)) {
+            return new TuningChangedFlow(facts, new S3CredentialsChangedFlow(framework, facts, s3, seams.get())).handle();
         }
         if (event.is(S3Requirer.CREDENTIALS_GONE)) {
             return new S3CredentialsGoneFlow(facts, seams.get()).handle(event);

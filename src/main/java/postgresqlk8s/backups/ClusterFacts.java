@@ -69,6 +69,11 @@ final class ClusterFacts {
         return new UnitStatuses(framework.stored());
     }
 
+    /** pgBackRest's tuning: the config options and the container's CPUs. */
+    BackupTuning tuning() {
+        return new BackupTuning(framework.stored(), framework.model().config().asMap());
+    }
+
     /** This unit's own state across dispatches (not shared with its peers). */
     jujuops.StoredState stored() {
         return framework.stored();

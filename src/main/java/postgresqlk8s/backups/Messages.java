@@ -18,6 +18,11 @@ final class Messages {
     /** Blocked messages a fix of the S3 settings clears (a new credentials-changed may retry). */
     public static final List<String> S3_BLOCKS = List.of(ANOTHER_CLUSTER, BUCKET_FAILED, STANZA_FAILED);
 
+    /** The port's own (the reference has no such options): a backup tuning option the charm cannot use. */
+    public static String badOption(String option, String value, String allowed) {
+        return "invalid " + option + " '" + value + "': allowed " + allowed;
+    }
+
     // Maintenance statuses.
     public static final String INITIALISING_STANZA = "initialising stanza";
     public static final String CHECKING_STANZA = "checking stanza";

@@ -56,9 +56,11 @@ final class Repository {
      * Writes {@code pgbackrest.conf} (0600, owner postgres) and the CA chain the endpoint needs.
      *
      * @param tls this pod's TLS server and the peers it serves; empty without TLS or in a one-unit cluster
+     * @param tuning compression and process counts ({@link BackupTuning})
      */
-    void configure(S3Parameters s3, Optional<TlsServer> tls) throws WorkloadUnreachableException, WorkloadCommandException {
-        String config = PgBackRestConfig.render(s3, pgbackrest.stanza(), seams.layout(), PgBackRestConfig.Tuning.DEFAULT, tls);
+    void configure(S3Parameters s3, Optional<TlsServer> tls, PgBackRestConfig.Tuning tuning)
+            throws WorkloadUnreachableException, WorkloadCommandException {
+        String config = PgBackRestConfig.render(s3, pgbackrest.stanza(), seams.layout(), tuning, tls);
         WorkloadFiles files = new WorkloadFiles(seams.exec());
         String owner = seams.layout().pgUser();
         if (!s3.caChain().isEmpty()) {

@@ -117,7 +117,7 @@ final class S3CredentialsChangedFlow {
         Optional<TlsServer> tls;
         try {
             tls = TlsServers.ofThisUnit(facts, seams);
-            repository.configure(settings, tls);
+            repository.configure(settings, tls, facts.tuning().tuning(seams.exec()));
         } catch (WorkloadUnreachableException e) {
             // not in the flowchart: no pod to write the settings into yet; a later hook retries them
             LOG.warn("workload not reachable, will retry the S3 settings: {}", e.getMessage());
@@ -153,7 +153,8 @@ final class S3CredentialsChangedFlow {
         }
         S3Parameters settings = complete.parameters();
         try {
-            new Repository(seams, facts.stanzaName(), settings).configure(settings, TlsServers.ofThisUnit(facts, seams));
+            new Repository(seams, facts.stanzaName(), settings)
+                    .configure(settings, TlsServers.ofThisUnit(facts, seams), facts.tuning().tuning(seams.exec()));
             LOG.info("pgBackRest's configuration written for the workload container");
             return HookOutcome.done();
         } catch (WorkloadUnreachableException e) {
@@ -177,10 +178,16 @@ final class S3CredentialsChangedFlow {
         return facts.isLeader();
     }
 
-    /** Blocked for a reason other than the S3 settings, which new settings are meant to fix. */
+    /**
+     * Blocked for a reason other than the S3 settings, which new settings are meant to fix, or a tuning
+     * option (not in the flowchart: the pgBackRest settings in force stay usable, and the option's fix
+     * writes them again but makes no stanza).
+     */
     boolean isUnitBlocked() {
         Status status = facts.unitStatus();
-        return status.is(Status.Kind.BLOCKED) && Messages.S3_BLOCKS.stream().noneMatch(status.message()::startsWith);
+        boolean byOption = facts.statuses().get(UnitStatuses.Concern.CONFIG).filter(status::equals).isPresent();
+        return status.is(Status.Kind.BLOCKED) && !byOption
+                && Messages.S3_BLOCKS.stream().noneMatch(status.message()::startsWith);
     }
 
     private HookOutcome initialiseStanza(S3Parameters settings, Repository repository, Optional<TlsServer> tls)
@@ -192,7 +199,9 @@ final class S3CredentialsChangedFlow {
         if (primary != seams) {
             atPrimary = new Repository(primary, facts.stanzaName(), settings);
             try {
-                atPrimary.configure(settings, TlsServers.ofPod(facts, primaryName.get(), primary));
+                // this unit's tuning: the primary's pod has the same template, so the same CPUs
+                atPrimary.configure(settings, TlsServers.ofPod(facts, primaryName.get(), primary),
+                        facts.tuning().tuning(seams.exec()));
             } catch (WorkloadCommandException e) {
                 // not in the flowchart: the leader is a replica, and the primary's pod refused the settings
                 return blockUnit(withHint(Messages.STANZA_FAILED, e.getMessage()));

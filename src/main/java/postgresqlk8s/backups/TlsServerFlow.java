@@ -45,7 +45,7 @@ final class TlsServerFlow {
         Repository repository = new Repository(seams.get(), facts.stanzaName(), settings);
         try {
             Optional<TlsServer> tls = TlsServers.ofThisUnit(facts, seams.get());
-            repository.configure(settings, tls);
+            repository.configure(settings, tls, facts.tuning().tuning(seams.get().exec()));
             new TlsServerStep(facts, seams.get(), repository.pgbackrest(), tls).run();
             return HookOutcome.done();
         } catch (WorkloadUnreachableException e) {

@@ -27,7 +27,9 @@ public final class UnitStatuses implements StatusCollector {
         /** A restore: running, or failed. */
         RESTORE,
         /** The unit's TLS certificate: refused, or its files could not be installed. */
-        TLS;
+        TLS,
+        /** The charm's config options: a value it cannot use. */
+        CONFIG;
 
         String key() {
             return "status." + name().toLowerCase(java.util.Locale.ROOT);

@@ -17,9 +17,21 @@ import postgresqlk8s.workload.WorkloadLayout;
  */
 public final class PgBackRestConfig {
 
-    /** Tuning measured on 2 cores (docs/performance.md): zst at process-max 2 with bundling and block incremental. */
-    public record Tuning(String compressType, int processMax) {
-        public static final Tuning DEFAULT = new Tuning("zst", 2);
+    /**
+     * pgBackRest's compression and process counts, from the config options and the pod's CPUs
+     * ({@link TuningRule}). {@code processMax} is the {@code [global]} one (backup, restore);
+     * {@code archiveProcessMax} is for {@code archive-push}/{@code archive-get}, which use it only when
+     * archiving asynchronously.
+     */
+    public record Tuning(String compressType, int processMax, int archiveProcessMax) {
+        /** The rule's answer on 2 CPUs, the best of the sweep measured there (docs/performance.md): zst, 2 processes. */
+        public static final Tuning DEFAULT = TuningRule.derive("zst", 0, 2);
+
+        public Tuning {
+            if (processMax < 1 || archiveProcessMax < 1) {
+                throw new IllegalArgumentException("pgBackRest needs at least one process");
+            }
+        }
     }
 
     /** Default retention when the provider sets none, as the Python charm: effectively forever. */
