@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import jujuops.logging.Logs;
 
 import jujuops.model.Status;
+import postgresqlk8s.cluster.PeerKeys;
 import postgresqlk8s.cluster.UnitStatuses;
 import postgresqlk8s.patroni.MemberStatus;
 import postgresqlk8s.pgbackrest.ArchiveBacklog;
@@ -63,7 +64,7 @@ final class ArchiveLag {
 
     void look() {
         UnitStatuses statuses = facts.statuses();
-        if (facts.stanza().isEmpty() || !isPrimary()) {
+        if (facts.stanza().isEmpty() || isRestoreInProgress() || !isPrimary()) {
             statuses.clear(UnitStatuses.Concern.ARCHIVE);
             return;
         }
@@ -81,6 +82,11 @@ final class ArchiveLag {
             // what was said stays until a look succeeds
             LOG.warn("cannot tell how far WAL archiving is behind: {}", e.getMessage());
         }
+    }
+
+    /** A restore's database archives nothing yet; its WAL is the restore's business ({@link RestoreOutcomeCheck}). */
+    boolean isRestoreInProgress() {
+        return facts.appData(PeerKeys.RESTORING_BACKUP).isPresent();
     }
 
     boolean isPrimary() {
