@@ -61,7 +61,7 @@ class RestoreOutcomeCheckTest {
     @Test
     void isRestoreInProgress_no_asksOnlyPatroniWhetherConnectionsAreRefused() {
         Result r = updateStatus(withStanza());
-        assertEquals(List.of(), world.exec.commands());
+        assertEquals(List.of("find", "find"), world.exec.verbs(), "ArchiveLag's two looks, nothing of the restore's");
         assertEquals(List.of("member"), world.patroni.requests, "ConnectionsHeal's one question");
         assertEquals(List.of(), r.statusHistory());
         assertEquals(Status.active(), r.unitStatus());

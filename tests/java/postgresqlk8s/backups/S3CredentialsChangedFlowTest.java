@@ -113,6 +113,39 @@ class S3CredentialsChangedFlowTest {
     }
 
     @Test
+    void updateBackupSettings_makesTheSpoolOnTheDataVolume_andBoundsTheArchiveQueueByItsSize() {
+        world.exec.answer("df", BackupWorld.ok("   1B-blocks\n4294967296\n"));
+        world.run(s3Changed(initialised()), initialised());
+        // after the CPU allowance's one read (grep), the spool, then the volume's size
+        List<List<String>> argvs = world.exec.commands().stream().map(c -> c.argv())
+                .filter(a -> !a.get(0).equals("grep")).toList();
+        assertEquals(List.of("install", "-d", "-m", "0700", "-o", "postgres", "-g", "postgres",
+                "/var/lib/postgresql/data/pgbackrest-spool"), argvs.get(0));
+        assertEquals(List.of("df", "-B1", "--output=size", "/var/lib/postgresql/data"), argvs.get(1));
+        String conf = world.exec.file("/etc/pgbackrest.conf");
+        assertTrue(conf.contains("\narchive-async=y\narchive-push-queue-max=1073741824\n"), conf);
+    }
+
+    @Test
+    void updateBackupSettings_theVolumesSizeUnreadable_boundsTheQueueAtOneGib() {
+        world.exec.fail("df", 1, "df: /var/lib/postgresql/data: No such file or directory");
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertTrue(world.exec.file("/etc/pgbackrest.conf").contains("\narchive-push-queue-max=1073741824\n"));
+        assertEquals(Status.active(), r.unitStatus());
+    }
+
+    @Test
+    void updateBackupSettings_theSpoolCannotBeMade_blocksSayingWhy() {
+        world.exec.answer("install", new postgresqlk8s.workload.ExecResult(1, "", "install: cannot create directory: Read-only file system", false));
+        Result r = world.run(s3Changed(initialised()), initialised());
+        assertTrue(r.unitStatus().message().startsWith(Messages.STANZA_FAILED
+                + ": could not create /var/lib/postgresql/data/pgbackrest-spool: exit 1 install: cannot create directory"),
+                r.unitStatus().toString());
+        assertTrue(r.unitStatus().is(Status.Kind.BLOCKED));
+        assertEquals(null, world.exec.file("/etc/pgbackrest.conf"), "nothing written");
+    }
+
+    @Test
     void isLeader_no_configuresButCreatesNoStanza() {
         State in = initialised().withLeader(false);
         Result r = world.run(s3Changed(in), in);
@@ -306,7 +339,7 @@ class S3CredentialsChangedFlowTest {
         Result r = world.run(s3Changed(initialised()), initialised());
         assertEquals(Status.active(), r.unitStatus());
         assertEquals(BackupWorld.STANZA, stanza(r));
-        assertEquals(List.of("install", "dd", "mv", "info", "stanza-create", "check"), primary.exec.verbs(),
+        assertEquals(List.of("install", "df", "install", "dd", "mv", "info", "stanza-create", "check"), primary.exec.verbs(),
                 "the primary's pgBackRest configured, the repository read, then the stanza made and checked there");
         assertTrue(primary.exec.file("/etc/pgbackrest.conf").contains("repo1-s3-key-secret="));
         assertFalse(world.exec.verbs().contains("stanza-create"), world.exec.verbs().toString());

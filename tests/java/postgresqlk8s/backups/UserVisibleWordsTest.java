@@ -29,6 +29,9 @@ class UserVisibleWordsTest {
         w.put(Messages.CHECKING_STANZA, "checking stanza");
         w.put(Messages.CREATING_BACKUP, "creating backup");
         w.put(Messages.RESTORING_BACKUP, "restoring backup");
+        // The port's own Active warnings.
+        w.put(Messages.ARCHIVE_BEHIND, "WAL archiving behind: %d segments waiting, oldest %d min");
+        w.put(Messages.WAL_DROPPED, "WAL dropped from the full archive queue at %s UTC: point-in-time recovery has a gap until the next backup");
         // Action results.
         w.put(Messages.BACKUP_CREATED, "backup created");
         w.put(Messages.RESTORE_STARTED, "restore started");

@@ -21,6 +21,8 @@ class PgBackRestConfigTest {
 
     private static final String ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
     private static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    /** The archiving of a 1 GiB volume, Juju's default size: a quarter of it. */
+    private static final Archiving ARCHIVING = Archiving.forVolume(java.util.OptionalLong.of(1024L * 1024 * 1024));
     private static final StanzaName STANZA = new StanzaName("dev.patroni-postgresql-k8s");
     private static final String PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----";
 
@@ -34,7 +36,7 @@ class PgBackRestConfigTest {
     }
 
     private static String render(S3Parameters s3) {
-        return PgBackRestConfig.render(s3, STANZA, WorkloadLayout.PRODUCTION, PgBackRestConfig.Tuning.DEFAULT, Optional.empty());
+        return PgBackRestConfig.render(s3, STANZA, WorkloadLayout.PRODUCTION, PgBackRestConfig.Tuning.DEFAULT, ARCHIVING, Optional.empty());
     }
 
     /** Sections of key=value lines; fails on a key given twice. */
@@ -100,7 +102,20 @@ class PgBackRestConfigTest {
         assertEquals("/var/lib/postgresql/data/pgdata", stanza.get("pg1-path"));
         assertEquals("postgres", stanza.get("pg1-user"));
         assertEquals("5432", stanza.get("pg1-port"));
-        assertEquals(List.of("global", "dev.patroni-postgresql-k8s"), List.copyOf(ini(render(aws())).keySet()));
+        assertEquals(List.of("global", "global:archive-push", "global:archive-get", "dev.patroni-postgresql-k8s"),
+                List.copyOf(ini(render(aws())).keySet()));
+    }
+
+    @Test
+    void walArchiving_isAsynchronous_spooledOnTheDataVolume_andItsQueueBounded() {
+        Map<String, Map<String, String>> conf = ini(PgBackRestConfig.render(aws(), STANZA, WorkloadLayout.PRODUCTION,
+                new PgBackRestConfig.Tuning("zst", 2, 3), new Archiving(64L * 1024 * 1024), Optional.empty()));
+        assertEquals("y", conf.get("global").get("archive-async"));
+        assertEquals("/var/lib/postgresql/data/pgbackrest-spool", conf.get("global").get("spool-path"));
+        assertEquals("67108864", conf.get("global").get("archive-push-queue-max"));
+        assertEquals(Map.of("process-max", "3"), conf.get("global:archive-push"));
+        assertEquals(Map.of("process-max", "3"), conf.get("global:archive-get"));
+        assertEquals("2", conf.get("global").get("process-max"), "backups and restores have their own");
     }
 
     @Test
@@ -194,7 +209,15 @@ class PgBackRestConfigTest {
             backup-standby=y
             log-path=/var/log/pgbackrest
             lock-path=/tmp
-            spool-path=/var/lib/pgbackrest/spool
+            spool-path=/var/lib/postgresql/data/pgbackrest-spool
+            archive-async=y
+            archive-push-queue-max=268435456
+
+            [global:archive-push]
+            process-max=2
+
+            [global:archive-get]
+            process-max=2
 
             [dev.patroni-postgresql-k8s]
             pg1-path=/var/lib/postgresql/data/pgdata
@@ -238,7 +261,7 @@ class PgBackRestConfigTest {
             "postgresql-k8s-2.postgresql-k8s-endpoints");
 
     private static String render(WorkloadLayout layout, Optional<TlsServer> tls) {
-        return PgBackRestConfig.render(aws(), STANZA, layout, PgBackRestConfig.Tuning.DEFAULT, tls);
+        return PgBackRestConfig.render(aws(), STANZA, layout, PgBackRestConfig.Tuning.DEFAULT, ARCHIVING, tls);
     }
 
     @Test
@@ -249,7 +272,7 @@ class PgBackRestConfigTest {
     @Test
     void withTls_globalServesEachPeer_andTheStanzaReachesEachPeerThroughItsServer() {
         String expected = WITHOUT_TLS
-                .replace("spool-path=/var/lib/pgbackrest/spool\n", "spool-path=/var/lib/pgbackrest/spool\n" + TLS_GLOBAL)
+                .replace("archive-push-queue-max=268435456\n", "archive-push-queue-max=268435456\n" + TLS_GLOBAL)
                 + TLS_PEERS;
         assertEquals(expected, render(WorkloadLayout.PRODUCTION, Optional.of(new TlsServer("*", 8432, PEERS))));
     }

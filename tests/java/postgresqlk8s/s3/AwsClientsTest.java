@@ -35,7 +35,8 @@ class AwsClientsTest {
     /** The {@code [global]} lines pgBackRest is given for where S3 is. */
     private static String pgBackRestEndpointLines(S3Parameters s3) {
         String conf = PgBackRestConfig.render(s3, new StanzaName("m.patroni-postgresql-k8s"), WorkloadLayout.PRODUCTION,
-                PgBackRestConfig.Tuning.DEFAULT, java.util.Optional.empty());
+                PgBackRestConfig.Tuning.DEFAULT,
+                postgresqlk8s.pgbackrest.Archiving.forVolume(java.util.OptionalLong.empty()), java.util.Optional.empty());
         StringBuilder out = new StringBuilder();
         for (String line : conf.split("\n")) {
             if (line.startsWith("repo1-s3-endpoint=") || line.startsWith("repo1-storage-port=")

@@ -109,6 +109,8 @@ public final class BackupFlows implements HookObserver {
             RestoreOutcomeCheck check = new RestoreOutcomeCheck(facts, s3, seams);
             HookOutcome restore = check.handle(event);
             new ConnectionsHeal(facts, s3, seams).handle(event);
+            // not in the flowchart: asynchronous archiving hides a slow S3 from PostgreSQL; say when it is behind
+            new ArchiveLag(facts, s3, seams).look();
             if (check.continuesAnotherStanza()) {
                 // not in the flowchart: the restored database owns the other cluster's stanza now; take the
                 // repository over and run the stanza steps for it (deferred with the event if they must wait)

@@ -29,6 +29,13 @@ final class Messages {
     public static final String CREATING_BACKUP = "creating backup";
     public static final String RESTORING_BACKUP = "restoring backup";
 
+    // Active statuses with a warning (the port's own: the reference archives synchronously and says nothing).
+    /** The primary's WAL archiving is behind: segments waiting, and how long the oldest has. */
+    public static final String ARCHIVE_BEHIND = "WAL archiving behind: %d segments waiting, oldest %d min";
+    /** pgBackRest dropped WAL past archive-push-queue-max: recovery cannot pass that point until a new backup. */
+    public static final String WAL_DROPPED = "WAL dropped from the full archive queue at %s UTC: point-in-time recovery "
+            + "has a gap until the next backup";
+
     // Action results.
     public static final String BACKUP_CREATED = "backup created";
     public static final String RESTORE_STARTED = "restore started";

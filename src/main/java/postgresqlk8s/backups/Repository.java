@@ -1,9 +1,15 @@
 package postgresqlk8s.backups;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.slf4j.Logger;
+import jujuops.logging.Logs;
 
 import postgresqlk8s.pgbackrest.ArchiveListing;
+import postgresqlk8s.pgbackrest.Archiving;
 import postgresqlk8s.pgbackrest.BackupRecord;
 import postgresqlk8s.pgbackrest.ErrorHint;
 import postgresqlk8s.pgbackrest.PgBackRest;
@@ -15,13 +21,18 @@ import postgresqlk8s.pgbackrest.TimelineHistory;
 import postgresqlk8s.pgbackrest.TlsServer;
 import postgresqlk8s.s3.Redactor;
 import postgresqlk8s.s3.S3Parameters;
+import postgresqlk8s.workload.Command;
 import postgresqlk8s.workload.ExecResult;
 import postgresqlk8s.workload.WorkloadCommandException;
 import postgresqlk8s.workload.WorkloadFiles;
+import postgresqlk8s.workload.WorkloadLayout;
 import postgresqlk8s.workload.WorkloadUnreachableException;
 
 /** The pgBackRest repository of this cluster: its configuration in the workload, and its backups. */
 final class Repository {
+
+    private static final Logger LOG = Logs.get(Repository.class);
+    private static final Duration SPOOL_DEADLINE = Duration.ofSeconds(30);
 
     private final Seams seams;
     private final PgBackRest pgbackrest;
@@ -53,20 +64,43 @@ final class Repository {
     }
 
     /**
-     * Writes {@code pgbackrest.conf} (0600, owner postgres) and the CA chain the endpoint needs.
+     * Writes {@code pgbackrest.conf} (0600, owner postgres) and the CA chain the endpoint needs, and makes
+     * the spool directory asynchronous archiving needs, its queue bounded by the data volume's size.
      *
      * @param tls this pod's TLS server and the peers it serves; empty without TLS or in a one-unit cluster
      * @param tuning compression and process counts ({@link BackupTuning})
      */
     void configure(S3Parameters s3, Optional<TlsServer> tls, PgBackRestConfig.Tuning tuning)
             throws WorkloadUnreachableException, WorkloadCommandException {
-        String config = PgBackRestConfig.render(s3, pgbackrest.stanza(), seams.layout(), tuning, tls);
+        Archiving archiving = spool();
+        String config = PgBackRestConfig.render(s3, pgbackrest.stanza(), seams.layout(), tuning, archiving, tls);
         WorkloadFiles files = new WorkloadFiles(seams.exec());
         String owner = seams.layout().pgUser();
         if (!s3.caChain().isEmpty()) {
             files.write(seams.layout().s3CaFile(), PgBackRestConfig.caFile(s3), owner, "0644");
         }
         files.write(seams.layout().pgBackRestConf(), config, owner, "0600");
+    }
+
+    /**
+     * The spool directory on the data volume (0700, owner postgres: archive-push runs as postgres, and the
+     * status files name WAL no one else needs to read), and the archiving settings for that volume's size.
+     */
+    private Archiving spool() throws WorkloadUnreachableException, WorkloadCommandException {
+        WorkloadLayout layout = seams.layout();
+        ExecResult made = seams.exec().run(Command.asRoot(SPOOL_DEADLINE, "install", "-d", "-m", "0700",
+                "-o", layout.pgUser(), "-g", layout.pgUser(), layout.pgBackRestSpoolPath()));
+        if (!made.succeeded()) {
+            throw new WorkloadCommandException("could not create " + layout.pgBackRestSpoolPath() + ": exit "
+                    + made.exitCode() + " " + made.stderr().strip());
+        }
+        ExecResult df = seams.exec().run(Command.asRoot(SPOOL_DEADLINE, "df", "-B1", "--output=size", layout.storageDir()));
+        OptionalLong size = df.succeeded() ? Archiving.parseDfSize(df.stdout()) : OptionalLong.empty();
+        if (size.isEmpty()) {
+            LOG.warn("cannot read the data volume's size ({}); bounding the WAL archive queue at {} bytes",
+                    df.stderr().strip(), Archiving.forVolume(size).pushQueueMaxBytes());
+        }
+        return Archiving.forVolume(size);
     }
 
     /** The stanza's backups, oldest first, as pgBackRest reports them. */

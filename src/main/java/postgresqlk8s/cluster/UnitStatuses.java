@@ -20,6 +20,12 @@ public final class UnitStatuses implements StatusCollector {
 
     /** The unit's concerns, each keeping one status. */
     public enum Concern {
+        /**
+         * WAL archiving on the primary, when it is behind or dropped WAL: an Active status with a message,
+         * cleared otherwise. First, so that its message wins over the others' bare Active (among equals
+         * the first proposed is shown), and loses to anything more urgent.
+         */
+        ARCHIVE,
         /** The database service and Patroni: starting, waiting for the leader, running. */
         DATABASE,
         /** The S3 repository: its settings, the stanza, WAL archiving to it. */

@@ -41,9 +41,10 @@ public final class PgBackRestConfig {
 
     /** The endpoint is the one the SDK client uses too, validated where the settings were read. */
     public static String render(S3Parameters s3, StanzaName stanza, WorkloadLayout layout, Tuning tuning,
-                                Optional<TlsServer> tls) {
+                                Archiving archiving, Optional<TlsServer> tls) {
         List<String[]> global = new ArrayList<>();
         repository(global, s3, layout, tuning);
+        archiving(global, archiving);
         tls.ifPresent(t -> tlsServer(global, t, stanza, layout));
 
         List<String[]> database = new ArrayList<>();
@@ -56,6 +57,11 @@ public final class PgBackRestConfig {
         StringBuilder out = new StringBuilder();
         section(out, "global", global);
         out.append('\n');
+        // the WAL commands' own process count, whatever backups and restores use
+        for (String command : List.of("archive-push", "archive-get")) {
+            section(out, "global:" + command, List.<String[]>of(new String[] {"process-max", Integer.toString(tuning.archiveProcessMax())}));
+            out.append('\n');
+        }
         section(out, stanza.value(), database);
         return out.toString();
     }
@@ -91,6 +97,12 @@ public final class PgBackRestConfig {
         global.put("lock-path", layout.pgBackRestLockPath());
         global.put("spool-path", layout.pgBackRestSpoolPath());
         global.forEach((k, v) -> put(out, k, v));
+    }
+
+    /** Asynchronous WAL archiving, its queue bounded ({@link Archiving}); the spool is set with the paths. */
+    private static void archiving(List<String[]> out, Archiving archiving) {
+        put(out, "archive-async", "y");
+        put(out, "archive-push-queue-max", Long.toString(archiving.pushQueueMaxBytes()));
     }
 
     /**

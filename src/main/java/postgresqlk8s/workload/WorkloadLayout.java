@@ -123,8 +123,13 @@ public record WorkloadLayout(String postgresqlVersion, Listen listen) {
         return "/tmp";
     }
 
+    /**
+     * pgBackRest's spool, where asynchronous archiving keeps its status files and archive-get its queue:
+     * on the data volume, so that it outlives a container restart as the WAL it speaks of does, and
+     * beside PGDATA rather than in it (Patroni, pg_rewind and restores own PGDATA's content).
+     */
     public String pgBackRestSpoolPath() {
-        return "/var/lib/pgbackrest/spool";
+        return STORAGE_DIR + "/pgbackrest-spool";
     }
 
     public String pgBinDir() {
