@@ -24,6 +24,10 @@ final class Messages {
     public static final String CREATING_BACKUP = "creating backup";
     public static final String RESTORING_BACKUP = "restoring backup";
 
+    // Action log lines while a backup runs (BackupProgress); not in the reference, which logs none.
+    public static final String BACKUP_PROGRESS = "backup %d%%";
+    public static final String BACKUP_PROGRESS_UNKNOWN = "backup running; pgBackRest has not reported its progress yet";
+
     // Action results.
     public static final String BACKUP_CREATED = "backup created";
     public static final String RESTORE_STARTED = "restore started";
