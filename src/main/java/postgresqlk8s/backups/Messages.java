@@ -23,6 +23,8 @@ final class Messages {
     public static final String CHECKING_STANZA = "checking stanza";
     public static final String CREATING_BACKUP = "creating backup";
     public static final String RESTORING_BACKUP = "restoring backup";
+    /** {@link #RESTORING_BACKUP} with how far it is, on update-status when known (RestoreProgress). */
+    public static final String RESTORING_BACKUP_PROGRESS = RESTORING_BACKUP + " (%d%%)";
 
     // Action log lines while a backup runs (BackupProgress); not in the reference, which logs none.
     public static final String BACKUP_PROGRESS = "backup %d%%";
