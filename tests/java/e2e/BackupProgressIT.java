@@ -20,8 +20,11 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A real create-backup shows its progress while it runs: {@code juju run}'s output (the stand-in prints
@@ -33,8 +36,13 @@ import org.junit.jupiter.api.TestInstance;
  * take long everywhere would cost minutes to write. So, once pgBackRest writes into the backup's folder,
  * S3 is frozen for 12 s (a slow S3, which pgBackRest's 60 s I/O timeout waits out), and then thawed: the
  * backup then finishes by itself.
+ *
+ * <p>Then a restore of that backup: update-status shows {@code restoring backup (NN%)} while Patroni's
+ * bootstrap restores, the percent from the backup's size in {@code pgbackrest info}. S3 is frozen as the
+ * restore action ends, for one update-status, so that the restore is seen running however fast it is.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupProgressIT {
 
     private static final Path CHARM_DIR = Path.of(System.getProperty("charm.dir", "target/charm")).toAbsolutePath();
@@ -66,6 +74,7 @@ class BackupProgressIT {
     }
 
     @Test
+    @Order(1)
     void createBackup_showsPgBackRestsPercentWhileItRuns_atLeastEvery10s() throws Exception {
         stack.sql("do $$ begin for i in 1..100 loop execute format('create table big%s as select g as id, md5(g::text) as a,"
                 + " md5((g * 7)::text) as b from generate_series(1, 15000) g', i); end loop; end $$").check("fill the tables");
@@ -97,6 +106,23 @@ class BackupProgressIT {
             assertTrue(percents.get(i) >= percents.get(i - 1), "the percent never goes back: " + percents);
         }
         assertGapsAtMost10s(all.substring(0, all.indexOf("\nAction id")));
+    }
+
+    @Test
+    @Order(2)
+    void restore_updateStatusShowsThePercentRestored_untilActive() {
+        int before = life.unit(0).statusHistory().size();
+        life.action("restore", "restore-to-time=latest"); // it reads the repository's backups: S3 answers
+        assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure());
+        stack.withS3Frozen(() -> life.hook("update-status"));
+        String settled = life.awaitRestore(90);
+        List<String> restoring = life.unit(0).statusHistory().stream().skip(before)
+                .map(fakejuju.FakeJuju.Status::message).filter(m -> m.startsWith("restoring backup")).toList();
+        life.say("== statuses while restoring: " + restoring);
+        assertEquals("active ", settled);
+        assertTrue(restoring.stream().allMatch(m -> m.matches("restoring backup( \\((\\d|[1-9]\\d)%\\))?")), restoring.toString());
+        assertTrue(restoring.stream().anyMatch(m -> m.matches("restoring backup \\(\\d+%\\)")),
+                "update-status said how far the restore is: " + restoring);
     }
 
     /** The action's timed lines, from "Creating a full backup" to the last progress line, follow each other within 10 s. */
