@@ -404,13 +404,13 @@ def cmd_action(d, args):
     with Locked(d) as state:
         n = state["next-action"]
         state["next-action"] += 1
-    action = {"id": n, "name": name, "params": params, "results": {}, "failed": None, "log": []}
-    proc = dispatch(d, unit, "actions/" + name, {}, action=action)
+    live = os.path.join(d, "action-%d.log" % n)
+    action = {"id": n, "name": name, "params": params, "results": {}, "failed": None, "log": [], "live": live}
+    print("Running operation %d with 1 task" % n, flush=True)
+    with Following(live):
+        proc = dispatch(d, unit, "actions/" + name, {}, action=action)
     action = proc.action  # its own record: another action of the unit may have ended since
-    for line in action["log"]:
-        print(line)
     failed = action["failed"] is not None or proc.returncode != 0
-    print("Running operation %d with 1 task" % n)
     print("Action id %d: %s" % (n, "failed" if failed else "completed"))
     if action["failed"] is not None:
         print("ERROR %s" % action["failed"])
@@ -424,6 +424,41 @@ def cmd_action(d, args):
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
     return 0 if not failed else 1
+
+
+class Following:
+    """As `juju run` shows an action's action-log lines while it runs ("HH:MM:SS message"): the hook tool
+    appends them to a file of the action's own, which a thread prints as they come, and whatever is left
+    once the dispatch ends. The file goes with the action."""
+
+    def __init__(self, path):
+        import threading  # the agent side only
+        self.path, self.done, self.offset = path, threading.Event(), 0
+        self.thread = threading.Thread(target=self.follow, daemon=True)
+
+    def __enter__(self):
+        open(self.path, "w").close()
+        self.thread.start()
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+        self.print_new()
+        os.remove(self.path)
+
+    def follow(self):
+        while not self.done.wait(0.1):
+            self.print_new()
+
+    def print_new(self):
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            data = f.read()
+        complete = data[:data.rfind(b"\n") + 1]  # a line being written waits for its end
+        self.offset += len(complete)
+        if complete:
+            sys.stdout.write(complete.decode("utf-8", "replace"))
+            sys.stdout.flush()
 
 
 def cmd_exec(d, args):

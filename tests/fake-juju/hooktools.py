@@ -255,7 +255,12 @@ def action_tool(name, args, unit):
         action["failed"] = after_dashes(args)
         return ""
     if name == "action-log":
-        action["log"].append(after_dashes(args))
+        message = after_dashes(args)
+        action["log"].append(message)
+        if action.get("live"):
+            # what `juju run` prints while the action runs (cmd_action follows this file): "HH:MM:SS message"
+            with open(action["live"], "a") as live:
+                live.write("%s %s\n" % (time.strftime("%H:%M:%S"), message))
         return ""
     raise ToolError("unknown hook tool %s" % name)
 

@@ -38,6 +38,12 @@ class FakeJujuTest {
     private static final String DEPARTED = "database-peers-relation-departed";
     private static final String DISPATCH = """
             #!/bin/sh
+            if [ "$JUJU_ACTION_NAME" = progress ]; then
+              action-log "step 1"
+              while [ ! -f "$EVENTS_LOG.release" ]; do sleep 0.05; done
+              action-log "step 2"
+              exit 0
+            fi
             if [ -n "$JUJU_ACTION_NAME" ]; then
               n=$(action-get n | tr -dc 0-9)
               echo "$JUJU_UNIT_NAME $JUJU_ACTION_NAME started $n" >> "$EVENTS_LOG"
@@ -529,5 +535,26 @@ class FakeJujuTest {
                 "pg/2's action overlapped pg/1's: " + all);
         assertTrue(Files.readString(out.resolve("1")).contains("n: 1"), Files.readString(out.resolve("1")));
         assertTrue(Files.readString(out.resolve("2")).contains("n: 2"), Files.readString(out.resolve("2")));
+    }
+
+    /** As real {@code juju run}: action-log lines show while the action runs, timed, before its results. */
+    @Test
+    void actionLogLines_areShownWhileTheActionRuns() throws Exception {
+        FakeJuju juju = threeUnits(Map.of());
+        Path out = tmp.resolve("progress.out");
+        Process action = juju.unit("pg/1").startAction(out, "progress");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!(Files.exists(out) && Files.readString(out).contains("step 1")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        String whileRunning = Files.readString(out);
+        assertTrue(action.isAlive(), "the action still runs: " + whileRunning);
+        assertTrue(whileRunning.matches("(?s)Running operation \\d+ with 1 task\n\\d\\d:\\d\\d:\\d\\d step 1\n"), whileRunning);
+        Files.writeString(tmp.resolve("events.log.release"), "");
+        assertTrue(action.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the action ended");
+        String all = Files.readString(out);
+        assertTrue(all.matches("(?s)Running operation \\d+ with 1 task\n\\S+ step 1\n\\S+ step 2\nAction id \\d+: completed\n"), all);
+        assertEquals(List.of("step 1", "step 2"), List.of(juju.unit("pg/1").lastAction().get("log").get(0).asText(),
+                juju.unit("pg/1").lastAction().get("log").get(1).asText()));
     }
 }

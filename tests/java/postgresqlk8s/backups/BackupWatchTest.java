@@ -31,8 +31,11 @@ class BackupWatchTest {
     private final Repository repository = new Repository(world.seams(), new StanzaName(BackupWorld.STANZA),
             ((S3Settings.Complete) S3Settings.read(BackupWorld.INTEGRATOR_DATA)).parameters());
 
+    /** The action's log lines the watch wrote, in order. */
+    private final List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private BackupWatch.Ending watch() throws WorkloadUnreachableException {
-        return new BackupWatch(repository, FAST).run(() -> repository.pgbackrest().backup(BackupType.FULL, true));
+        return new BackupWatch(repository, FAST, logged::add).run(() -> repository.pgbackrest().backup(BackupType.FULL, true));
     }
 
     private static ExecResult lockSays(int percent) {
@@ -40,9 +43,81 @@ class BackupWatchTest {
     }
 
     @Test
-    void productionTiming_twoMinutesWithoutProgress_lookedAtEvery30s() {
+    void productionTiming_twoMinutesWithoutProgress_lookedAtEvery8s_soAProgressLineWithin10s() {
         assertEquals(Duration.ofMinutes(2), BackupWatch.Timing.PRODUCTION.patience());
-        assertEquals(Duration.ofSeconds(30), BackupWatch.Timing.PRODUCTION.poll());
+        assertEquals(Duration.ofSeconds(8), BackupWatch.Timing.PRODUCTION.poll());
+    }
+
+    @Test
+    void eachLook_logsTheLockFilesProgress_inOrder() throws Exception {
+        world.exec.holdUntil("backup", "check-done", DONE);
+        world.exec.answer("cat", new ExecResult(1, "", "cat: no such file", false), lockSays(0), lockSays(3752), lockSays(10000));
+        Thread release = new Thread(() -> {
+            while (logged.size() < 4) {
+                Thread.onSpinWait();
+            }
+            try {
+                world.exec.run(postgresqlk8s.workload.Command.asPostgres(Duration.ofSeconds(1), "check-done"));
+            } catch (WorkloadUnreachableException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        release.start();
+        BackupWatch.Ending ending = watch();
+        release.join();
+        assertEquals(new BackupWatch.Finished(DONE), ending);
+        assertEquals(List.of(Messages.BACKUP_PROGRESS_UNKNOWN, "backup 0%", "backup 37%", "backup 100%"), logged.subList(0, 4));
+    }
+
+    @Test
+    void looksKeepTheirCadence_fromTheFirst_soSlowLockReadsDoNotStretchTheGaps() throws Exception {
+        // 12 looks 40 ms apart take 480 ms; each lock read takes 25 ms, which waits counted from the end of
+        // the last read would add (780 ms).
+        world.exec.holdUntil("backup", "check-done", DONE);
+        world.exec.answer("cat", lockSays(1));
+        List<Long> at = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackupWatch slowLog = new BackupWatch(repository, new BackupWatch.Timing(Duration.ofMillis(40), 100, Duration.ofSeconds(5)), line -> {
+            at.add(System.nanoTime());
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread release = new Thread(() -> {
+            while (at.size() < 12) {
+                Thread.onSpinWait();
+            }
+            try {
+                world.exec.run(postgresqlk8s.workload.Command.asPostgres(Duration.ofSeconds(1), "check-done"));
+            } catch (WorkloadUnreachableException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        release.start();
+        long start = System.nanoTime();
+        slowLog.run(() -> repository.pgbackrest().backup(BackupType.FULL, true));
+        release.join();
+        long eleventhGapMs = (at.get(11) - start) / 1_000_000;
+        assertTrue(eleventhGapMs < 12 * 40 + 150, "12 looks took " + eleventhGapMs + " ms");
+    }
+
+    @Test
+    void aProgressLineThatCannotBeLogged_leavesTheBackupAlone() throws Exception {
+        world.exec.holdUntil("backup", "check-done", DONE);
+        world.exec.answer("cat", lockSays(5));
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        BackupWatch failingLog = new BackupWatch(repository, FAST, line -> {
+            if (tries.incrementAndGet() == 3) {
+                try {
+                    world.exec.run(postgresqlk8s.workload.Command.asPostgres(Duration.ofSeconds(1), "check-done"));
+                } catch (WorkloadUnreachableException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            throw new IllegalStateException("action-log exited 1");
+        });
+        assertEquals(new BackupWatch.Finished(DONE), failingLog.run(() -> repository.pgbackrest().backup(BackupType.FULL, true)));
     }
 
     @Test
@@ -144,7 +219,7 @@ class BackupWatchTest {
         world.exec.holdUntil("backup", "never", TERMINATED);
         world.exec.answer("cat", lockSays(1));
         world.exec.fail("repo-ls", 49, REFUSED);
-        BackupWatch.Ending ending = new BackupWatch(repository, new BackupWatch.Timing(Duration.ofMillis(20), 2, Duration.ofMillis(50)))
+        BackupWatch.Ending ending = new BackupWatch(repository, new BackupWatch.Timing(Duration.ofMillis(20), 2, Duration.ofMillis(50)), logged::add)
                 .run(() -> repository.pgbackrest().backup(BackupType.FULL, true));
         BackupWatch.Stopped stopped = assertInstanceOf(BackupWatch.Stopped.class, ending);
         assertTrue(stopped.reason().endsWith("; the backup was told to stop and had not ended 0 s later"), stopped.reason());

@@ -302,6 +302,14 @@ class RestoreFlowTest {
     }
 
     @Test
+    void restoreStarted_recordsTheBackupsDatabaseSize_forUpdateStatussPercent() {
+        world.exec.reanswer("info", ok(info(backup(FULL, "full", null, false, JAN1, JAN1 + 5).replace(",\"size\":1}", ",\"size\":141700000}"))));
+        Result r = restoreBackup(withStanza().withStored(Map.of(RestoreProgress.KEY, "999")));
+        assertEquals(Map.of("restore-status", "restore started"), r.actionResults());
+        assertEquals("141700000", r.state().stored().get(RestoreProgress.KEY), "this restore's backup, not an earlier one's");
+    }
+
+    @Test
     void isBackupIdValid_yes_restoreStarted() {
         List<List<String>> verbsAtApply = new ArrayList<>();
         world.patroniConfig.onApply = () -> verbsAtApply.add(List.copyOf(world.exec.verbs()));

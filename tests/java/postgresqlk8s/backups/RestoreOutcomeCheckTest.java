@@ -261,6 +261,30 @@ class RestoreOutcomeCheckTest {
     }
 
     @Test
+    void restoring_theBackupsSizeKnown_saysThePercentWritten_inTheReferencesWords() {
+        restoreRunningWithSize(52_428_800);
+        State in = restoring();
+        Map<String, String> stored = new java.util.HashMap<>(in.stored());
+        stored.put(RestoreProgress.KEY, "141600000");
+        Result r = updateStatus(in.withStored(stored));
+        assertEquals(Status.maintenance("restoring backup (37%)"), r.unitStatus());
+        RESTORE_KEYS.forEach(k -> assertTrue(peerAppData(r).containsKey(k), k));
+        assertEquals("141600000", r.state().stored().get(RestoreProgress.KEY), "kept for the next update-status");
+    }
+
+    @Test
+    void hasRestoredClusterStarted_yes_forgetsTheBackupsSize() {
+        world.exec.answer("pebble services", ok(ACTIVE));
+        world.patroni.member = FakePatroni.primary(2);
+        State in = restoring();
+        Map<String, String> stored = new java.util.HashMap<>(in.stored());
+        stored.put(RestoreProgress.KEY, "141600000");
+        Result r = updateStatus(in.withStored(stored));
+        assertEquals(Status.active(), r.unitStatus());
+        assertFalse(r.state().stored().containsKey(RestoreProgress.KEY));
+    }
+
+    @Test
     void hasRestoreStalled_grew_isProgress_theWatchStartsAgain() {
         restoreRunningWithSize(60_000_000);
         Result r = updateStatus(restoringWithSizeSeen(52_428_800, 600));

@@ -32,7 +32,8 @@ class RestorePlanTest {
 
     private static BackupRecord backup(String label, int minutes, String timeline, String lsnStop, boolean failed) {
         return new BackupRecord(new BackupLabel(label), BackupType.FULL, Optional.empty(),
-                failed ? Optional.of("True") : Optional.empty(), "0/1000028", lsnStop, at(minutes), at(minutes) + 30, timeline);
+                failed ? Optional.of("True") : Optional.empty(), "0/1000028", lsnStop, at(minutes), at(minutes) + 30, timeline,
+                java.util.OptionalLong.empty());
     }
 
     private static final BackupRecord A = backup("20230101-090000F", 0, "1", "0/2000100", false);

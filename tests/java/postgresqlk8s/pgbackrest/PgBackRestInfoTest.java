@@ -100,6 +100,15 @@ class PgBackRestInfoTest {
     }
 
     @Test
+    void databaseBytes_theDatabasesSizeAtBackupTime_evenForADifferential_noneWhenMissingOrOdd() throws Exception {
+        assertEquals(java.util.OptionalLong.of(23066429), only(SAMPLE).backups().get(0).databaseBytes());
+        assertEquals(java.util.OptionalLong.of(23066429), only(SAMPLE).backups().get(1).databaseBytes(), "info.size, not the delta");
+        String odd = SAMPLE.replaceFirst("\"size\": 23066429\\}", "\"size\": -3}").replaceFirst("\"size\": 23066429\\}", "\"size\": \"big\"}");
+        assertEquals(java.util.OptionalLong.empty(), only(odd).backups().get(0).databaseBytes(), odd);
+        assertEquals(java.util.OptionalLong.empty(), only(odd).backups().get(1).databaseBytes(), odd);
+    }
+
+    @Test
     void realStackSample_theStanzasDatabaseSystemId_evenBeyondALong() throws Exception {
         PgBackRestInfo.Stanza stanza = PgBackRestInfo.parse(SAMPLE).stanza(new StanzaName("test")).orElseThrow();
         assertEquals(Optional.of(new postgresqlk8s.workload.SystemId("7712178773038758747")), stanza.systemId());

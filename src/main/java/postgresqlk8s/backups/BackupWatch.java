@@ -29,6 +29,11 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * does not answer an interactive listing (bounded to about 12 s), the backup's process group is ended
  * (TERM) and the action fails with the reason. While the repository answers, a backup that seems stuck is left to
  * pgBackRest.
+ *
+ * <p>Each look also tells the operator how far the backup is ({@link BackupProgress}, from the same lock
+ * file) through {@code progress}, the action's log, so that {@code juju run} shows a line at least every
+ * 10 s while pgBackRest runs: the looks are {@link Timing#poll()} apart counted from the first, not from
+ * the end of the last, so reading the lock file does not stretch the gaps.
  */
 final class BackupWatch {
 
@@ -36,10 +41,12 @@ final class BackupWatch {
 
     /**
      * How often the backup is looked at, and after how many looks without progress the repository is
-     * asked: 30 s and 4, so 2 minutes, twice pgBackRest's I/O timeout, as for a restore.
+     * asked: 8 s, so that a progress line follows the last within 10 s with 2 s left for reading the lock
+     * file and the {@code action-log} call, and 15 looks, so 2 minutes, twice pgBackRest's I/O timeout, as
+     * for a restore.
      */
     record Timing(Duration poll, int patiencePolls, Duration afterStop) {
-        static final Timing PRODUCTION = new Timing(Duration.ofSeconds(30), 4, Duration.ofSeconds(30));
+        static final Timing PRODUCTION = new Timing(Duration.ofSeconds(8), 15, Duration.ofSeconds(30));
 
         Duration patience() {
             return poll.multipliedBy(patiencePolls);
@@ -64,10 +71,13 @@ final class BackupWatch {
 
     private final Repository repository;
     private final Timing timing;
+    private final java.util.function.Consumer<String> progress;
 
-    BackupWatch(Repository repository, Timing timing) {
+    /** @param progress where each look's progress line goes: the action's log */
+    BackupWatch(Repository repository, Timing timing, java.util.function.Consumer<String> progress) {
         this.repository = repository;
         this.timing = timing;
+        this.progress = progress;
     }
 
     Ending run(Backup backup) throws WorkloadUnreachableException {
@@ -87,12 +97,15 @@ final class BackupWatch {
         // Nothing is asked of the pod before the first look: a backup that ends within it costs no command.
         String lastLock = null;
         int unchanged = 0;
+        long nextLook = System.nanoTime() + timing.poll().toNanos();
         while (true) {
-            Optional<ExecResult> done = await(running, timing.poll());
+            Optional<ExecResult> done = await(running, Duration.ofNanos(Math.max(0, nextLook - System.nanoTime())));
             if (done.isPresent()) {
                 return new Finished(done.get());
             }
+            nextLook += timing.poll().toNanos();
             String lock = lock();
+            tell(BackupProgress.lineFor(lock));
             unchanged = lock.equals(lastLock) ? unchanged + 1 : 0;
             lastLock = lock;
             if (unchanged < timing.patiencePolls()) {
@@ -127,6 +140,15 @@ final class BackupWatch {
             return new Stopped(reason + "; the backup was told to stop and had not ended " + timing.afterStop().toSeconds() + " s later");
         }
         return new Stopped(reason + "; the backup was stopped");
+    }
+
+    /** A progress line that cannot be logged is not worth the backup: it is left out, and said in the charm's log. */
+    private void tell(String line) {
+        try {
+            progress.accept(line);
+        } catch (RuntimeException e) {
+            LOG.warn("could not log the backup's progress ({}): {}", line, e.getMessage());
+        }
     }
 
     private void stopForceThenStart(PgBackRest pgbackrest) throws WorkloadUnreachableException {

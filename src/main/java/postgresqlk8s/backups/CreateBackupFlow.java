@@ -244,7 +244,7 @@ final class CreateBackupFlow {
             BackupId requested, boolean replica) {
         BackupWatch.Ending ending;
         try {
-            ending = new BackupWatch(repository, BackupWatch.Timing.PRODUCTION).run(() -> repository.pgbackrest().backup(type, !replica));
+            ending = new BackupWatch(repository, BackupWatch.Timing.PRODUCTION, action::log).run(() -> repository.pgbackrest().backup(type, !replica));
         } catch (WorkloadUnreachableException e) {
             // not in the flowchart: no answer from the pod, so no logs to upload. The exec may have been lost
             // after pgBackRest started (a cut connection, an API server restart), and closing an exec stops no

@@ -28,6 +28,12 @@ final class Messages {
     public static final String CHECKING_STANZA = "checking stanza";
     public static final String CREATING_BACKUP = "creating backup";
     public static final String RESTORING_BACKUP = "restoring backup";
+    /** {@link #RESTORING_BACKUP} with how far it is, on update-status when known (RestoreProgress). */
+    public static final String RESTORING_BACKUP_PROGRESS = RESTORING_BACKUP + " (%d%%)";
+
+    // Action log lines while a backup runs (BackupProgress); not in the reference, which logs none.
+    public static final String BACKUP_PROGRESS = "backup %d%%";
+    public static final String BACKUP_PROGRESS_UNKNOWN = "backup running; pgBackRest has not reported its progress yet";
 
     // Active statuses with a warning (the port's own: the reference archives synchronously and says nothing).
     /** The primary's WAL archiving is behind: segments waiting, and how long the oldest has. */

@@ -283,6 +283,8 @@ final class RestoreFlow {
     private ActionOutcome restore(ActionContext action, RestoreTarget target, PgBackRest pgbackrest) {
         facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
         new RestoreStall(facts.stored()).forget(); // an earlier restore's watch says nothing of this one
+        new RestoreProgress(facts.stored()).expect(plan.flatMap(RestorePlan.Plan::base)
+                .map(postgresqlk8s.pgbackrest.BackupRecord::databaseBytes).orElse(java.util.OptionalLong.empty()));
         framework.model().setUnitStatus(Status.maintenance(Messages.RESTORING_BACKUP)); // shown while the action runs
         long timelineBefore = facts.member().map(m -> m.timeline()).orElse(0L);
         WorkloadService services = new WorkloadService(seams.exec(), seams.layout().pebble());

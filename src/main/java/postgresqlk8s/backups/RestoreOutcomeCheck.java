@@ -57,6 +57,8 @@ final class RestoreOutcomeCheck {
     private boolean stanzaChanged;
     /** {@link #hasRestoreStalled()} found the repository not answering (not merely no settings). */
     private boolean stalledForS3;
+    /** The data directory's size {@link #hasRestoreStalled()} measured, for the status's percent ({@link RestoreProgress}). */
+    private Optional<Long> written = Optional.empty();
 
     /** Takes the seams lazily: an update-status with no restore in progress builds no client. */
     RestoreOutcomeCheck(ClusterFacts facts, S3Requirer s3, java.util.function.Supplier<Seams> seams) {
@@ -101,7 +103,8 @@ final class RestoreOutcomeCheck {
             }
             return outcome;
         }
-        facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
+        RestoreProgress progress = new RestoreProgress(facts.stored());
+        facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(progress.status(written.flatMap(progress::percent))));
         return HookOutcome.done();
     }
 
@@ -128,9 +131,12 @@ final class RestoreOutcomeCheck {
             LOG.warn("cannot tell whether the restore makes progress: {}", e.getMessage());
             return Optional.empty();
         }
+        written = Optional.of(bytes);
         java.time.Duration unchanged = stall().unchangedFor(bytes, seams.get().clock().instant());
         if (!stall().exhausted(unchanged)) {
-            LOG.info("restoring: the data directory holds {} bytes, unchanged for {} s", bytes, unchanged.toSeconds());
+            LOG.info("restoring: the data directory holds {} bytes ({}), unchanged for {} s", bytes,
+                    new RestoreProgress(facts.stored()).percent(bytes).map(p -> p + "% of the backup").orElse("the backup's size unknown"),
+                    unchanged.toSeconds());
             return Optional.empty();
         }
         S3Gate settings = new S3Gate(s3);
@@ -277,6 +283,7 @@ final class RestoreOutcomeCheck {
         }
         facts.putAppData(keys);
         stall().forget();
+        new RestoreProgress(facts.stored()).forget();
         try {
             seams.get().patroniConfig().apply(PatroniConfig.Settings.normal(facts.stanza()));
         } catch (PatroniConfig.ConfigException e) {

@@ -145,7 +145,14 @@ public record PgBackRestInfo(List<Stanza> stanzas) {
         String timeline = archiveStart.length() >= 8 ? stripZeros(archiveStart.substring(0, 8)) : "";
         return new BackupRecord(label, type, reference, error,
                 lsn.path("start").asText(""), lsn.path("stop").asText(""),
-                stamp.path("start").asLong(0), stamp.path("stop").asLong(0), timeline);
+                stamp.path("start").asLong(0), stamp.path("stop").asLong(0), timeline, databaseBytes(node));
+    }
+
+    /** {@code info.size}, the database's size at backup time; only a restore's progress uses it, so a missing or odd one is none. */
+    private static java.util.OptionalLong databaseBytes(JsonNode node) {
+        JsonNode size = node.path("info").path("size");
+        return size.canConvertToLong() && size.isIntegralNumber() && size.asLong() >= 0
+                ? java.util.OptionalLong.of(size.asLong()) : java.util.OptionalLong.empty();
     }
 
     private static String stripZeros(String hex) {
