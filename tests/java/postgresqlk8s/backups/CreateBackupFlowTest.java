@@ -519,6 +519,49 @@ class CreateBackupFlowTest {
     }
 
     @Test
+    void hasBackupCreationSucceeded_no_anotherUnitsBackupHoldsThePeersLocks_triesOnceMoreAfterThisUnitsPause() {
+        world.exec.answer("backup", new ExecResult(56, postgresqlk8s.pgbackrest.LockHoldersTest.SECOND_BACKUP, "", false));
+        world.patroni.member = FakePatroni.replica();
+        Result r = createBackup(tlsCluster());
+        assertEquals(2, world.exec.verbs().stream().filter("backup"::equals).count(), "one second try, no more");
+        assertEquals(List.of(CreateBackupFlow.collisionPause(BackupWorld.UNIT)), world.pauses.stream()
+                .filter(d -> !d.equals(CreateBackupFlow.CONNECTIVITY_POLL)).toList());
+        assertTrue(r.actionLogs().contains("Another unit's backup started at the same moment; trying once more in 5 s"),
+                r.actionLogs().toString());
+    }
+
+    @Test
+    void hasBackupCreationSucceeded_yes_onTheSecondTry_afterBothUnitsStartedAtOnce_backupCreated() {
+        world.exec.answer("backup", new ExecResult(56, postgresqlk8s.pgbackrest.LockHoldersTest.SECOND_BACKUP, "", false),
+                ok(BACKUP_STDOUT));
+        world.patroni.member = FakePatroni.replica();
+        Result r = createBackup(tlsCluster());
+        assertEquals(Map.of("backup-status", "backup created"), r.actionResults());
+        assertEquals(List.of(false, true), world.patroniConfig.applied.stream().map(s -> s.acceptConnections()).toList(),
+                "closed once, opened once: the second try runs inside the same closed window");
+        assertEquals(List.of("put " + METADATA_KEY, "put " + BASE + LABEL_ID + "/backup.log"), world.s3.requests,
+                "only the try that ran leaves its log");
+    }
+
+    @Test
+    void hasBackupCreationSucceeded_no_thisPodsOwnLockHeld_noSecondTry() {
+        world.exec.answer("backup", new ExecResult(50, "P00   INFO: backup command begin 2.45\n", LOCK_HELD_HERE, false));
+        world.patroni.member = FakePatroni.replica();
+        createBackup(tlsCluster());
+        assertEquals(1, world.exec.verbs().stream().filter("backup"::equals).count());
+    }
+
+    @Test
+    void collisionPause_differsByUnit_between5And20Seconds() {
+        assertEquals(java.time.Duration.ofSeconds(5), CreateBackupFlow.collisionPause("postgresql-k8s/0"));
+        assertEquals(java.time.Duration.ofSeconds(10), CreateBackupFlow.collisionPause("postgresql-k8s/1"));
+        assertEquals(java.time.Duration.ofSeconds(15), CreateBackupFlow.collisionPause("postgresql-k8s/2"));
+        assertEquals(java.time.Duration.ofSeconds(20), CreateBackupFlow.collisionPause("postgresql-k8s/3"));
+        assertEquals(java.time.Duration.ofSeconds(5), CreateBackupFlow.collisionPause("postgresql-k8s/4"));
+        assertEquals(java.time.Duration.ofSeconds(5), CreateBackupFlow.collisionPause("not-a-unit"));
+    }
+
+    @Test
     void hasBackupCreationSucceeded_yes_despiteAPeerWhoseLockWasHeld_backupCreated() {
         // the two backups raced: this one took the primary's lock, the other's held only a replica's
         world.exec.answer("backup", ok("P00   WARN: unable to check pg3: [LockAcquireError] raised from remote-0 tls protocol on"

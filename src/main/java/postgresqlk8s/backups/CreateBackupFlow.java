@@ -54,6 +54,8 @@ final class CreateBackupFlow {
     /** How long to wait for Patroni to apply a change of connectivity: past two of its 10 s cycles. */
     static final int CONNECTIVITY_POLLS = 25;
     static final java.time.Duration CONNECTIVITY_POLL = java.time.Duration.ofSeconds(1);
+    /** The step of the pause before a backup that met another unit's at its start tries again ({@link #collisionPause}). */
+    static final java.time.Duration COLLISION_PAUSE = java.time.Duration.ofSeconds(5);
     /** After the reason a backup's exec was lost: pgBackRest in the pod may outlive the exec. */
     static final String MAY_RUN_ON = "; pgBackRest may still be running in the pod, and a backup is refused until it ends";
     static final String LOCK_HELD = "another pgBackRest backup of %s is still running in this unit's pod (it holds pgBackRest's lock);"
@@ -244,7 +246,14 @@ final class CreateBackupFlow {
             BackupId requested, boolean replica) {
         BackupWatch.Ending ending;
         try {
-            ending = new BackupWatch(repository, BackupWatch.Timing.PRODUCTION, action::log).run(() -> repository.pgbackrest().backup(type, !replica));
+            ending = backUp(action, type, repository, replica);
+            if (startedAtOnceWithAnotherUnit(ending)) {
+                java.time.Duration pause = collisionPause(facts.unitName());
+                LOG.info("another unit's backup held a lock this backup needed as it started; trying once more in {} s", pause.toSeconds());
+                action.log("Another unit's backup started at the same moment; trying once more in " + pause.toSeconds() + " s");
+                seams.pause().pause(pause);
+                ending = backUp(action, type, repository, replica);
+            }
         } catch (WorkloadUnreachableException e) {
             // not in the flowchart: no answer from the pod, so no logs to upload. The exec may have been lost
             // after pgBackRest started (a cut connection, an API server restart), and closing an exec stops no
@@ -278,6 +287,40 @@ final class CreateBackupFlow {
         }
         LOG.info("backup {} created", id);
         return ActionOutcome.results(Map.of("backup-status", Messages.BACKUP_CREATED));
+    }
+
+    private static BackupWatch.Ending backUp(ActionContext action, BackupType type, Repository repository, boolean replica)
+            throws WorkloadUnreachableException {
+        return new BackupWatch(repository, BackupWatch.Timing.PRODUCTION, action::log).run(() -> repository.pgbackrest().backup(type, !replica));
+    }
+
+    /**
+     * Not in the flowchart: two units' backups that start at the same moment each take their own pod's
+     * lock first and then find the other's on the peers they check, so pgBackRest refuses both and neither
+     * runs. A backup refused for a peer's lock is tried once more after a pause that differs by unit
+     * ({@link #collisionPause}): the first to try again finds the locks free and runs, the other finds it
+     * running and fails with the words that say so. A backup that was already running when this one
+     * started refuses the second try the same way, a few seconds later.
+     */
+    private static boolean startedAtOnceWithAnotherUnit(BackupWatch.Ending ending) {
+        if (!(ending instanceof BackupWatch.Finished finished) || finished.result().succeeded()) {
+            return false;
+        }
+        ExecResult result = finished.result();
+        return result.exitCode() != PgBackRest.LOCK_ACQUIRE_ERROR
+                && !LockHolders.remote(result.stdout() + "\n" + result.stderr()).isEmpty();
+    }
+
+    /** 5, 10, 15 or 20 s by the unit's number, so that two units' second tries do not meet again. */
+    static java.time.Duration collisionPause(String unitName) {
+        int slash = unitName.lastIndexOf('/');
+        int ordinal;
+        try {
+            ordinal = Integer.parseInt(unitName.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            ordinal = 0;
+        }
+        return COLLISION_PAUSE.multipliedBy(1 + Math.floorMod(ordinal, 4));
     }
 
     /**
