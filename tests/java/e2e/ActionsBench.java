@@ -116,6 +116,14 @@ public final class ActionsBench {
                 }
             }
         }
+        double started = life.juju.state().get("last-dispatch-started").asDouble();
+        StringBuilder timeline = new StringBuilder("last list-backups' hook-tool calls (s since dispatch):");
+        for (JsonNode call : life.juju.calls()) {
+            if (call.has("t") && call.get("t").asDouble() >= started) {
+                timeline.append(String.format(" %.3f:%s", call.get("t").asDouble() - started, call.get("tool").asText()));
+            }
+        }
+        System.err.println(timeline);
         System.err.println("list-backups (s): " + action + "; info alone: " + direct + "; repo-ls alone: " + listing);
         double a = median(action);
         double d = median(direct);
