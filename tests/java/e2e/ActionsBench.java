@@ -211,12 +211,27 @@ public final class ActionsBench {
         life.action("restore", "backup-id=" + id);
         require(life.lastActionFailure().isEmpty(), "restore: " + life.lastActionFailure());
         actionSeconds.add(life.juju.state().get("last-dispatch-seconds").asDouble());
+        double started = life.juju.state().get("last-dispatch-started").asDouble();
+        StringBuilder timeline = new StringBuilder("restore action's hook-tool calls (s since dispatch):");
+        for (JsonNode call : life.juju.calls()) {
+            if (call.has("t") && call.get("t").asDouble() >= started) {
+                String argv = call.path("argv").toString();
+                timeline.append(String.format("%n  %.2f %s %s", call.get("t").asDouble() - started, call.get("tool").asText(),
+                        argv.substring(0, Math.min(argv.length(), 140))));
+            }
+        }
+        System.err.println(timeline);
+        int hooks = 0;
         for (int i = 0; i < 2000; i++) {
             life.unit(0).queue("update-status");
             life.juju.settle(5);
+            hooks++;
             String kind = life.juju.state().at("/unit-status/status").asText();
             if (kind.equals("active")) {
-                return (System.nanoTime() - start) / 1e9;
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.err.printf("restore: Active after %.2f s and %d update-status hooks (the last %.2f s)%n", seconds, hooks,
+                        life.juju.state().get("last-dispatch-seconds").asDouble());
+                return seconds;
             }
             require(!kind.equals("blocked"), "restore: " + life.status());
         }
