@@ -70,7 +70,8 @@ def main():
                     len(open("/proc/cpuinfo").read().split("processor")) - 1))
         f.write("| figure | value | target | verdict | what |\n|---|---|---|---|---|\n")
         f.write("\n".join(rows) + "\n\n")
-        f.write("Other measurements of the same run:\n\n| name | value |\n|---|---|\n" + "\n".join(extra) + "\n")
+        f.write("Other measurements of %s:\n\n| name | value |\n|---|---|\n" % (
+            "the last run of each (figures run alone are merged in)" if merge else "the same run") + "\n".join(extra) + "\n")
         try:
             f.write("\n" + open("bench/notes.md").read())
         except FileNotFoundError:
