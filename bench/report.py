@@ -20,11 +20,33 @@ TARGETS = [
     ("exec_stream_mb_per_s", ">=", 100, "100 MB of stdout through the Kubernetes exec path, heap bounded (-Xmx64m)"),
     ("hook_peak_rss_mb", "<=", 150, "peak RSS of the charm process: the clients floor (S3 + Kubernetes clients + JSON)"),
     ("all_clients_start_ms", "<=", 300, "JVM start to ready with the S3 client, the Kubernetes client and parsed JSON, no network"),
+    ("list_backups_300_action_ms", "report", None, "list-backups through dispatch (JVM, hook tools, exec, pgbackrest info, parse, format) on 300 real backups, median"),
+    ("list_backups_300_ratio", "<=", 1.3, "that action vs `pgbackrest info --output=json` alone on the same repository, medians"),
+    ("restore_action_ratio", "<=", 1.3, "restore action until the unit is Active vs `pgbackrest restore` + PostgreSQL recovery alone, same backup"),
+    ("backup_charm_fixed_s", "<=", 0.4, "create-backup's wall less pgBackRest's own run, less the stand-in agent's hook-tool time (small database)"),
 ]
 
 
-def main():
+def previous(doc):
+    """The figures of an earlier run, from the tables of the document it generated."""
     values = {}
+    try:
+        for line in open(doc):
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) > 3 and cells[1].startswith("`") and cells[1].endswith("`") and cells[2] != "-":
+                values[cells[1].strip("`")] = cells[2]
+    except FileNotFoundError:
+        pass
+    return values
+
+
+def main():
+    args = sys.argv[1:]
+    merge = args[0] == "--merge"  # one figure run alone (bench/run list300): keep the others' last values
+    if merge:
+        args = args[1:]
+    sys.argv[1:] = args
+    values = previous(sys.argv[2]) if merge else {}
     for line in open(sys.argv[1]):
         if ":" in line:
             name, _, value = line.partition(":")
@@ -52,7 +74,8 @@ def main():
                     len(open("/proc/cpuinfo").read().split("processor")) - 1))
         f.write("| figure | value | target | verdict | what |\n|---|---|---|---|---|\n")
         f.write("\n".join(rows) + "\n\n")
-        f.write("Other measurements of the same run:\n\n| name | value |\n|---|---|\n" + "\n".join(extra) + "\n")
+        f.write("Other measurements of %s:\n\n| name | value |\n|---|---|\n" % (
+            "the last run of each (figures run alone are merged in)" if merge else "the same run") + "\n".join(extra) + "\n")
         try:
             f.write("\n" + open("bench/notes.md").read())
         except FileNotFoundError:
