@@ -111,6 +111,9 @@ public final class FaultRunner {
              java.nio.channels.FileLock lock = ch.lock()) {
             String found = Files.exists(doc) ? Files.readString(doc) : "";
             String text = Faults.parts().stream().allMatch(p -> found.contains(begin(p)) && found.contains(end(p))) ? found : skeleton();
+            // the words above the tables are the runner's own, rewritten every time; the tables are the parts'
+            String first = begin(Faults.parts().get(0));
+            text = skeleton().substring(0, skeleton().indexOf(first)) + text.substring(text.indexOf(first));
             int from = text.indexOf(begin(part));
             int to = text.indexOf(end(part)) + end(part).length();
             Files.writeString(doc, text.substring(0, from) + section(part, lines) + text.substring(to));
@@ -122,11 +125,12 @@ public final class FaultRunner {
         StringBuilder md = new StringBuilder();
         md.append("# Reliability: the fault matrix\n\n");
         md.append("Written by `tests/faults/run` (and by the test command: `FaultMatrixIT`, `FaultMatrixBackupsIT` and\n");
-        md.append("`FaultMatrixClusterIT`, a part each, side by side) on the local stack: PostgreSQL 15, Patroni, pgBackRest and S3Proxy in pods driven through the charm's `dispatch`,\n");
-        md.append("as in the README's main job. Each fault is injected through the real parts (S3Proxy stopped, frozen with SIGSTOP\n");
-        md.append("or killed by PID, a process killed, the exec connection cut, a file spoilt, ...), then the runner checks that the\n");
-        md.append("database serves (a query on the primary) and that the backups are intact (every backup listed before the fault\n");
-        md.append("is listed after it, and `pgbackrest verify` finds no error).\n");
+        md.append("`FaultMatrixClusterIT`, a part each, side by side) on the local stack: PostgreSQL 15, Patroni, pgBackRest\n");
+        md.append("and S3Proxy in pods driven through the charm's `dispatch`, as in the README's main job. Each fault is\n");
+        md.append("injected through the real parts (S3Proxy stopped, frozen with SIGSTOP or killed by PID, a process killed,\n");
+        md.append("the exec connection cut, a file spoilt, ...), then the runner checks that the database serves (a query on\n");
+        md.append("the primary) and that the backups are intact (every backup listed before the fault is listed after it,\n");
+        md.append("and `pgbackrest verify` finds no error).\n");
         md.append("\"Healed without operator\" is \"yes\" when the unit came back to health by itself once the fault's reason\n");
         md.append("went away, \"n.a.\" when the operator's own step is the fix (wrong settings corrected).\n");
         for (Faults.Part p : Faults.parts()) {
