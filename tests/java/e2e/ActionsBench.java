@@ -1,5 +1,8 @@
 package e2e;
 
+import static e2e.Benches.median;
+import static e2e.Benches.require;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -250,16 +253,4 @@ public final class ActionsBench {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static void require(boolean condition, String what) {
-        if (!condition) {
-            throw new IllegalStateException(what);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package e2e;
 
+import static e2e.Benches.require;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -200,7 +202,7 @@ public final class BackupBench {
             Processes.run(30, env, tool.toString()).check("is-leader");
             runs.add((System.nanoTime() - start) / 1e9);
         }
-        return median(runs);
+        return Benches.median(runs);
     }
 
     /** The same pgBackRest command the charm runs, with the given configuration, directly. */
@@ -314,19 +316,7 @@ public final class BackupBench {
         for (Run r : runs) {
             values.add(figure.applyAsDouble(r));
         }
-        return median(values);
+        return Benches.median(values);
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static void require(boolean condition, String what) {
-        if (!condition) {
-            throw new IllegalStateException(what);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package e2e;
 
+import static e2e.Benches.require;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -103,9 +105,4 @@ public final class WalArchiveBench {
                 "-d", "postgres", "-Atc", statement).check(statement).output().strip();
     }
 
-    private static void require(boolean condition, String what) {
-        if (!condition) {
-            throw new IllegalStateException(what);
-        }
-    }
 }

@@ -52,17 +52,7 @@ class BackupWatchTest {
     void eachLook_logsTheLockFilesProgress_inOrder() throws Exception {
         world.exec.holdUntil("backup", "check-done", DONE);
         world.exec.answer("cat", new ExecResult(1, "", "cat: no such file", false), lockSays(0), lockSays(3752), lockSays(10000));
-        Thread release = new Thread(() -> {
-            while (logged.size() < 4) {
-                Thread.onSpinWait();
-            }
-            try {
-                world.exec.run(postgresqlk8s.workload.Command.asPostgres(Duration.ofSeconds(1), "check-done"));
-            } catch (WorkloadUnreachableException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        release.start();
+        Thread release = releaseBackupWhen(() -> logged.size() >= 4);
         BackupWatch.Ending ending = watch();
         release.join();
         assertEquals(new BackupWatch.Finished(DONE), ending);
@@ -85,17 +75,7 @@ class BackupWatchTest {
                 Thread.currentThread().interrupt();
             }
         });
-        Thread release = new Thread(() -> {
-            while (at.size() < 12) {
-                Thread.onSpinWait();
-            }
-            try {
-                world.exec.run(postgresqlk8s.workload.Command.asPostgres(Duration.ofSeconds(1), "check-done"));
-            } catch (WorkloadUnreachableException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        release.start();
+        Thread release = releaseBackupWhen(() -> at.size() >= 12);
         long start = System.nanoTime();
         slowLog.run(() -> repository.pgbackrest().backup(BackupType.FULL, true));
         release.join();
@@ -172,17 +152,7 @@ class BackupWatchTest {
     void noProgress_butTheRepositoryAnswers_leavesTheBackupToPgBackRest() throws Exception {
         world.exec.holdUntil("backup", "check-done", DONE); // released below, by a command the watch never runs
         world.exec.answer("cat", lockSays(10));
-        Thread release = new Thread(() -> {
-            while (world.exec.verbs().stream().filter("repo-ls"::equals).count() < 3) {
-                Thread.onSpinWait();
-            }
-            try {
-                world.exec.run(postgresqlk8s.workload.Command.asPostgres(Duration.ofSeconds(1), "check-done"));
-            } catch (WorkloadUnreachableException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        release.start();
+        Thread release = releaseBackupWhen(() -> world.exec.verbs().stream().filter("repo-ls"::equals).count() >= 3);
         BackupWatch.Ending ending = watch();
         release.join();
         assertEquals(new BackupWatch.Finished(DONE), ending);
@@ -198,17 +168,7 @@ class BackupWatchTest {
         }
         world.exec.answer("cat", moving);
         world.exec.fail("repo-ls", 49, REFUSED);
-        Thread release = new Thread(() -> {
-            while (world.exec.verbs().stream().filter("cat"::equals).count() < 10) {
-                Thread.onSpinWait();
-            }
-            try {
-                world.exec.run(postgresqlk8s.workload.Command.asPostgres(Duration.ofSeconds(1), "check-done"));
-            } catch (WorkloadUnreachableException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        release.start();
+        Thread release = releaseBackupWhen(() -> world.exec.verbs().stream().filter("cat"::equals).count() >= 10);
         BackupWatch.Ending ending = watch();
         release.join();
         assertEquals(new BackupWatch.Finished(DONE), ending);
@@ -230,5 +190,21 @@ class BackupWatchTest {
     void podUnreachableDuringTheBackup_isThrownAsTheExecWouldHave() {
         world.exec.unreachable();
         assertThrows(WorkloadUnreachableException.class, this::watch);
+    }
+
+    /** The held backup ends (its {@code check-done} releases it) once {@code ready} holds; the thread is started. */
+    private Thread releaseBackupWhen(java.util.function.BooleanSupplier ready) {
+        Thread release = new Thread(() -> {
+            while (!ready.getAsBoolean()) {
+                Thread.onSpinWait();
+            }
+            try {
+                world.exec.run(postgresqlk8s.workload.Command.asPostgres(Duration.ofSeconds(1), "check-done"));
+            } catch (WorkloadUnreachableException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        release.start();
+        return release;
     }
 }
