@@ -282,7 +282,9 @@ final class FaultsBackup {
 
     /**
      * A watcher that stops S3Proxy (SIGSTOP) the moment pgBackRest's backup process ends: it finds the
-     * process (pgbackrest whose last argument is {@code backup}; pods share the machine's PIDs) and waits
+     * process (pgbackrest whose last argument is {@code backup}, in unit 0's pod: pods share the machine's
+     * PIDs, and the other parts' stacks back up beside this one, so a process of theirs would freeze S3
+     * mid-copy here, as CI once met) and waits
      * on it with a pidfd, so S3 freezes before the charm, which learns of the end over the exec stream,
      * can upload the log.
      */
@@ -290,13 +292,16 @@ final class FaultsBackup {
         String script = String.join("\n",
                 "import os, select, signal, sys, time",
                 "s3 = int(sys.argv[1])",
+                "pod = os.readlink('/proc/%s/ns/mnt' % sys.argv[2])",
                 "deadline = time.time() + " + REACH_SECONDS,
                 "def find():",
                 "    for p in os.listdir('/proc'):",
                 "        if not p.isdigit(): continue",
-                "        try: argv = open('/proc/%s/cmdline' % p, 'rb').read().split(b'\\0')[:-1]",
+                "        try:",
+                "            argv = open('/proc/%s/cmdline' % p, 'rb').read().split(b'\\0')[:-1]",
+                "            ns = os.readlink('/proc/%s/ns/mnt' % p)",
                 "        except OSError: continue",
-                "        if argv and argv[0].endswith(b'pgbackrest') and argv[-1] == b'backup': return int(p)",
+                "        if ns == pod and argv and argv[0].endswith(b'pgbackrest') and argv[-1] == b'backup': return int(p)",
                 "pid = None",
                 "while pid is None and time.time() < deadline:",
                 "    pid = find()",
@@ -311,7 +316,7 @@ final class FaultsBackup {
         Path py = b.stack.dir.resolve("freeze-at-exit.py");
         Files.writeString(py, script);
         return Processes.start(b.stack.dir.resolve("freeze-at-exit.out"),
-                List.of("python3", py.toString(), Long.toString(b.stack.s3().pid())));
+                List.of("python3", py.toString(), Long.toString(b.stack.s3().pid()), Long.toString(b.stack.pod(0).holderPid())));
     }
 
     private static void immutable(List<Path> folders, boolean on) {
