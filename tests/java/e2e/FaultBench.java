@@ -21,8 +21,9 @@ public final class FaultBench implements AutoCloseable {
         this.life = life;
     }
 
-    static FaultBench start(Path charmDir, PrintStream out) throws IOException {
-        LocalStack stack = LocalStack.start(1);
+    /** @param volumeBytes each pod's data volume size; 0 for a folder of the machine's disk */
+    static FaultBench start(Path charmDir, PrintStream out, long volumeBytes) throws IOException {
+        LocalStack stack = LocalStack.start(1, volumeBytes);
         try {
             Lifecycle life = new Lifecycle(stack, stack.dir.resolve("model"), charmDir, out);
             life.say("== stack up in " + stack.dir);

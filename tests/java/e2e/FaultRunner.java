@@ -84,7 +84,7 @@ public final class FaultRunner {
         if (part.faults().stream().noneMatch(f -> only.test(f.name()))) {
             return lines;
         }
-        try (FaultBench bench = FaultBench.start(charmDir, out)) {
+        try (FaultBench bench = FaultBench.start(charmDir, out, part.volumeBytes())) {
             for (Fault fault : part.faults()) {
                 if (!only.test(fault.name())) {
                     continue;

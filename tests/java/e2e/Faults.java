@@ -35,8 +35,17 @@ final class Faults {
      * A part of the matrix: faults that run in order on one bench of their own, so that the test command
      * can run the parts side by side, and a section of docs/reliability.md.
      */
-    record Part(String name, String title, List<Fault> faults) {
+    record Part(String name, String title, List<Fault> faults, long volumeBytes) {
+        Part(String name, String title, List<Fault> faults) {
+            this(name, title, faults, 0);
+        }
     }
+
+    /**
+     * The data volume Juju asks for when the charm's storage names no size: 1 GiB, a filesystem of its own
+     * (the others' pods keep theirs on the machine's disk, whose size says nothing of a pod's).
+     */
+    static final long JUJU_DEFAULT_VOLUME_BYTES = 1L << 30;
 
     /** The parts, each group's own file keeping its faults and their helpers. */
     static List<Part> parts() {
@@ -46,8 +55,10 @@ final class Faults {
         oneUnit.addAll(FaultsPatroni.all());
         // on a bench without restores: it writes 146 MB, which restores would then have to bring back
         List<Fault> backups = new java.util.ArrayList<>(FaultsBackup.all());
+        // first, on the one unit: its volume is Juju's default size, which sizes the archive queue
+        List<Fault> cluster = new java.util.ArrayList<>(FaultsArchive.all());
         // it grows the bench to a primary and a replica with TLS, where unit 0 takes no backup and restores are refused
-        List<Fault> cluster = new java.util.ArrayList<>(FaultsInterrupted.all());
+        cluster.addAll(FaultsInterrupted.all());
         cluster.add(FaultsConcurrent.onOneUnit());
         // Patroni promotes unit 1, and unit 0 comes back as its replica
         cluster.addAll(FaultsFailover.all());
@@ -56,7 +67,8 @@ final class Faults {
         return List.of(
                 new Part("one-unit", "One unit: S3, Juju's hook tools, the workload container, Patroni", oneUnit),
                 new Part("backups", "A backup while S3 or WAL archiving fails", backups),
-                new Part("cluster", "The charm interrupted, and a cluster of two and three units", cluster));
+                new Part("cluster", "WAL past the archive queue, the charm interrupted, and a cluster of two and three units",
+                        cluster, JUJU_DEFAULT_VOLUME_BYTES));
     }
 
     /** The part of that name. */

@@ -50,6 +50,8 @@ public final class LocalStack implements AutoCloseable {
     private boolean closed;
     /** S3Proxy's JVM is stopped by {@link #freezeS3()} and not yet thawed. */
     private boolean s3Frozen;
+    /** Each pod's data volume size; 0: a folder on the machine's disk. */
+    private long volumeBytes;
 
     private LocalStack(Path dir, String model) {
         this.dir = dir;
@@ -58,7 +60,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** The stack with one pod per unit, {@code postgresql-k8s-0} up to {@code -(units - 1)}. */
     public static LocalStack start(int units) throws IOException {
-        return start(units, MODEL, null);
+        return start(units, MODEL, null, 0);
+    }
+
+    /** As {@link #start(int)}, each pod's data volume a filesystem of {@code volumeBytes} ({@link Pod#start}). */
+    public static LocalStack start(int units, long volumeBytes) throws IOException {
+        return start(units, MODEL, null, volumeBytes);
     }
 
     /**
@@ -66,14 +73,15 @@ public final class LocalStack implements AutoCloseable {
      * {@code first}, whose pods must be gone: the pods take the same addresses. Close it before {@code first}.
      */
     public static LocalStack startSharingS3(LocalStack first, String model, int units) throws IOException {
-        return start(units, model, first);
+        return start(units, model, first, 0);
     }
 
-    private static LocalStack start(int units, String model, LocalStack first) throws IOException {
+    private static LocalStack start(int units, String model, LocalStack first, long volumeBytes) throws IOException {
         // Not under /tmp: every pod mounts a /tmp of its own.
         Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "pgk8s-stack-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         LocalStack stack = new LocalStack(dir, model);
+        stack.volumeBytes = volumeBytes;
         if (first != null) {
             stack.s3 = first.s3;
             stack.ownsS3 = false;
@@ -127,7 +135,7 @@ public final class LocalStack implements AutoCloseable {
         String name = APP + "-" + n;
         Pod pod = Pod.start(dir.resolve("pods"), name, addresses.ip(n), dir.resolve("hosts"),
                 dir.resolve("serviceaccount"), Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1",
-                        "KUBERNETES_SERVICE_PORT", Integer.toString(api.port())));
+                        "KUBERNETES_SERVICE_PORT", Integer.toString(api.port())), volumeBytes);
         pods.put(name, pod);
         writeHosts();
         api.addPod(new LocalPod(name, Map.of("app.kubernetes.io/name", APP), pod.ip(), pod.execPrefix()));

@@ -29,24 +29,29 @@ public final class Pod implements AutoCloseable {
     private final String ip;
     private final Path dir;
     private final Map<String, String> env;
+    /** The data volume's size in bytes, a filesystem of its own; 0: a folder on the machine's disk. */
+    private final long volumeBytes;
     private Process holder;
     private Path hosts;
 
-    private Pod(String name, String ip, Path dir, Map<String, String> env) {
+    private Pod(String name, String ip, Path dir, Map<String, String> env, long volumeBytes) {
         this.name = name;
         this.ip = ip;
         this.dir = dir;
         this.env = env;
+        this.volumeBytes = volumeBytes;
     }
 
     /**
      * @param hosts the cluster's hosts file, mounted over {@code /etc/hosts}
      * @param serviceAccount a folder holding {@code token}, {@code ca.crt} and {@code namespace}
      * @param env the container's environment (e.g. {@code KUBERNETES_SERVICE_HOST})
+     * @param volumeBytes the data volume's size, as a PersistentVolumeClaim asks it: a tmpfs of that size, whose
+     *                    {@code df} says so, as the charm reads it; 0 for a folder of the machine's disk
      */
-    static Pod start(Path root, String name, String ip, Path hosts, Path serviceAccount, Map<String, String> env)
-            throws IOException {
-        Pod pod = new Pod(name, ip, root.resolve(name), env);
+    static Pod start(Path root, String name, String ip, Path hosts, Path serviceAccount, Map<String, String> env,
+            long volumeBytes) throws IOException {
+        Pod pod = new Pod(name, ip, root.resolve(name), env, volumeBytes);
         try {
             pod.makeFolders(serviceAccount);
             pod.startHolder(hosts);
@@ -105,6 +110,11 @@ public final class Pod implements AutoCloseable {
         }
         Files.setPosixFilePermissions(dir.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
         Processes.run(30, "chmod", "+t", dir.resolve("tmp").toString()).check("chmod /tmp");
+        if (volumeBytes > 0) {
+            // mounted in the machine's namespace, so that it outlives a container restart as a volume does
+            Processes.run(30, "mount", "-t", "tmpfs", "-o", "size=" + volumeBytes + ",mode=0755", "pgk8s-volume",
+                    volume().toString()).check("mount the data volume");
+        }
         Processes.run(30, "chown", "postgres:postgres", dir.resolve("pgbackrest").toString(),
                 dir.resolve("log-pgbackrest").toString()).check("chown");
         // The stand-in ships in the pod's /charm, as Pebble does: the repository may be under /tmp, which a pod hides.
@@ -203,6 +213,9 @@ public final class Pod implements AutoCloseable {
             stopRemaining();
         }
         Processes.stop(holder, 10);
+        if (volumeBytes > 0) {
+            Processes.run(30, "umount", volume().toString()); // not mounted if the pod failed before: nothing to undo
+        }
     }
 
     private void stopRemaining() {

@@ -26,7 +26,7 @@ class PodIT {
         Files.writeString(sa.resolve("token"), "t0ken");
         String hostConf = Files.exists(Path.of("/etc/pgbackrest.conf")) ? Files.readString(Path.of("/etc/pgbackrest.conf")) : null;
         try (MountPoints points = MountPoints.ensure();
-             Pod pod = Pod.start(root, "pg-0", "127.0.0.11", hosts, sa, Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1"))) {
+             Pod pod = Pod.start(root, "pg-0", "127.0.0.11", hosts, sa, Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1"), 0)) {
             pod.run(10, "sh", "-c", "echo pod-only > /etc/pgbackrest.conf.tmp && mv -f /etc/pgbackrest.conf.tmp /etc/pgbackrest.conf")
                     .check("write /etc/pgbackrest.conf in the pod");
             assertEquals("pod-only", pod.run(10, "cat", "/etc/pgbackrest.conf").check("cat").output().strip());

@@ -113,7 +113,7 @@ class PgBackRestConfigTest {
         assertEquals("y", conf.get("global").get("archive-async"));
         assertEquals("/var/lib/postgresql/data/pgbackrest-spool", conf.get("global").get("spool-path"));
         assertEquals("67108864", conf.get("global").get("archive-push-queue-max"));
-        assertEquals(Map.of("process-max", "3"), conf.get("global:archive-push"));
+        assertEquals(Map.of("process-max", "3", "io-timeout", "5"), conf.get("global:archive-push"));
         assertEquals(Map.of("process-max", "3"), conf.get("global:archive-get"));
         assertEquals("2", conf.get("global").get("process-max"), "backups and restores have their own");
     }
@@ -215,6 +215,7 @@ class PgBackRestConfigTest {
 
             [global:archive-push]
             process-max=2
+            io-timeout=5
 
             [global:archive-get]
             process-max=2

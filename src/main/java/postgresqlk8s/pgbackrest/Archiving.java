@@ -26,6 +26,21 @@ import java.util.OptionalLong;
  */
 public record Archiving(long pushQueueMaxBytes) {
 
+    /**
+     * archive-push's I/O timeout (pgBackRest's default is 60 s). The queue is measured, and dropped, only
+     * when an asynchronous push process starts; one that meets a dead S3 first reads {@code archive.info}
+     * and its copy, retrying each connection until this timeout runs out several times over, and meanwhile
+     * the WAL keeps coming. Measured on the local stack with S3 stopped (the fault matrix's
+     * {@code FaultsArchive}): a push process ran 80.6 s at 10 s, about eight timeouts, so about 8 minutes
+     * at the default, in which a database writing 24 MB/s of WAL filled a 1 GiB volume past the queue's
+     * bound (PANIC: No space left on device) before any drop. At 5 s a process that meets no S3 ends in
+     * about 40 s, and the next one drops the queue: the volume then holds at most the queue, plus 40 s of
+     * WAL, plus the database. A healthy S3 makes progress on every read and write well within 5 s (the
+     * timeout is for no progress at all, not for a whole segment); a push that times out is only retried,
+     * as PostgreSQL keeps the segment until one succeeds. archive-get keeps the default: a recovery that
+     * gave up on a slow fetch could end before the end of the WAL.
+     */
+    public static final java.time.Duration PUSH_IO_TIMEOUT = java.time.Duration.ofSeconds(5);
     /** A WAL segment, PostgreSQL's default size: the queue counts in whole segments. */
     public static final long SEGMENT_BYTES = 16L * 1024 * 1024;
     /**

@@ -57,11 +57,13 @@ public final class PgBackRestConfig {
         StringBuilder out = new StringBuilder();
         section(out, "global", global);
         out.append('\n');
-        // the WAL commands' own process count, whatever backups and restores use
-        for (String command : List.of("archive-push", "archive-get")) {
-            section(out, "global:" + command, List.<String[]>of(new String[] {"process-max", Integer.toString(tuning.archiveProcessMax())}));
-            out.append('\n');
-        }
+        // the WAL commands' own process count, whatever backups and restores use; the push's I/O bound (Archiving)
+        String processes = Integer.toString(tuning.archiveProcessMax());
+        section(out, "global:archive-push", List.<String[]>of(new String[] {"process-max", processes},
+                new String[] {"io-timeout", Long.toString(Archiving.PUSH_IO_TIMEOUT.toSeconds())}));
+        out.append('\n');
+        section(out, "global:archive-get", List.<String[]>of(new String[] {"process-max", processes}));
+        out.append('\n');
         section(out, stanza.value(), database);
         return out.toString();
     }
