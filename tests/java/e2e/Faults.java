@@ -283,16 +283,31 @@ final class Faults {
                 + (next.isEmpty() ? life.lastActionFailure() : next), healed ? Healing.YES : Healing.NO, "pebble-ready");
     }
 
-    /** The restore's bootstrap killed with the container: pebble-ready starts the same restore again. */
-    static Outcome containerRestartedDuringRestore(FaultBench b) throws IOException {
+    /**
+     * The restore's bootstrap killed with the container: pebble-ready starts the same restore again. The
+     * restore action follows the restore it started (RestoreFollow), so the container is restarted while
+     * the action runs, once pgBackRest writes into the emptied data directory; the action's follow then
+     * ends (the pod's Pebble no longer runs the service) and pebble-ready waits for it, as Juju's machine
+     * lock makes it.
+     */
+    static Outcome containerRestartedDuringRestore(FaultBench b) throws IOException, InterruptedException {
         Lifecycle life = b.life;
         String id = newestBackup(life);
         int rows = b.stack.rows("orders");
         b.stack.sql("insert into orders select generate_series(100001, 100010)").check("insert");
-        life.action("restore", "backup-id=" + id);
+        Path log = b.stack.dir.resolve("restore-container-restarted.out");
+        life.say("$ juju run " + LocalStack.UNIT + " restore backup-id=" + id + "   (the container restarted once pgBackRest writes)");
+        Process agent = life.unit(0).startAction(log, "restore", "backup-id=" + id);
+        try {
+            expect(Processes.await(90, () -> restoreStarted(log) && b.stack.pod(0).hasRelationData()), "pgBackRest restores");
+            b.stack.restartContainer(0);
+            life.say("== the workload container was killed and started again as the restore's bootstrap ran");
+            expect(agent.waitFor(120, TimeUnit.SECONDS), "the restore action ended");
+        } finally {
+            Processes.stopTree(agent);
+        }
+        life.say(Files.readString(log).strip());
         expect(life.lastActionResult("restore-status").equals("restore started"), "restore: " + life.lastActionFailure());
-        b.stack.restartContainer(0);
-        life.say("== the workload container was killed and started again as the restore's bootstrap ran");
         FakeJuju.Run run = life.hook("postgresql-pebble-ready");
         expect(run.exitCode() == 0, "pebble-ready exited " + run.exitCode());
         boolean again = life.juju.jujuLog().stream().anyMatch(l -> l.contains("starting the restore again"));
@@ -329,6 +344,15 @@ final class Faults {
         boolean healed = end.equals("active ") && after == rows + 5;
         return new Outcome(end.strip() + " with " + after + " rows (the backup's " + rows + " and 5 written after the restore)",
                 healed ? Healing.YES : Healing.NO, "pebble-ready");
+    }
+
+    /** The restore action has emptied the data directory and starts the database: what is in it now is the restore's. */
+    private static boolean restoreStarted(Path log) {
+        try {
+            return Files.exists(log) && Files.readString(log).contains("Starting the database to restore");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The newest backup list-backups shows (its rows of restores that started timelines left aside). */
