@@ -31,7 +31,7 @@ class RestoreFollowTest {
     private final BackupWorld world = new BackupWorld();
     private final StoredState stored = new StoredState();
     private final List<String> logged = new ArrayList<>();
-    /** The seams' clock at each look's measurement of the data directory. */
+    /** The seams' clock at each look's measurement of the data directory; {@link BackupWorld#NOW} is when the start was announced. */
     private final List<Instant> looks = new ArrayList<>();
     /** What each exec adds to the clock: a slow pod. */
     private Duration execTakes = Duration.ZERO;
@@ -64,7 +64,7 @@ class RestoreFollowTest {
         };
         Seams seams = new Seams(timed, base.objectStore(), base.patroni(), base.clusterState(), base.pod(), base.patroniConfig(),
                 base.clock(), base.pause(), base.layout(), base.otherPods());
-        return new RestoreFollow(seams, progress, logged::add).follow();
+        return new RestoreFollow(seams, progress, logged::add).follow(BackupWorld.NOW);
     }
 
     private List<Long> secondsAfterStart() {
@@ -170,6 +170,15 @@ class RestoreFollowTest {
     }
 
     @Test
+    void theLooksAreCountedFromTheAnnouncedStart_howeverLongPebbleTookToStartTheDatabase() {
+        world.now = world.now.plusSeconds(3); // "Starting the database..." was logged at NOW; pebble start took 3 s
+        dataDirectoryHolds(10 * MB, 164 * MB);
+        follow(OptionalLong.of(164 * MB));
+        assertEquals(List.of(8L, 16L), secondsAfterStart());
+        assertEquals(List.of(Duration.ofSeconds(5), Duration.ofSeconds(8)), world.pauses);
+    }
+
+    @Test
     void aLookSlowerThanThePoll_isFollowedAtOnce() {
         execTakes = Duration.ofSeconds(5);
         dataDirectoryHolds(10 * MB, 20 * MB, 164 * MB);
@@ -187,7 +196,7 @@ class RestoreFollowTest {
         RestoreFollow.Ending ending = new RestoreFollow(world.seams(), progress, line -> {
             through.add(line);
             throw new IllegalStateException("action-log: connection refused");
-        }).follow();
+        }).follow(BackupWorld.NOW);
         assertEquals(RestoreFollow.Ending.FILES_WRITTEN, ending);
         assertEquals(2, through.size(), through.toString());
     }

@@ -313,6 +313,7 @@ final class RestoreFlow {
             // not in the flowchart: Patroni may refuse the configuration
             return restoreFailed(Refusal.CONFIGURE_RESTORE_FAILED.words(e.getMessage()));
         }
+        java.time.Instant announced = seams.clock().instant();
         try {
             action.log("Starting the database to restore " + target.backup().map(Object::toString).orElse("to the target time"));
             services.start(WorkloadService.POSTGRESQL);
@@ -321,7 +322,7 @@ final class RestoreFlow {
             return restoreFailed(Refusal.START_FAILED.words(e.getMessage()));
         }
         // not in the flowchart: the action tells how far the restore is while its files are written
-        new RestoreFollow(seams, progress, action::log).follow();
+        new RestoreFollow(seams, progress, action::log).follow(announced);
         return ActionOutcome.results(Map.of("restore-status", Messages.RESTORE_STARTED));
     }
 

@@ -62,12 +62,17 @@ final class RestoreFollow {
         this.log = log;
     }
 
-    /** Follows the restore started just now until one of the endings; never throws for the workload's sake. */
-    Ending follow() {
+    /**
+     * Follows the restore started just now until one of the endings; never throws for the workload's sake.
+     *
+     * @param announced when the action's log said it starts the database: the looks are counted from there,
+     *        so that the first line follows that one within 10 s however long Pebble takes to start it
+     */
+    Ending follow(Instant announced) {
         OptionalLong expected = progress.expected();
         DataDirectory data = new DataDirectory(seams.exec(), seams.layout().dataDir());
         WorkloadService services = new WorkloadService(seams.exec(), seams.layout().pebble());
-        Instant next = seams.clock().instant().plus(POLL);
+        Instant next = announced.plus(POLL);
         long last = -1;
         Instant grewAt = null;
         while (true) {
