@@ -74,22 +74,6 @@ public final class Pod implements AutoCloseable {
         return dir.resolve("volume");
     }
 
-    /**
-     * A relation file with data in the data directory ({@code pgdata/base/<db>/<file>}): after the restore
-     * action emptied it, pgBackRest's restore is writing the backup into it.
-     */
-    boolean hasRelationData() {
-        Path base = volume().resolve("pgdata/base");
-        if (!Files.isDirectory(base)) {
-            return false;
-        }
-        try (java.util.stream.Stream<Path> walk = Files.walk(base)) {
-            return walk.anyMatch(p -> Files.isRegularFile(p) && p.toFile().length() > 0);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return false; // a folder made or removed during the walk: not yet
-        }
-    }
-
     /** The bytes of the files in the data directory ({@code pgdata}), as the machine sees them; 0 while there is none. */
     long dataDirectoryBytes() {
         Path data = volume().resolve("pgdata");
