@@ -37,9 +37,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * S3 is frozen for 12 s (a slow S3, which pgBackRest's 60 s I/O timeout waits out), and then thawed: the
  * backup then finishes by itself.
  *
- * <p>Then a restore of that backup: update-status shows {@code restoring backup (NN%)} while Patroni's
- * bootstrap restores, the percent from the backup's size in {@code pgbackrest info}. S3 is frozen as the
- * restore action ends, for one update-status, so that the restore is seen running however fast it is.
+ * <p>Then a restore of that backup: the action follows the copy in its log ({@code restore NN%}, from the
+ * data directory's size against the backup's in {@code pgbackrest info}), at least every 10 s. So that the
+ * restore is seen running however fast the machine copies, S3 is frozen once pgBackRest writes into the
+ * data directory, and stays frozen until the action, seeing the directory stand still for 30 s, has handed
+ * the restore over and one update-status has shown {@code restoring backup (NN%)}: about 45 s, within
+ * pgBackRest's 60 s I/O timeout, so that the restore then goes on by itself to Active with the backup's rows.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,9 +51,13 @@ class BackupProgressIT {
     private static final Path CHARM_DIR = Path.of(System.getProperty("charm.dir", "target/charm")).toAbsolutePath();
     private static final String STANZA = LocalStack.MODEL + ".patroni-" + LocalStack.APP;
     private static final Duration FROZEN = Duration.ofSeconds(12);
+    /** A quarter of what the first test writes (100 tables of 15,000 rows, about 150 MB with their indexes and the rest). */
+    private static final long QUARTER = 40L * 1024 * 1024;
     /** A progress line as {@code juju run} prints it: "HH:MM:SS backup 37%", sizes after when pgBackRest gives them. */
     private static final Pattern PROGRESS = Pattern.compile("(?m)^(\\d\\d:\\d\\d:\\d\\d) backup (\\d{1,3})%");
     private static final Pattern TIMED = Pattern.compile("(?m)^(\\d\\d:\\d\\d:\\d\\d) ");
+    /** A restore's progress line: "HH:MM:SS restore 42% (69.3 MB of 164.1 MB written)". */
+    private static final Pattern RESTORE_PROGRESS = Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d restore (\\d{1,3})% \\(");
 
     private LocalStack stack;
     private Lifecycle life;
@@ -110,19 +117,86 @@ class BackupProgressIT {
 
     @Test
     @Order(2)
-    void restore_updateStatusShowsThePercentRestored_untilActive() {
+    void restore_showsThePercentWrittenWhileItRuns_handsOverToUpdateStatus_thenActiveWithTheBackupsRows() throws Exception {
+        String id = Faults.newestBackup(life);
+        stack.sql("insert into big1 select g, 'after', 'the backup' from generate_series(15001, 15010) g").check("insert");
         int before = life.unit(0).statusHistory().size();
-        life.action("restore", "restore-to-time=latest"); // it reads the repository's backups: S3 answers
-        assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure());
-        stack.withS3Frozen(() -> life.hook("update-status"));
+        Path out = stack.dir.resolve("restore-progress.out");
+        life.say("$ juju run " + LocalStack.UNIT + " restore backup-id=" + id);
+        Process action = life.unit(0).startAction(out, "restore", "backup-id=" + id);
+        String whileRunning;
+        String during;
+        try {
+            awaitRestoreWriting(action, out);
+            stack.freezeS3();
+            life.say("== pgBackRest is writing the data directory; S3 frozen until update-status has run");
+            whileRunning = awaitOutput(action, out, RESTORE_PROGRESS);
+            assertTrue(action.waitFor(120, TimeUnit.SECONDS), "the action handed the restore over within 120 s");
+            during = statusAfter(life.hook("update-status"));
+        } finally {
+            stack.thawS3();
+            Processes.stopTree(action);
+        }
+        life.say("== S3 thawed");
+        String all = Files.readString(out);
+        life.say(all);
+        assertEquals("restore started", life.lastActionResult("restore-status"), life.lastActionFailure() + "\n" + all);
+        Matcher progress = RESTORE_PROGRESS.matcher(whileRunning);
+        assertTrue(progress.find(), "a restore line with a percent while it ran:\n" + whileRunning);
+        int percent = Integer.parseInt(progress.group(1));
+        assertTrue(percent >= 20 && percent <= 98, "the percent of a copy frozen past a quarter: " + percent + "\n" + whileRunning);
+        String lines = all.substring(0, all.indexOf("\nAction id"));
+        String last = lines.strip().substring(lines.strip().lastIndexOf('\n') + 1);
+        assertTrue(last.matches("\\d\\d:\\d\\d:\\d\\d restore: the data directory has not grown for \\d+ s .*update-status watches the restore from here"),
+                "with S3 frozen the data directory stopped growing, and the action handed the restore over:\n" + all);
+        assertGapsAtMost10s(lines.substring(lines.lastIndexOf('\n', lines.indexOf("Starting the database")) + 1));
         String settled = life.awaitRestore(90);
         List<String> restoring = life.unit(0).statusHistory().stream().skip(before)
                 .map(fakejuju.FakeJuju.Status::message).filter(m -> m.startsWith("restoring backup")).toList();
-        life.say("== statuses while restoring: " + restoring);
-        assertEquals("active ", settled);
+        life.say("== update-status with S3 frozen: " + during + "; statuses while restoring: " + restoring);
+        assertTrue(during.matches("maintenance restoring backup \\((\\d|[1-9]\\d)%\\)"), "update-status said how far the restore is: " + during);
         assertTrue(restoring.stream().allMatch(m -> m.matches("restoring backup( \\((\\d|[1-9]\\d)%\\))?")), restoring.toString());
-        assertTrue(restoring.stream().anyMatch(m -> m.matches("restoring backup \\(\\d+%\\)")),
-                "update-status said how far the restore is: " + restoring);
+        assertEquals("active ", settled);
+        assertEquals(15000, stack.rows("big1"), "the backup's rows, not those written after it");
+        assertEquals(15000, stack.rows("big100"));
+    }
+
+    private String statusAfter(fakejuju.FakeJuju.Run run) {
+        assertEquals(0, run.exitCode(), run.stderr());
+        return life.status();
+    }
+
+    /**
+     * The action has emptied the data directory and started the database, and pgBackRest has written a
+     * quarter of the fill's 150 MB into it: the copy is well under way, and far from its end.
+     */
+    private void awaitRestoreWriting(Process action, Path out) throws IOException, InterruptedException {
+        awaitOutput(action, out, Pattern.compile("Starting the database to restore"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            long bytes = stack.pod(0).dataDirectoryBytes();
+            if (bytes >= QUARTER) {
+                life.say("== pgBackRest has written " + bytes / 1024 / 1024 + " MB into the data directory");
+                return;
+            }
+            assertTrue(action.isAlive(), "the restore action ended before pgBackRest wrote a quarter: " + Files.readString(out));
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("pgBackRest wrote no quarter of the data into the data directory in 120 s: " + Files.readString(out));
+    }
+
+    /** The action's output once it holds a match, read while the action still runs. */
+    private static String awaitOutput(Process action, Path out, Pattern wanted) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            String now = Files.exists(out) ? Files.readString(out) : "";
+            if (wanted.matcher(now).find()) {
+                return now;
+            }
+            assertTrue(action.isAlive(), "the action ended before its output held '" + wanted + "': " + now);
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no '" + wanted + "' in the action's output in 120 s: " + Files.readString(out));
     }
 
     /** The action's timed lines, from "Creating a full backup" to the last progress line, follow each other within 10 s. */

@@ -295,16 +295,32 @@ final class Faults {
                 + (next.isEmpty() ? life.lastActionFailure() : next), healed ? Healing.YES : Healing.NO, "pebble-ready");
     }
 
-    /** The restore's bootstrap killed with the container: pebble-ready starts the same restore again. */
-    static Outcome containerRestartedDuringRestore(FaultBench b) throws IOException {
+    /**
+     * The restore's bootstrap killed with the container: pebble-ready starts the same restore again. The
+     * restore action follows the restore it started (RestoreFollow), so the container is restarted while
+     * the action runs, as soon as its {@code pebble start} has ended (earlier, the start itself would be
+     * killed: another fault); the action's follow then ends (the pod's Pebble no longer runs the service)
+     * and pebble-ready waits for it, as Juju's machine lock makes it.
+     */
+    static Outcome containerRestartedDuringRestore(FaultBench b) throws IOException, InterruptedException {
         Lifecycle life = b.life;
         String id = newestBackup(life);
         int rows = b.stack.rows("orders");
         b.stack.sql("insert into orders select generate_series(100001, 100010)").check("insert");
-        life.action("restore", "backup-id=" + id);
+        long startsBefore = databaseStarts(b.stack, false);
+        Path log = b.stack.dir.resolve("restore-container-restarted.out");
+        life.say("$ juju run " + LocalStack.UNIT + " restore backup-id=" + id + "   (the container restarted once the database started)");
+        Process agent = life.unit(0).startAction(log, "restore", "backup-id=" + id);
+        try {
+            expect(Processes.await(90, () -> databaseStarts(b.stack, true) > startsBefore), "the restore started the database");
+            b.stack.restartContainer(0);
+            life.say("== the workload container was killed and started again as the restore's bootstrap ran");
+            expect(agent.waitFor(120, TimeUnit.SECONDS), "the restore action ended");
+        } finally {
+            Processes.stopTree(agent);
+        }
+        life.say(Files.readString(log).strip());
         expect(life.lastActionResult("restore-status").equals("restore started"), "restore: " + life.lastActionFailure());
-        b.stack.restartContainer(0);
-        life.say("== the workload container was killed and started again as the restore's bootstrap ran");
         FakeJuju.Run run = life.hook("postgresql-pebble-ready");
         expect(run.exitCode() == 0, "pebble-ready exited " + run.exitCode());
         boolean again = life.juju.jujuLog().stream().anyMatch(l -> l.contains("starting the restore again"));
@@ -341,6 +357,15 @@ final class Faults {
         boolean healed = end.equals("active ") && after == rows + 5;
         return new Outcome(end.strip() + " with " + after + " rows (the backup's " + rows + " and 5 written after the restore)",
                 healed ? Healing.YES : Healing.NO, "pebble-ready");
+    }
+
+    /** The charm's {@code pebble start postgresql} execs so far; with {@code ended}, those that have ended. */
+    private static long databaseStarts(LocalStack stack, boolean ended) {
+        java.util.function.Predicate<List<String>> start = argv -> argv.size() >= 3
+                && argv.subList(argv.size() - 3, argv.size()).equals(List.of("/charm/bin/pebble", "start", "postgresql"));
+        long all = stack.kubernetesExecs().stream().filter(start).count(); // first: a start that comes after is in neither
+        long open = ended ? stack.api().openExecs().stream().filter(start).count() : 0;
+        return all - open;
     }
 
     /** The newest backup list-backups shows (its rows of restores that started timelines left aside). */

@@ -47,8 +47,9 @@ final class FaultsPatroni {
     }
 
     /**
-     * Patroni stopped with SIGSTOP right after a restore began: its REST port still accepts connections
-     * but nothing answers, and Pebble still shows the service active. update-status cannot tell how the
+     * Patroni stopped with SIGSTOP right after the restore action returned (it follows the restore until
+     * the backup's files are written, so recovery may still run or be over): its REST port still accepts
+     * connections but nothing answers, and Pebble still shows the service active. update-status cannot tell how the
      * restore went, so it must say neither "failed" nor "done" (the restore's keys stay, the database is not
      * stopped), and end well within the hook bound; once Patroni runs again, the restore's outcome is found.
      */

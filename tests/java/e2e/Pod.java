@@ -79,6 +79,19 @@ public final class Pod implements AutoCloseable {
         return dir.resolve("volume");
     }
 
+    /** The bytes of the files in the data directory ({@code pgdata}), as the machine sees them; 0 while there is none. */
+    long dataDirectoryBytes() {
+        Path data = volume().resolve("pgdata");
+        if (!Files.isDirectory(data)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(data)) {
+            return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0; // a folder made or removed during the walk: look again
+        }
+    }
+
     long holderPid() {
         return holder.pid();
     }

@@ -217,6 +217,11 @@ public final class LocalKubernetesApi implements AutoCloseable {
         return List.copyOf(execs);
     }
 
+    /** The argv of every exec still running: one that was in {@link #execs()} and is not here has ended. */
+    public List<List<String>> openExecs() {
+        return List.copyOf(execConnections.values());
+    }
+
     /** Every REST call (not exec) that got past the token check, as {@code METHOD path?query}, in arrival order. */
     public List<String> restCalls() {
         return List.copyOf(restCalls);

@@ -43,6 +43,8 @@ class RestoreFlowTest {
             "--db-timeout=15", "--protocol-timeout=20", "check");
     private static final List<String> PEBBLE_STOP = List.of("/charm/bin/pebble", "stop", "postgresql");
     private static final List<String> PEBBLE_START = List.of("/charm/bin/pebble", "start", "postgresql");
+    /** The action's first look at the restore it started (RestoreFollow): Pebble's state of the service. */
+    private static final List<String> PEBBLE_SERVICES = List.of("/charm/bin/pebble", "services", "postgresql");
     private static final List<String> EMPTY_DATA_DIR = List.of("find", "/var/lib/postgresql/data/pgdata", "-mindepth", "1", "-delete");
     /** What an earlier failed bootstrap left, so that update-status sees only this restore's. */
     private static final List<String> REMOVE_FAILED_BOOTSTRAP = List.of("rm", "-rf", "--", "/var/lib/postgresql/data/pgdata.failed");
@@ -319,7 +321,7 @@ class RestoreFlowTest {
         assertEquals(Optional.empty(), r.actionFailure());
         assertEquals(List.of(Status.maintenance("restoring backup")), r.statusHistory());
         assertEquals(List.of(List.of("true"), List.of("pgbackrest", "info", "--output=json", "--io-timeout=3"), WAL_COMMIT, WAL_CHECK,
-                PEBBLE_STOP, EMPTY_DATA_DIR, REMOVE_FAILED_BOOTSTRAP, PEBBLE_START), argvs());
+                PEBBLE_STOP, EMPTY_DATA_DIR, REMOVE_FAILED_BOOTSTRAP, PEBBLE_START, PEBBLE_SERVICES), argvs());
         assertEquals(1, world.clusterState.deletions);
         assertEquals(FULL, peerAppData(r).get(PeerKeys.RESTORING_BACKUP));
         assertEquals(BackupWorld.STANZA, peerAppData(r).get(PeerKeys.RESTORE_STANZA));
@@ -331,6 +333,35 @@ class RestoreFlowTest {
         assertTrue(world.patroniConfig.last().acceptConnections());
         assertEquals(List.of(List.of("true", "info", "psql", "check", "pebble stop", "find", "rm")), verbsAtApply,
                 "configured after the data directory was emptied, before the start");
+    }
+
+    @Test
+    void restoreStarted_theActionFollowsTheRestore_aLineALook_untilTheBackupsFilesAreWritten() {
+        world.pausesTakeTime = true;
+        world.exec.reanswer("info", ok(info(backup(FULL, "full", null, false, JAN1, JAN1 + 5).replace(",\"size\":1}", ",\"size\":141700000}"))));
+        world.exec.answer("pebble services", ok("Service     Startup  Current  Since\npostgresql  enabled  active   today\n"));
+        world.exec.answer("du", ok("4096\t/var/lib/postgresql/data/pgdata\n"), ok("70850000\t/var/lib/postgresql/data/pgdata\n"),
+                ok("141800000\t/var/lib/postgresql/data/pgdata\n"));
+        Result r = restoreBackup(withStanza());
+        assertEquals(Map.of("restore-status", "restore started"), r.actionResults(), r.actionFailure().orElse(""));
+        List<String> lines = r.actionLogs();
+        int started = lines.indexOf("Starting the database to restore " + FULL);
+        assertTrue(started > 0, lines.toString());
+        assertEquals(List.of("restore 0% (4.0 KB of 135.1 MB written)", "restore 50% (67.6 MB of 135.1 MB written)",
+                "restore: the backup's files are written (135.2 MB); PostgreSQL now recovers the WAL, and the unit's status says "
+                        + "when the database runs"), lines.subList(started + 1, lines.size()));
+        assertEquals(BackupWorld.NOW.plusSeconds(24), world.now, "three looks 8 s apart");
+        assertEquals(Status.maintenance("restoring backup"), r.unitStatus(), "update-status says when the database runs");
+    }
+
+    @Test
+    void restoreStarted_aFollowThatCannotLook_doesNotFailTheAction() {
+        world.exec.answer("pebble services", new ExecResult(1, "", "error: cannot connect to pebble\n", false));
+        Result r = restoreBackup(withStanza());
+        assertEquals(Map.of("restore-status", "restore started"), r.actionResults());
+        assertEquals(Optional.empty(), r.actionFailure());
+        assertEquals(0, r.exitCode());
+        assertEquals(Messages.RESTORE_NOT_FOLLOWED, r.actionLogs().get(r.actionLogs().size() - 1));
     }
 
     @Test

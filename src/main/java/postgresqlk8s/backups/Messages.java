@@ -35,6 +35,18 @@ final class Messages {
     public static final String BACKUP_PROGRESS = "backup %d%%";
     public static final String BACKUP_PROGRESS_UNKNOWN = "backup running; pgBackRest has not reported its progress yet";
 
+    // Action log lines while the restore action follows the restore (RestoreFollow); the reference logs none.
+    public static final String RESTORE_PROGRESS = "restore %d%% (%s of %s written)";
+    public static final String RESTORE_WRITTEN = "restore: %s written";
+    public static final String RESTORE_FILES_WRITTEN = "restore: the backup's files are written (%s); PostgreSQL now recovers "
+            + "the WAL, and the unit's status says when the database runs";
+    public static final String RESTORE_STILL = "restore: the data directory has not grown for %d s (PostgreSQL recovers the WAL, "
+            + "or the restore waits for S3); update-status watches the restore from here";
+    public static final String RESTORE_SERVICE_NOT_ACTIVE = "restore: the database service is %s in Pebble (a failed bootstrap "
+            + "or a restart); update-status tells how the restore went";
+    public static final String RESTORE_NOT_FOLLOWED = "restore: the workload could not be looked at; update-status watches "
+            + "the restore from here";
+
     // Active statuses with a warning (the port's own: the reference archives synchronously and says nothing).
     /** The primary's WAL archiving is behind: segments waiting, and how long the oldest has. */
     public static final String ARCHIVE_BEHIND = "WAL archiving behind: %d segments waiting, oldest %d min";

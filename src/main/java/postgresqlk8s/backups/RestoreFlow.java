@@ -35,8 +35,9 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
 
 /**
  * The "restore" flowchart: after the checks, stop the database, remove Patroni's cluster state, empty
- * the data directory, and start it again with Patroni bootstrapping from the backup. update-status then
- * tells how it went ({@link RestoreOutcomeCheck}). {@link #firstRefusal} and {@link #restore} ask the
+ * the data directory, and start it again with Patroni bootstrapping from the backup. The action then
+ * follows the restore in its log while the backup's files are written ({@link RestoreFollow}), and
+ * update-status tells how it went ({@link RestoreOutcomeCheck}). {@link #firstRefusal} and {@link #restore} ask the
  * chart's diamonds in its order, one boolean method each; the checks the port adds are marked where they
  * run. Where the flow differs from the chart, and why:
  * <ul>
@@ -47,6 +48,9 @@ import postgresqlk8s.workload.WorkloadUnreachableException;
  * <li>After the data directory is emptied, a failure to configure Patroni or to start the database
  *     leaves the database stopped and the unit Blocked: starting it without the restore method would
  *     create a new, empty cluster. The chart has no edge there.</li>
+ * <li>After the start, the action follows the restore before it returns its result, unchanged: the
+ *     chart ends at the start, and the reference's action returns there, with nothing to show for
+ *     minutes on a big backup.</li>
  * </ul>
  */
 final class RestoreFlow {
@@ -283,7 +287,8 @@ final class RestoreFlow {
     private ActionOutcome restore(ActionContext action, RestoreTarget target, PgBackRest pgbackrest) {
         facts.statuses().set(UnitStatuses.Concern.RESTORE, Status.maintenance(Messages.RESTORING_BACKUP));
         new RestoreStall(facts.stored()).forget(); // an earlier restore's watch says nothing of this one
-        new RestoreProgress(facts.stored()).expect(plan.flatMap(RestorePlan.Plan::base)
+        RestoreProgress progress = new RestoreProgress(facts.stored());
+        progress.expect(plan.flatMap(RestorePlan.Plan::base)
                 .map(postgresqlk8s.pgbackrest.BackupRecord::databaseBytes).orElse(java.util.OptionalLong.empty()));
         framework.model().setUnitStatus(Status.maintenance(Messages.RESTORING_BACKUP)); // shown while the action runs
         long timelineBefore = facts.member().map(m -> m.timeline()).orElse(0L);
@@ -308,6 +313,7 @@ final class RestoreFlow {
             // not in the flowchart: Patroni may refuse the configuration
             return restoreFailed(Refusal.CONFIGURE_RESTORE_FAILED.words(e.getMessage()));
         }
+        java.time.Instant announced = seams.clock().instant();
         try {
             action.log("Starting the database to restore " + target.backup().map(Object::toString).orElse("to the target time"));
             services.start(WorkloadService.POSTGRESQL);
@@ -315,6 +321,8 @@ final class RestoreFlow {
             // not in the flowchart: Pebble may fail to start the service
             return restoreFailed(Refusal.START_FAILED.words(e.getMessage()));
         }
+        // not in the flowchart: the action tells how far the restore is while its files are written
+        new RestoreFollow(seams, progress, action::log).follow(announced);
         return ActionOutcome.results(Map.of("restore-status", Messages.RESTORE_STARTED));
     }
 

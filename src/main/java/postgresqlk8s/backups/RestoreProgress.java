@@ -9,12 +9,12 @@ import jujuops.logging.Logs;
 import jujuops.StoredState;
 
 /**
- * Not in the flowchart: how far a restore is, for update-status's "restoring backup (NN%)". The restore
- * action only starts the restore (Patroni's bootstrap runs pgBackRest), so the action cannot follow it;
- * update-status can. pgBackRest's restore writes the backup's files into the emptied data directory, so
- * the data directory's size (which {@link RestoreStall} measures anyway) against the database's size when
- * it was backed up ({@code info.size}, recorded by the restore action in the unit's own state: only the
- * leader restores and watches) says how much is written.
+ * Not in the flowchart: how far a restore is, for update-status's "restoring backup (NN%)" and for the
+ * restore action's log while the action follows the restore ({@link RestoreFollow}). Patroni's bootstrap
+ * runs pgBackRest, so neither sees pgBackRest's own progress. pgBackRest's restore writes the backup's
+ * files into the emptied data directory, so the data directory's size (which {@link RestoreStall}
+ * measures anyway) against the database's size when it was backed up ({@code info.size}, recorded by the
+ * restore action in the unit's own state: only the leader restores and watches) says how much is written.
  *
  * <p>Recovery then adds WAL to the data directory, which may take it past the backup's size: the percent
  * stays at 99 until the restored cluster runs, which ends "restoring backup" altogether.
@@ -43,9 +43,15 @@ final class RestoreProgress {
 
     /** The percent written, 0 to 99, when the backup's size is known. */
     Optional<Integer> percent(long written) {
+        OptionalLong expected = expected();
+        return expected.isPresent() ? Optional.of(percentOf(written, expected.getAsLong())) : Optional.empty();
+    }
+
+    /** The bytes this restore writes (the backup's database size), when known and a size. */
+    OptionalLong expected() {
         Optional<String> value = stored.get(KEY);
         if (value.isEmpty()) {
-            return Optional.empty();
+            return OptionalLong.empty();
         }
         long expected;
         try {
@@ -55,9 +61,14 @@ final class RestoreProgress {
         }
         if (expected <= 0) {
             LOG.warn("unit state {} is not a size in bytes; the restore's progress is not shown", KEY);
-            return Optional.empty();
+            return OptionalLong.empty();
         }
-        return Optional.of((int) Math.min(99, Math.max(0, written) * 100 / expected));
+        return OptionalLong.of(expected);
+    }
+
+    /** 0 to 99: recovery may take the data directory past the backup's size before the restore is done. */
+    static int percentOf(long written, long expected) {
+        return (int) Math.min(99, Math.max(0, written) * 100 / expected);
     }
 
     /** The status while the restore runs: the reference's words, with the percent when known. */
