@@ -30,6 +30,7 @@ public final class ClientsProbe {
             + "\"stop\":\"000000010000000000000003\"},\"error\":false,\"label\":\"20261125-183613F\","
             + "\"lsn\":{\"start\":\"0/3000028\",\"stop\":\"0/3000100\"},\"prior\":null,\"reference\":null,"
             + "\"timestamp\":{\"start\":1795631773,\"stop\":1795631776},\"type\":\"full\"}],"
+            + "\"db\":[{\"id\":1,\"repo-key\":1,\"system-id\":7441395557316050101,\"version\":\"15\"}],"
             + "\"name\":\"probe\",\"repo\":[{\"key\":1,\"status\":{\"code\":0,\"message\":\"ok\"}}],"
             + "\"status\":{\"code\":0,\"message\":\"ok\"}}]";
     private static final String KUBECONFIG = "apiVersion: v1\nkind: Config\ncurrent-context: probe\n"

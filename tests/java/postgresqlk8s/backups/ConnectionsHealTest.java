@@ -85,6 +85,14 @@ class ConnectionsHealTest {
     }
 
     @Test
+    void noPeerRelationYet_patroniNotAsked() {
+        world.patroni.member = CLOSED_REPLICA;
+        updateStatus(State.empty().withUnitStatus(jujuops.model.Status.active()));
+        assertEquals(List.of(), world.patroni.requests);
+        assertEquals(List.of(), world.patroniConfig.applied);
+    }
+
+    @Test
     void connectionsAccepted_nothingToHeal_pgBackRestNotAsked() {
         world.patroni.member = FakePatroni.replica();
         updateStatus(replicaOfATlsCluster());

@@ -163,6 +163,11 @@ final class ClusterFacts {
     }
 
 
+    /** Juju has made the peer relation: before it, this unit is in no cluster and keeps no shared facts. */
+    boolean hasPeers() {
+        return peers().isPresent();
+    }
+
     private Relation requirePeers() {
         Optional<Relation> relation = peers();
         if (relation.isEmpty()) {

@@ -38,7 +38,9 @@ final class ConnectionsHeal {
     }
 
     public HookOutcome handle(Event event) {
-        if (!areNewConnectionsRefused() || isRestoreInProgress() || isBackupRunningHere()) {
+        // Before the peer relation there is no cluster, so no replica's backup can have refused connections:
+        // Patroni is not asked (every update-status would pay its REST call in a cold JVM, ~0.1 s, for nothing)
+        if (!facts.hasPeers() || !areNewConnectionsRefused() || isRestoreInProgress() || isBackupRunningHere()) {
             return HookOutcome.done();
         }
         try {
