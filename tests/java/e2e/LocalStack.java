@@ -210,6 +210,11 @@ public final class LocalStack implements AutoCloseable {
         return d;
     }
 
+    /** A pgBackRest configuration to show in a failure: its S3 keys left out, as the charm leaves them out of its logs. */
+    static String withoutKeys(String conf) {
+        return conf.lines().filter(l -> !l.matches("repo1-s3-key(-secret)?=.*")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
     /** Every argv the charm ran in the workloads through the Kubernetes exec API. */
     public List<List<String>> kubernetesExecs() {
         return api.execs();

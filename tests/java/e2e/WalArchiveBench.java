@@ -66,7 +66,7 @@ public final class WalArchiveBench {
             require(life.status().startsWith("active"), "S3 behind the relay: " + life.status());
             conf = stack.pod(0).run(30, "cat", "/etc/pgbackrest.conf").check("cat").output();
             require(conf.contains("\narchive-async=y\n") && conf.contains("\nrepo1-storage-port=" + proxy.port() + "\n"),
-                    "the charm rendered the relay's endpoint, archiving asynchronously:\n" + conf);
+                    "the charm rendered the relay's endpoint, archiving asynchronously:\n" + LocalStack.withoutKeys(conf));
             double async = burst("async");
             synchronous();
             double sync = burst("sync");
