@@ -54,39 +54,49 @@ final class FaultsArchive {
         b.stack.sql("create table if not exists wal_burst(id bigserial primary key, at timestamptz default now())").check("create table");
 
         b.stack.stopS3();
-        life.say("== S3 stopped; the database goes on writing " + SEGMENT_EVERY_MILLIS / 1000 + " s a segment ("
-                + queueMax / SEGMENT + " segments fit in the archive queue)");
+        boolean back = false;
+        String during;
         long peakUsed = 0;
-        long start = System.nanoTime();
-        long pastBound = 0;
-        boolean dropped = false;
-        for (long i = 0; !dropped; i++) {
-            expect(i < volume / SEGMENT, "pgBackRest dropped no WAL after " + i + " segments: " + state(pod));
-            // a row, then the segment closed: a busy database's WAL, one segment at a time, without growing the table
-            Processes.Result wrote = b.stack.sql("insert into wal_burst default values; select pg_switch_wal()");
-            expect(wrote.exitCode() == 0, "segment " + i + " of WAL: " + wrote.output().strip() + "\n" + state(pod));
-            peakUsed = Math.max(peakUsed, usedBytes(pod));
-            if (pastBound == 0 && readySegments(pod) * SEGMENT > queueMax) {
-                pastBound = System.nanoTime();
+        long dropAfter;
+        try {
+            life.say("== S3 stopped; the database goes on writing " + SEGMENT_EVERY_MILLIS / 1000 + " s a segment ("
+                    + queueMax / SEGMENT + " segments fit in the archive queue)");
+            long start = System.nanoTime();
+            long pastBound = 0;
+            boolean dropped = false;
+            for (long i = 0; !dropped; i++) {
+                expect(i < volume / SEGMENT, "pgBackRest dropped no WAL after " + i + " segments: " + state(pod));
+                // a row, then the segment closed: a busy database's WAL, one segment at a time, without growing the table
+                Processes.Result wrote = b.stack.sql("insert into wal_burst default values; select pg_switch_wal()");
+                expect(wrote.exitCode() == 0, "segment " + i + " of WAL: " + wrote.output().strip() + "\n" + state(pod));
+                peakUsed = Math.max(peakUsed, usedBytes(pod));
+                if (pastBound == 0 && readySegments(pod) * SEGMENT > queueMax) {
+                    pastBound = System.nanoTime();
+                }
+                dropped = dropLine(pod).isPresent();
+                long next = start + (i + 1) * SEGMENT_EVERY_MILLIS * 1_000_000;
+                sleepNanos(next - System.nanoTime());
             }
-            dropped = dropLine(pod).isPresent();
-            long next = start + (i + 1) * SEGMENT_EVERY_MILLIS * 1_000_000;
-            sleepNanos(next - System.nanoTime());
+            dropAfter = pastBound == 0 ? 0 : (System.nanoTime() - pastBound) / 1_000_000_000;
+            String drop = dropLine(pod).orElseThrow();
+            life.say("== pgBackRest: " + drop.strip());
+            life.say(String.format("== dropped within %d s of the queue passing its bound; the data volume at most %d%% used (%d MB of %d MB)",
+                    dropAfter, peakUsed * 100 / volume, peakUsed >> 20, volume >> 20));
+            expect(peakUsed < volume * 3 / 4, "the volume stayed below three quarters: " + (peakUsed >> 20) + " MB");
+            expect(b.serving(), "the database serves after the drop");
+
+            life.hook("update-status");
+            during = life.status();
+            life.say("== the unit: " + during);
+            expect(during.startsWith("active WAL dropped from the full archive queue at "), "the primary tells of the gap: " + during);
+
+            b.stack.startS3Again();
+            back = true;
+        } finally {
+            if (!back) {
+                b.stack.startS3Again(); // a scenario that broke off leaves the next faults an S3 that answers
+            }
         }
-        long dropAfter = pastBound == 0 ? 0 : (System.nanoTime() - pastBound) / 1_000_000_000;
-        String drop = dropLine(pod).orElseThrow();
-        life.say("== pgBackRest: " + drop.strip());
-        life.say(String.format("== dropped within %d s of the queue passing its bound; the data volume at most %d%% used (%d MB of %d MB)",
-                dropAfter, peakUsed * 100 / volume, peakUsed >> 20, volume >> 20));
-        expect(peakUsed < volume * 3 / 4, "the volume stayed below three quarters: " + (peakUsed >> 20) + " MB");
-        expect(b.serving(), "the database serves after the drop");
-
-        life.hook("update-status");
-        String during = life.status();
-        life.say("== the unit: " + during);
-        expect(during.startsWith("active WAL dropped from the full archive queue at "), "the primary tells of the gap: " + during);
-
-        b.stack.startS3Again();
         life.say("== S3 back");
         expect(Processes.await(WAIT_SECONDS, () -> readySegments(pod) == 0), "the archive caught up: " + readySegments(pod) + " waiting");
         life.hook("update-status");

@@ -227,7 +227,11 @@ public final class Pod implements AutoCloseable {
         }
         Processes.stop(holder, 10);
         if (volumeBytes > 0) {
-            Processes.run(30, "umount", volume().toString()); // not mounted if the pod failed before: nothing to undo
+            // not mounted if the pod failed before: nothing to undo; busy (a process left): detached all the same
+            if (Processes.run(30, "mountpoint", "-q", volume().toString()).exitCode() == 0
+                    && Processes.run(30, "umount", volume().toString()).exitCode() != 0) {
+                Processes.run(30, "umount", "--lazy", volume().toString());
+            }
         }
     }
 
